@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point of the `wheelhouse` CLI: builds the program and runs it.
+// Exit codes: 0 success, 1 the work failed (an error was printed), 2 usage error (unknown
+// command or flag, bad flag value).
+
+import { run } from "./program.js";
+
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,226 @@
+// The CLI shell: every command and flag, parsed with commander. No logic beyond wiring: each
+// command's action lazily imports its module in cmd/ and calls its `run(options)`.
+// Trap: commander exits by itself on --help/--version/usage errors unless exitOverride() is set;
+// we map its errors to exit code 2 (usage) and let --help/--version exit 0.
+
+import { Command, CommanderError } from "commander";
+import { reportError } from "./report-error.js";
+import { VERSION } from "./version.js";
+
+/** A command's implementation: takes parsed options (and positional args), returns an exit code. */
+export type CommandRun = (args: string[], options: Record<string, unknown>) => Promise<number>;
+
+let exitCode = 0;
+
+function action(load: () => Promise<{ run: CommandRun }>) {
+  return async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Command;
+    const options = command.opts();
+    const args = command.args;
+    try {
+      const mod = await load();
+      exitCode = await mod.run(args, options);
+    } catch (error) {
+      exitCode = reportError(error);
+    }
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Build the commander program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("wheelhouse")
+    .description("Python packages for places the internet does not reach.")
+    .version(VERSION, "-V, --version", "print the version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const store = (c: Command) =>
+    c
+      .option("--store <dir>", "store directory (env WHEELHOUSE_STORE)")
+      .option("--json", "print a JSON report on stdout");
+  const requirements = (c: Command) =>
+    c
+      .argument("[req...]", "requirements (PEP 508), e.g. 'flask>=3'")
+      .option("-r, --requirement <file>", "requirements file or pylock.toml (repeatable)", collect)
+      .option("-c, --constraint <file>", "constraints file (repeatable)", collect);
+  const targets = (c: Command) =>
+    c
+      .option(
+        "--target <spec>",
+        "target environment, e.g. cp311-manylinux_2_28_x86_64 (repeatable)",
+        collect,
+      )
+      .option("--python-version <x.y>", "target Python version (with --platform)")
+      .option("--platform <tag>", "target platform tag, e.g. manylinux_2_28_x86_64")
+      .option("--implementation <impl>", "target implementation: cp or pp")
+      .option("--abi <tag>", "target ABI tag, e.g. cp311");
+  const upstream = (c: Command) =>
+    c
+      .option("-i, --index-url <url>", "upstream simple index (env WHEELHOUSE_INDEX_URL)")
+      .option("--extra-index-url <url>", "another simple index (repeatable)", collect)
+      .option(
+        "-f, --find-links <path|url>",
+        "flat directory or HTML page of files (repeatable)",
+        collect,
+      )
+      .option("--no-index", "use only --find-links sources")
+      .option("--only-binary <names>", "wheels only: :all:, :none: or names (repeatable)", collect)
+      .option("--no-binary <names>", "sdists only: :all:, :none: or names (repeatable)", collect)
+      .option("--prefer-binary", "prefer an older wheel over a newer sdist")
+      .option("--pre", "allow pre-releases")
+      .option("--exclude-newer <date>", "ignore files uploaded after this date (RFC 3339)")
+      .option("--concurrency <n>", "parallel downloads", "8")
+      .option("--retries <n>", "retries per request", "5")
+      .option("--timeout <s>", "timeout per request in seconds", "30")
+      .option("--proxy <url>", "HTTP(S) proxy (also HTTPS_PROXY / NO_PROXY)")
+      .option("--cert <file>", "CA bundle for TLS verification")
+      .option("--client-cert <file>", "client certificate (PEM, key included)");
+
+  store(
+    targets(
+      upstream(
+        requirements(
+          program
+            .command("sync")
+            .description("resolve and download a dependency closure into the store"),
+        ),
+      ),
+    ),
+  )
+    .option("--require-hashes", "every requirement must carry --hash")
+    .option("--dry-run", "resolve and report, download nothing")
+    .option("--lock <file>", "write a PEP 751 pylock.toml covering every target")
+    .option("--requirements-out <file>", "write hashed requirements per target")
+    .action(action(() => import("./sync.js")));
+
+  store(
+    program
+      .command("serve")
+      .description("serve the store as a simple index (PEP 503/691/658/700/714)")
+      .option("--host <host>", "address to listen on", "127.0.0.1")
+      .option("--port <port>", "port to listen on (0: any free port)", "8080")
+      .option("--base-url <url>", "public URL of the server, for absolute links")
+      .option(
+        "--upload-token <token>",
+        "enable uploads with this token (env WHEELHOUSE_UPLOAD_TOKEN)",
+      )
+      .option("--quiet", "do not log requests"),
+  ).action(action(() => import("./serve.js")));
+
+  store(
+    requirements(
+      program
+        .command("install")
+        .description("install from the store and --find-links only; never an index"),
+    ),
+  )
+    .option("--python <path>", "install into this interpreter's environment")
+    .option("--venv <dir>", "install into this venv (created when missing)")
+    .option(
+      "-f, --find-links <path|url>",
+      "flat directory or HTML page of files (repeatable)",
+      collect,
+    )
+    .option("--no-store", "do not use the store")
+    .option("--require-hashes", "every requirement must carry --hash")
+    .option("--no-deps", "do not install dependencies")
+    .option("-U, --upgrade", "upgrade to the newest available versions")
+    .option("--force-reinstall", "reinstall even when up to date")
+    .option("--compile", "byte-compile installed .py files")
+    .option("--pre", "allow pre-releases")
+    .option("--only-binary <names>", "wheels only: :all:, :none: or names (repeatable)", collect)
+    .option("--dry-run", "resolve and report, change nothing")
+    .action(action(() => import("./install.js")));
+
+  store(
+    targets(
+      requirements(
+        program.command("bundle").description("pack a resolved set into a self-verifying tarball"),
+      ),
+    ),
+  )
+    .requiredOption("-o, --output <file>", "the tarball to write (.tar.gz)")
+    .option("--sync", "first sync what is missing from the upstream")
+    .option("-i, --index-url <url>", "upstream for --sync (env WHEELHOUSE_INDEX_URL)")
+    .option("--pre", "allow pre-releases")
+    .action(action(() => import("./bundle.js")));
+
+  store(
+    program
+      .command("import")
+      .description("verify a bundle or export and load it into the store")
+      .argument("<file>", "a .tar.gz made by bundle or export"),
+  ).action(action(() => import("./import.js")));
+
+  store(
+    program
+      .command("export")
+      .description("pack the store (or what is new since a bundle) into a tarball")
+      .requiredOption("-o, --output <file>", "the tarball to write (.tar.gz)")
+      .option(
+        "--since <bundle|manifest>",
+        "only files not recorded in this bundle or manifest.json",
+      ),
+  ).action(action(() => import("./export.js")));
+
+  store(
+    program
+      .command("add")
+      .description("add wheels and sdists (files or flat directories) to the store")
+      .argument("<path...>", "files or directories"),
+  ).action(action(() => import("./add.js")));
+
+  store(
+    program
+      .command("list")
+      .description("list projects, or one project's releases and files")
+      .argument("[project]", "project name"),
+  ).action(action(() => import("./list.js")));
+
+  store(
+    program
+      .command("verify")
+      .description("re-hash every blob; report missing and corrupt files")
+      .option("--repair", "remove the rows and blobs of bad files"),
+  ).action(action(() => import("./verify.js")));
+
+  store(program.command("gc").description("remove unreferenced blobs and tmp leftovers")).action(
+    action(() => import("./gc.js")),
+  );
+
+  store(program.command("du").description("total and per-project size, from the catalog")).action(
+    action(() => import("./du.js")),
+  );
+
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Parse argv and run; resolves to the process exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  exitCode = 0;
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      ) {
+        return 0;
+      }
+      return 2;
+    }
+    return reportError(error);
+  }
+  return exitCode;
+}

@@ -1,0 +1,5 @@
+// The public library API of wheelhouse: `import { ... } from "wheelhouse"`.
+// Pure standards code lives in pep/ and is re-exported here.
+
+export * from "./pep/errors.js";
+export * from "./pep/names.js";
