@@ -3,3 +3,5 @@
 
 export * from "./pep/errors.js";
 export * from "./pep/names.js";
+export * from "./pep/specifier.js";
+export * from "./pep/version.js";
