@@ -5,3 +5,7 @@ export * from "./pep/errors.js";
 export * from "./pep/names.js";
 export * from "./pep/specifier.js";
 export * from "./pep/version.js";
+export * from "./pep/simple-types.js";
+export * from "./pep/simple-json.js";
+export * from "./pep/simple-html.js";
+export * from "./pep/accept.js";
