@@ -9,3 +9,5 @@ export * from "./pep/simple-types.js";
 export * from "./pep/simple-json.js";
 export * from "./pep/simple-html.js";
 export * from "./pep/accept.js";
+export * from "./pep/tags.js";
+export * from "./pep/target.js";
