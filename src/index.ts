@@ -11,3 +11,5 @@ export * from "./pep/simple-html.js";
 export * from "./pep/accept.js";
 export * from "./pep/tags.js";
 export * from "./pep/target.js";
+export * from "./pep/marker.js";
+export * from "./pep/requirement.js";
