@@ -313,12 +313,36 @@ interface Prepared {
   prereleases: boolean | undefined;
 }
 
+const preparedCache = new Map<string, Prepared>();
+
 function prepare(spec: string | SpecifierSet): Prepared {
-  const set = typeof spec === "string" ? (setCache.get(spec) ?? parseSpecifierSet(spec)) : spec;
+  if (typeof spec === "string") {
+    let hit = preparedCache.get(spec);
+    if (hit === undefined) {
+      hit = prepareSet(parseSpecifierSet(spec));
+      if (preparedCache.size >= CACHE_LIMIT) preparedCache.clear();
+      preparedCache.set(spec, hit);
+    }
+    return hit;
+  }
+  return prepareSet(spec);
+}
+
+function prepareSet(set: SpecifierSet): Prepared {
   const compiled = set.specifiers.map((s) => compile(s));
   let prereleases = set.prereleases;
   if (prereleases === undefined && compiled.some((c) => c.prereleases === true)) prereleases = true;
   return { compiled, arbitrary: compiled.some((c) => c.spec.operator === "==="), prereleases };
+}
+
+/**
+ * The set's own pre-release policy, as packaging's `SpecifierSet.prereleases`: the explicit
+ * `prereleases` flag, else true when a clause names a pre-release (">=1.0b1"; not "!=" or
+ * wildcards), else undefined (PEP 440's default applies).
+ * @throws WheelhouseError "INVALID_SPECIFIER" when `spec` is an invalid string.
+ */
+export function specifierSetPrereleases(spec: string | SpecifierSet): boolean | undefined {
+  return prepare(spec).prereleases;
 }
 
 /** Whether a candidate (string as given, and its parse) satisfies every clause. */
@@ -362,7 +386,8 @@ export function specifierContains(
 /**
  * The items whose version satisfies the set, in input order (packaging's `SpecifierSet.filter`).
  * Pre-releases: `prereleases: true` keeps them, `false` drops them; undefined keeps them only when
- * the set names a pre-release or when no final release (or unparsable "===" match) is left.
+ * the set names a pre-release or when no final release is left (unparsable matches of an
+ * empty set or "===" are kept, but do not count as finals).
  * Invalid versions are skipped unless the set is empty or uses "===".
  * `key` maps an item to its version string; without it, items must be strings or Versions.
  * @throws WheelhouseError "INVALID_SPECIFIER" when `spec` is an invalid string.
@@ -385,7 +410,7 @@ export function filterVersions<T>(
     if (!matchesAll(prepared.compiled, text, parsed)) continue;
     const isPre = parsed !== null && isPrerelease(parsed);
     if (isPre && prereleases === false) continue;
-    if (!isPre) anyFinal = true;
+    if (parsed !== null && !isPre) anyFinal = true;
     matched.push(item);
     pre.push(isPre);
   }
