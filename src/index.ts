@@ -13,3 +13,4 @@ export * from "./pep/tags.js";
 export * from "./pep/target.js";
 export * from "./pep/marker.js";
 export * from "./pep/requirement.js";
+export * from "./pep/filename.js";

@@ -14,15 +14,28 @@ export function isValidName(name: string): boolean {
 
 /**
  * PEP 503 normalized form of a project name: lower case, runs of `-_.` replaced by one `-`.
- * @throws WheelhouseError code "INVALID_NAME" when `name` is not a valid project name.
+ * With `{ validate: false }` any string is normalized the same way without a check, as
+ * packaging's `canonicalize_name(name)` ("_not_legal" -> "-not-legal"); wheel filenames need
+ * this for the non-ASCII names packaging accepts there.
+ * @throws WheelhouseError code "INVALID_NAME" when validating and `name` is not a valid name.
  */
-export function canonicalizeName(name: string): string {
-  if (!isValidName(name)) {
+export function canonicalizeName(name: string, options: { validate?: boolean } = {}): string {
+  if (options.validate !== false && !isValidName(name)) {
     throw new WheelhouseError("INVALID_NAME", `project name ${quote(name)} is invalid`, {
       hint: "a name is letters, digits, '.', '_' and '-', starting and ending with a letter or digit",
     });
   }
   return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+const NORMALIZED_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * True when `name` is a valid name already in normalized form ("foo-bar", not "Foo_Bar", nor
+ * "-foo", which canonicalizes to itself but is not a valid name).
+ */
+export function isNormalizedName(name: string): boolean {
+  return NORMALIZED_NAME.test(name);
 }
 
 /**
