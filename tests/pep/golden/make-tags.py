@@ -41,6 +41,10 @@ TARGETS = [
     ("cp314-cp314d-linux_x86_64", "cp", (3, 14), "cp314d", "generic", "linux_x86_64"),
     ("pp310-manylinux_2_17_x86_64", "pp", (3, 10), "pypy310_pp73", "manylinux", ((2, 17), "x86_64")),
     ("pp310-macosx_11_0_arm64", "pp", (3, 10), "pypy310_pp73", "macos", ((11, 0), "arm64")),
+    ("cp312-manylinux_2_31_armv8l", "cp", (3, 12), "cp312", "manylinux", ((2, 31), "armv8l")),
+    ("cp311-manylinux_2_39_ppc64le", "cp", (3, 11), "cp311", "manylinux", ((2, 39), "ppc64le")),
+    ("cp37-manylinux1_x86_64", "cp", (3, 7), "cp37m", "manylinux", ((2, 5), "x86_64")),
+    ("cp315-macosx_12_3_universal2", "cp", (3, 15), "cp315", "macos", ((12, 3), "universal2")),
     ("pp310-win_amd64", "pp", (3, 10), "pypy310_pp73", "generic", "win_amd64"),
 ]
 
