@@ -14,3 +14,7 @@ export * from "./pep/target.js";
 export * from "./pep/marker.js";
 export * from "./pep/requirement.js";
 export * from "./pep/filename.js";
+export * from "./pep/core-metadata.js";
+export * from "./pep/record.js";
+export * from "./pep/requirements-txt.js";
+export * from "./pep/pylock.js";

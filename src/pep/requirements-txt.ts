@@ -1,0 +1,339 @@
+// pip's requirements file format: requirements, constraints, hashes and index options.
+// Spec: https://pip.pypa.io/en/stable/reference/requirements-file-format/ (pip's behaviour is the spec)
+// Traps, all as pip does them, in pip's order:
+// - Lines ending in "\" are joined first (both ends' backslashes dropped), then comments go
+//   ("#" at the start or after whitespace, so "url#egg=x" keeps its fragment), then ${VAR}
+//   expands (upper-case POSIX names only; unset variables stay as written).
+// - A line is split on single spaces: words up to the first one starting with "-" form the
+//   requirement, the rest are options (shell-quoted, "--opt=value" or "--opt value").
+// - `-r` inside a constraints file adds requirements, `-c` adds constraints (pip does this).
+// - Paths of -r/-c and of local wheels are relative to the including file's directory.
+// No I/O: nested files are read through the caller's `readFile`.
+
+import { posix } from "node:path";
+import { quote, WheelhouseError } from "./errors.js";
+import { formatMarker, parseMarker } from "./marker.js";
+import { canonicalizeName } from "./names.js";
+import { parseRequirement, type Requirement } from "./requirement.js";
+import {
+  type Fail,
+  logicalLines,
+  parseOptions,
+  splitArgsOptions,
+} from "./requirements-txt-lines.js";
+
+/** One requirement (or constraint) line; `hashes` are "algorithm:hex" (sha256/sha384/sha512). */
+export interface RequirementLine {
+  requirement: Requirement;
+  hashes: string[];
+  /** The file as given or joined from -r/-c paths, and the 1-based first physical line. */
+  source: { file: string; line: number };
+  editable?: false;
+}
+
+/** Everything a requirements file (and the files it includes) says. */
+export interface RequirementsFile {
+  requirements: RequirementLine[];
+  constraints: RequirementLine[];
+  /** The last -i/--index-url seen. */
+  indexUrl?: string;
+  extraIndexUrls: string[];
+  findLinks: string[];
+  noIndex: boolean;
+  /** Canonical project names, or ":all:"; --no-binary and --only-binary exclude each other as in pip. */
+  noBinary: string[];
+  onlyBinary: string[];
+  preferBinary: boolean;
+  pre: boolean;
+  requireHashes: boolean;
+  trustedHosts: string[];
+}
+
+/** Options of {@link parseRequirementsTxt}. */
+export interface ParseRequirementsTxtOptions {
+  /** Path of the file, for messages and to resolve relative -r/-c and wheel paths. */
+  file: string;
+  /** Reads an included file (path already joined with the including file's directory). */
+  readFile?: (path: string) => string;
+  /** Variables for ${VAR} expansion. Without it nothing expands. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Parse a requirements file and, through `readFile`, the files it includes with -r/-c.
+ * Spec: pip's requirements file format (see the file comment for the exact rules).
+ * @throws WheelhouseError code "EDITABLE_NOT_SUPPORTED" for `-e`; "INVALID_REQUIREMENTS_FILE"
+ *   for anything else, the message starting `<file>:<line>:` and quoting the line, with a hint
+ *   (unknown option, bad hash, include cycle, unreadable include, invalid requirement...).
+ */
+export function parseRequirementsTxt(
+  text: string,
+  options: ParseRequirementsTxtOptions,
+): RequirementsFile {
+  const result: RequirementsFile = {
+    requirements: [],
+    constraints: [],
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    noBinary: [],
+    onlyBinary: [],
+    preferBinary: false,
+    pre: false,
+    requireHashes: false,
+    trustedHosts: [],
+  };
+  parseFile(text, options.file, false, [options.file], options, result);
+  return result;
+}
+
+function parseFile(
+  text: string,
+  file: string,
+  constraint: boolean,
+  stack: string[],
+  options: ParseRequirementsTxtOptions,
+  result: RequirementsFile,
+): void {
+  for (const { line, text: content } of logicalLines(text, options.env)) {
+    const fail = (why: string, hint: string, code = "INVALID_REQUIREMENTS_FILE", cause?: unknown) =>
+      new WheelhouseError(code, `${file}:${line}: line ${quote(content)} is invalid: ${why}`, {
+        hint,
+        cause,
+      });
+    const { args, rest } = splitArgsOptions(content);
+    const opts = parseOptions(rest, fail);
+    if (args !== "") {
+      const hashes: string[] = [];
+      for (const [name, value] of opts) {
+        if (name !== "hash") {
+          throw fail(
+            `option --${name} cannot follow a requirement`,
+            "put global options such as --index-url on a line of their own",
+          );
+        }
+        hashes.push(checkHash(value, fail));
+      }
+      const requirement = lineRequirement(args, file, fail);
+      const entry: RequirementLine = { requirement, hashes, source: { file, line } };
+      (constraint ? result.constraints : result.requirements).push(entry);
+      continue;
+    }
+    for (const [name, value] of opts) {
+      switch (name) {
+        case "requirement":
+        case "constraint": {
+          const nested = includePath(file, value, fail);
+          if (stack.includes(nested)) {
+            throw fail(
+              `including ${quote(nested)} again makes a cycle (${[...stack, nested].join(" -> ")})`,
+              "remove one of the -r/-c lines that form the cycle",
+            );
+          }
+          if (options.readFile === undefined) {
+            throw fail(`cannot read ${quote(nested)}`, "pass readFile to follow -r/-c includes");
+          }
+          let nestedText: string;
+          try {
+            nestedText = options.readFile(nested);
+          } catch (cause) {
+            throw fail(
+              `cannot read ${quote(nested)}: ${(cause as Error)?.message ?? cause}`,
+              "paths in -r/-c are relative to the file that includes them",
+              "INVALID_REQUIREMENTS_FILE",
+              cause,
+            );
+          }
+          const nestedConstraint = name === "constraint";
+          parseFile(nestedText, nested, nestedConstraint, [...stack, nested], options, result);
+          break;
+        }
+        case "editable":
+          throw fail(
+            "editable installs (-e) are not supported",
+            "build a wheel of the project and list the wheel file instead",
+            "EDITABLE_NOT_SUPPORTED",
+          );
+        case "index-url":
+          result.indexUrl = value;
+          break;
+        case "extra-index-url":
+          result.extraIndexUrls.push(value);
+          break;
+        case "find-links":
+          result.findLinks.push(value);
+          break;
+        case "trusted-host":
+          result.trustedHosts.push(value);
+          break;
+        case "no-index":
+          result.noIndex = true;
+          break;
+        case "prefer-binary":
+          result.preferBinary = true;
+          break;
+        case "pre":
+          result.pre = true;
+          break;
+        case "require-hashes":
+          result.requireHashes = true;
+          break;
+        case "no-binary":
+          excludeBinary(value, result.noBinary, result.onlyBinary, fail);
+          break;
+        case "only-binary":
+          excludeBinary(value, result.onlyBinary, result.noBinary, fail);
+          break;
+        case "hash":
+          throw fail(
+            "--hash must follow a requirement on the same line",
+            "write `name==1.0 --hash=sha256:...`",
+          );
+      }
+    }
+  }
+}
+
+const HASH_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+function checkHash(value: string, fail: Fail): string {
+  const [algorithm, hex = ""] = value.split(":", 2);
+  const length = HASH_LENGTHS[algorithm?.toLowerCase()];
+  if (length === undefined || hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) {
+    throw fail(
+      `hash ${quote(value)} is not algorithm:hex-digest`,
+      "write --hash=sha256:<64 hex digits> (sha384 and sha512 are accepted too)",
+    );
+  }
+  return `${algorithm.toLowerCase()}:${hex.toLowerCase()}`;
+}
+
+/** pip's --no-binary/--only-binary: comma-separated names, ":all:" and ":none:". */
+function excludeBinary(value: string, target: string[], other: string[], fail: Fail): void {
+  const add = (list: string[], name: string) => {
+    if (!list.includes(name)) list.push(name);
+  };
+  const remove = (list: string[], name: string) => {
+    const index = list.indexOf(name);
+    if (index >= 0) list.splice(index, 1);
+  };
+  for (const item of value.split(",")) {
+    if (item === ":all:") {
+      other.length = 0;
+      target.length = 0;
+      target.push(":all:");
+    } else if (item === ":none:") {
+      target.length = 0;
+    } else {
+      let name: string;
+      try {
+        name = canonicalizeName(item);
+      } catch (cause) {
+        throw fail(
+          `${quote(item)} is not a project name`,
+          "give project names separated by commas, or :all: / :none:",
+          "INVALID_REQUIREMENTS_FILE",
+          cause,
+        );
+      }
+      remove(other, name);
+      add(target, name);
+    }
+  }
+}
+
+function includePath(file: string, value: string, fail: Fail): string {
+  if (URL_WITH_AUTHORITY.test(value) && !value.startsWith("file:")) {
+    throw fail(
+      `including ${quote(value)} over the network is not supported`,
+      "download the file and include its local path",
+    );
+  }
+  const path = value.startsWith("file:")
+    ? decodeURIComponent(value.replace(/^file:(\/\/)?/, ""))
+    : value;
+  return posix.normalize(posix.isAbsolute(path) ? path : posix.join(posix.dirname(file), path));
+}
+
+const URL_WITH_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The requirement of a requirement line: PEP 508 text, or a URL or path of a wheel (name and
+ * version come from its filename) or of anything with `#egg=name`.
+ */
+function lineRequirement(args: string, file: string, fail: Fail): Requirement {
+  const named = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(args);
+  const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
+  const isPath = /^(\.|\/|~)/.test(args) || /\.whl(\[|\s|;|$)/.test(args);
+  if (!named && (isUrl || isPath)) return directRequirement(args, isUrl, file, fail);
+  try {
+    return parseRequirement(args);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw fail(
+      why,
+      "write a PEP 508 requirement such as `name[extra]>=1.0; python_version>='3.8'`",
+      "INVALID_REQUIREMENTS_FILE",
+      cause,
+    );
+  }
+}
+
+function directRequirement(args: string, isUrl: boolean, file: string, fail: Fail): Requirement {
+  const split = isUrl ? /;\s/.exec(args) : /;/.exec(args);
+  let location = (split ? args.slice(0, split.index) : args).trim();
+  const marker = split ? args.slice(split.index + 1).trim() : undefined;
+  let extras: string[] = [];
+  const extrasMatch = /\[([^\]]*)\]$/.exec(location);
+  if (extrasMatch) {
+    extras = extrasMatch[1]
+      .split(",")
+      .map((e) => e.trim())
+      .filter((e) => e !== "");
+    location = location.slice(0, extrasMatch.index);
+  }
+  const egg = /[#&]egg=([^&]+)/.exec(location)?.[1];
+  const bare = location.replace(/[?#].*$/, "");
+  const filename = decodeURIComponent(bare.slice(bare.lastIndexOf("/") + 1));
+  let name = egg;
+  if (filename.endsWith(".whl")) {
+    const parts = filename.slice(0, -4).split("-");
+    if (parts.length !== 5 && parts.length !== 6) {
+      throw fail(
+        `${quote(filename)} is not a valid wheel filename`,
+        "a wheel is named name-version(-build)?-python-abi-platform.whl",
+      );
+    }
+    name = parts[0];
+  }
+  if (name === undefined) {
+    throw fail(
+      `the project name of ${quote(location)} is unknown`,
+      "write it as `name @ url`, or point at a wheel file (name-version-...-platform.whl)",
+    );
+  }
+  const url =
+    isUrl || posix.isAbsolute(location) || location.startsWith("~")
+      ? location
+      : posix.normalize(posix.join(posix.dirname(file), location));
+  const requirement: Requirement = {
+    name,
+    extras: [...new Set(extras)].sort(),
+    specifier: "",
+    url,
+  };
+  if (marker) {
+    try {
+      requirement.marker = formatMarker(parseMarker(marker));
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw fail(
+        why,
+        "a marker follows \"; \" as in `./x.whl; python_version >= '3.8'`",
+        undefined,
+        cause,
+      );
+    }
+  }
+  return requirement;
+}
