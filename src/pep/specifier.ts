@@ -114,23 +114,25 @@ function compile(spec: Specifier, original?: string): Compiled {
   const cacheKey = `${spec.operator}\u0000${spec.version}`;
   const hit = compiledCache.get(cacheKey);
   if (hit !== undefined) return hit;
-  const compiled = build(spec, original ?? `${spec.operator}${spec.version}`);
+  const compiled = build(spec, original ?? formatSpecifier(spec), original !== undefined);
   if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear();
   compiledCache.set(cacheKey, compiled);
   return compiled;
 }
 
-function build(spec: Specifier, text: string): Compiled {
+function build(spec: Specifier, text: string, checked: boolean): Compiled {
   const { operator, version } = spec;
+  // Hand-built specifiers get the same grammar check as parsed ones.
+  if (!checked && !SPECIFIER_RE.test(text))
+    throw invalid(text, "it does not follow the version specifier grammar");
   if (operator === "===") {
-    const wanted = version.toLowerCase();
     const parsed = tryParseVersion(version);
+    // "===" compares the candidate's text, in `matchesAll`.
     return {
       spec,
       parsed,
       prereleases: parsed === null ? null : isPrerelease(parsed),
-      // "===" is matched on strings in `stringMatches`; a parsed candidate compares by its form.
-      match: (c) => formatVersion(c).toLowerCase() === wanted,
+      match: () => false,
     };
   }
   const wildcard = version.endsWith(".*");
@@ -268,23 +270,27 @@ function canonicalKey(s: Specifier): string {
   return `${operator}${canonicalizeVersion(parsed, { stripTrailingZero: operator !== "~=" })}`;
 }
 
+/** The clauses sorted by text, without those equal after normalization to an earlier one. */
+function canonicalClauses(s: SpecifierSet): { text: string; key: string }[] {
+  const sorted = s.specifiers
+    .map((x) => ({ text: formatSpecifier(x), key: canonicalKey(x) }))
+    .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  const seen = new Set<string>();
+  return sorted.filter(({ key }) => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Canonical text of a set, as packaging's `str(SpecifierSet)`: clauses sorted by their text,
  * duplicates (equal after normalization) dropped, joined by ",". The `prereleases` flag is not shown.
  */
 export function formatSpecifierSet(s: SpecifierSet): string {
-  const sorted = s.specifiers
-    .map((x) => [formatSpecifier(x), x] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const [text, spec] of sorted) {
-    const key = canonicalKey(spec);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(text);
-  }
-  return out.join(",");
+  return canonicalClauses(s)
+    .map((c) => c.text)
+    .join(",");
 }
 
 /** True when two specifiers are equal after normalization (packaging's `Specifier.__eq__`). */
@@ -294,16 +300,9 @@ export function specifiersEqual(a: Specifier, b: Specifier): boolean {
 
 /** True when two sets are equal after normalization, ignoring order and `prereleases`. */
 export function specifierSetsEqual(a: SpecifierSet, b: SpecifierSet): boolean {
-  return canonicalKeys(a) === canonicalKeys(b);
-}
-
-function canonicalKeys(s: SpecifierSet): string {
-  const sorted = s.specifiers
-    .map((x) => [formatSpecifier(x), canonicalKey(x)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const keys: string[] = [];
-  for (const [, key] of sorted) if (!keys.includes(key)) keys.push(key);
-  return keys.join(",");
+  // Like packaging: the deduplicated clauses compared pairwise, in order of their text.
+  const keys = (s: SpecifierSet) => JSON.stringify(canonicalClauses(s).map((c) => c.key));
+  return keys(a) === keys(b);
 }
 
 interface Prepared {

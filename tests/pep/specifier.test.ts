@@ -102,6 +102,17 @@ describe("specifiers by example", () => {
       expect(e.hint).toBeDefined();
     }
     expect(errorCode(() => specifierContains("~=1", "1.0"))).toBe("INVALID_SPECIFIER");
+    // Hand-built sets get the same grammar check.
+    const handBuilt = (operator: ">=" | "~=", version: string) => ({
+      specifiers: [{ operator, version }],
+    });
+    expect(errorCode(() => specifierContains(handBuilt(">=", "1.0+local"), "1.0"))).toBe(
+      "INVALID_SPECIFIER",
+    );
+    expect(errorCode(() => filterVersions(handBuilt("~=", "1"), ["1.0"]))).toBe(
+      "INVALID_SPECIFIER",
+    );
+    expect(specifierContains(handBuilt(">=", "1.0"), "1.0")).toBe(true);
   });
 
   it("formats a set canonically: sorted, duplicates dropped", () => {
