@@ -1,7 +1,32 @@
-// `wheelhouse du`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse du`: wiring only; sizes come from the catalog (store/du.ts), no tree walk.
+// Prints one line per project (largest first) and the total. Exit code 0.
+
+import { closeStore, diskUsage, openStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse du`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse du` is not implemented yet");
-}
+export const run: CommandRun = async (_args, options) => {
+  const store = await openStore(resolveStoreDir(options));
+  try {
+    const usage = diskUsage(store);
+    if (options.json === true) {
+      printJson(usage);
+      return 0;
+    }
+    const projects = [...usage.projects].sort((a, b) => b.size - a.size);
+    for (const p of projects) {
+      process.stdout.write(
+        `${formatBytes(p.size).padStart(10)}  ${p.files} files  ${p.displayName}\n`,
+      );
+    }
+    process.stdout.write(
+      `${formatBytes(usage.blobSize + usage.metadataSize).padStart(10)}  total: ${usage.files} files in ` +
+        `${projects.length} projects (${formatBytes(usage.size)} of files, ${formatBytes(usage.metadataSize)} of core metadata)\n`,
+    );
+    return 0;
+  } finally {
+    closeStore(store);
+  }
+};

@@ -1,7 +1,76 @@
-// `wheelhouse list`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse list [PROJECT]`: wiring only. Without PROJECT, the projects with file counts and
+// sizes; with it, its releases (PEP 440 order) and their files. `--json` prints an array of
+// files `{project, version, filename, sha256, size, ...}` (all files without PROJECT).
+// Exit codes: 0, or 1 when PROJECT is not in the store.
+
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { compareVersions } from "../pep/version.js";
+import {
+  closeStore,
+  findProject,
+  iterateFiles,
+  listFiles,
+  listProjects,
+  openStore,
+  type StoredFile,
+} from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
+
+function byVersion(a: string, b: string): number {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
 
 /** Run `wheelhouse list`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse list` is not implemented yet");
-}
+export const run: CommandRun = async (args, options) => {
+  const json = options.json === true;
+  const store = await openStore(resolveStoreDir(options));
+  try {
+    const [name] = args;
+    if (name === undefined) {
+      if (json) {
+        printJson([...iterateFiles(store)]);
+        return 0;
+      }
+      const projects = listProjects(store);
+      for (const p of projects) {
+        process.stdout.write(`${p.displayName}  ${p.files} files  ${formatBytes(p.size)}\n`);
+      }
+      process.stdout.write(`${projects.length} projects\n`);
+      return 0;
+    }
+    const project = findProject(store, name);
+    if (project === undefined) {
+      throw new WheelhouseError("PROJECT_NOT_FOUND", `project ${quote(name)} is not in the store`, {
+        hint: "run `wheelhouse list` to see the projects, or `wheelhouse add` / `sync` to add it",
+      });
+    }
+    const files = listFiles(store, project.name).sort(
+      (a, b) => byVersion(a.version, b.version) || (a.filename < b.filename ? -1 : 1),
+    );
+    if (json) {
+      printJson(files);
+      return 0;
+    }
+    process.stdout.write(`${project.displayName} (${project.name})\n`);
+    const releases = new Map<string, StoredFile[]>();
+    for (const f of files) releases.set(f.version, [...(releases.get(f.version) ?? []), f]);
+    for (const [version, list] of releases) {
+      process.stdout.write(`  ${version}\n`);
+      for (const f of list) {
+        const yanked = f.yanked === false ? "" : `  yanked${f.yanked ? `: ${f.yanked}` : ""}`;
+        process.stdout.write(
+          `    ${f.filename}  ${formatBytes(f.size)}  sha256:${f.sha256.slice(0, 12)}${yanked}\n`,
+        );
+      }
+    }
+    return 0;
+  } finally {
+    closeStore(store);
+  }
+};

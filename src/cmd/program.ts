@@ -191,9 +191,12 @@ export function buildProgram(): Command {
       .option("--repair", "remove the rows and blobs of bad files"),
   ).action(action(() => import("./verify.js")));
 
-  store(program.command("gc").description("remove unreferenced blobs and tmp leftovers")).action(
-    action(() => import("./gc.js")),
-  );
+  store(
+    program
+      .command("gc")
+      .description("remove unreferenced blobs and tmp leftovers")
+      .option("--grace <seconds>", "keep what is younger than this (in-flight writes)", "3600"),
+  ).action(action(() => import("./gc.js")));
 
   store(program.command("du").description("total and per-project size, from the catalog")).action(
     action(() => import("./du.js")),

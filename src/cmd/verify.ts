@@ -1,7 +1,50 @@
-// `wheelhouse verify`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse verify [--repair]`: wiring only; the work is store/verify.ts. Reports each missing
+// or corrupt file by filename; `--repair` drops their rows and bad blobs (or restores a bad
+// core metadata blob from its intact distribution).
+// Exit codes: 0 every blob intact, 1 anything was wrong (even when repaired).
+
+import { closeStore, openStore, verifyStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { createFileProgress, type FileProgress, formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse verify`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse verify` is not implemented yet");
-}
+export const run: CommandRun = async (_args, options) => {
+  const json = options.json === true;
+  const store = await openStore(resolveStoreDir(options));
+  let progress: FileProgress | undefined;
+  try {
+    const report = await verifyStore(store, {
+      repair: options.repair === true,
+      onProgress: (_done, total) => {
+        progress ??= createFileProgress(total, json, false);
+        progress.tick("");
+      },
+    });
+    progress?.stop();
+    if (json) {
+      printJson(report);
+    } else {
+      for (const p of report.problems) {
+        const what = p.blob === "metadata" ? "core metadata blob of " : "";
+        const fixed = p.repaired ? ` (${p.repaired})` : "";
+        process.stderr.write(
+          `error: ${p.problem} ${what}${p.filename} (sha256 ${p.sha256})${fixed}\n`,
+        );
+      }
+      process.stdout.write(
+        `${report.files} files, ${report.blobs} blobs, ${formatBytes(report.bytes)} checked: ` +
+          `${report.problems.length === 0 ? "all intact" : `${report.problems.length} bad`}\n`,
+      );
+      if (report.problems.length > 0 && options.repair !== true) {
+        process.stderr.write(
+          "hint: run `wheelhouse verify --repair`, then sync or add them again\n",
+        );
+      }
+    }
+    return report.problems.length > 0 ? 1 : 0;
+  } finally {
+    progress?.stop();
+    closeStore(store);
+  }
+};

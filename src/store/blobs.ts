@@ -1,0 +1,160 @@
+// Blobs: write a stream into the store's tmp area while hashing it, check its size and sha256,
+// fsync, then rename it to its content address. Readers never see a partial blob.
+// Spec (the pattern): npm cacache / pnpm store, "write to tmp, verify, rename".
+// Traps:
+// - tmp/ is inside the store so rename() is atomic (same filesystem).
+// - The directory is fsynced after the rename, or a power loss could forget the name while the
+//   catalog row that points at it survives.
+// - A blob that already exists is touched (mtime = now) so gc's grace period protects it until
+//   the caller commits its row.
+
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, stat, utimes } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { blobPathIn } from "./layout.js";
+import type { Store } from "./store.js";
+
+/** What a caller knows of a blob before writing it; `label` names it in errors (a filename). */
+export interface BlobExpectation {
+  label: string;
+  sha256?: string;
+  size?: number;
+}
+
+/** A blob written and verified in tmp/, not yet at its content address. */
+export interface TempBlob {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** A blob at its content address. */
+export interface BlobRef {
+  sha256: string;
+  size: number;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Stream `source` into a new file in tmp/, hashing as it goes; fsync it; check `expect`.
+ * The temp file is removed on any failure.
+ * @throws WheelhouseError "SIZE_MISMATCH" / "HASH_MISMATCH" naming `expect.label`, or
+ *   "STORE_WRITE_FAILED" when the source or the disk fails.
+ */
+export async function writeTemp(
+  store: Store,
+  source: Readable | Buffer,
+  expect: BlobExpectation,
+): Promise<TempBlob> {
+  const path = join(store.layout.tmp, `${randomBytes(12).toString("hex")}.part`);
+  const hash = createHash("sha256");
+  let size = 0;
+  const handle = await open(path, "wx");
+  try {
+    const chunks: Iterable<Buffer> | AsyncIterable<Buffer> = Buffer.isBuffer(source)
+      ? [source]
+      : (source as AsyncIterable<Buffer>);
+    try {
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (expect.size !== undefined && size > expect.size) throw sizeMismatch(expect, size);
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (expect.size !== undefined && size !== expect.size) throw sizeMismatch(expect, size);
+    const sha256 = hash.digest("hex");
+    if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
+      throw new WheelhouseError(
+        "HASH_MISMATCH",
+        `${quote(expect.label)} has sha256 ${sha256}, expected ${expect.sha256}`,
+        { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
+      );
+    }
+    return { path, sha256, size };
+  } catch (error) {
+    await rm(path, { force: true });
+    if (error instanceof WheelhouseError) throw error;
+    throw new WheelhouseError(
+      "STORE_WRITE_FAILED",
+      `${quote(expect.label)} could not be written to the store: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+function sizeMismatch(expect: BlobExpectation, size: number): WheelhouseError {
+  return new WheelhouseError(
+    "SIZE_MISMATCH",
+    `${quote(expect.label)} has ${size === expect.size ? "" : "at least "}${size} bytes, expected ${expect.size}`,
+    { hint: "the file was truncated or changed upstream; nothing was stored" },
+  );
+}
+
+/**
+ * Move a verified temp blob to its content address (fsyncing the directory). When the blob is
+ * already there with the same size the temp file is dropped and the blob's mtime refreshed.
+ */
+export async function promoteTemp(store: Store, temp: TempBlob): Promise<BlobRef> {
+  const target = blobPathIn(store.layout, temp.sha256);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.size === temp.size) {
+    await rm(temp.path, { force: true });
+    const now = new Date();
+    await utimes(target, now, now).catch(() => undefined);
+    return { sha256: temp.sha256, size: temp.size };
+  }
+  await mkdir(dirname(target), { recursive: true });
+  await rename(temp.path, target);
+  await syncDirectory(dirname(target));
+  return { sha256: temp.sha256, size: temp.size };
+}
+
+/** Drop a temp blob that will not be promoted. */
+export async function discardTemp(temp: TempBlob): Promise<void> {
+  await rm(temp.path, { force: true });
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Store `source` (a stream or bytes) as a blob in one step: write, verify, rename.
+ * @throws as {@link writeTemp}.
+ */
+export async function putBlob(
+  store: Store,
+  source: Readable | Buffer,
+  expect: BlobExpectation,
+): Promise<BlobRef> {
+  return promoteTemp(store, await writeTemp(store, source, expect));
+}
+
+/** sha256 (hex) and size in bytes of the file at `path`; rejects with the fs error. */
+export async function hashFile(path: string): Promise<BlobRef> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+
+/** Open a local file as a stream with the store's chunk size. */
+export function readLocal(path: string): Readable {
+  return createReadStream(path, { highWaterMark: CHUNK });
+}

@@ -1,0 +1,75 @@
+// The catalog's schema and its migrations, keyed by `PRAGMA user_version`.
+// Spec: https://www.sqlite.org/pragma.html#pragma_user_version
+// Traps:
+// - Migrations run inside one IMMEDIATE transaction that re-reads user_version, so two processes
+//   opening a new store at once do not both migrate.
+// - A migration is append-only: never edit a published step, add a new one.
+// - yanked: NULL = not yanked, '' = yanked without a reason (PEP 592), else the reason.
+
+import type { Database } from "better-sqlite3";
+import { quote, WheelhouseError } from "../pep/errors.js";
+
+/** Each entry migrates from user_version = index to index + 1. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,          -- canonical (PEP 503)
+    display_name TEXT NOT NULL          -- Name: as in the first core metadata seen
+  );
+  CREATE TABLE releases (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    version TEXT NOT NULL,              -- normalized (PEP 440)
+    UNIQUE (project_id, version)
+  );
+  CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    filename TEXT NOT NULL UNIQUE,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    release_id INTEGER NOT NULL REFERENCES releases(id),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    package_type TEXT NOT NULL CHECK (package_type IN ('bdist_wheel', 'sdist')),
+    tags TEXT NOT NULL DEFAULT '',      -- space-separated expanded wheel tags
+    requires_python TEXT,
+    yanked TEXT,
+    upload_time TEXT,                   -- RFC 3339, from upstream when known
+    metadata_sha256 TEXT NOT NULL,
+    metadata_size INTEGER NOT NULL,
+    source TEXT NOT NULL,               -- index URL or local path
+    added_at TEXT NOT NULL
+  );
+  CREATE INDEX files_project ON files (project_id);
+  CREATE INDEX files_release ON files (release_id);
+  CREATE INDEX files_sha256 ON files (sha256);
+  CREATE INDEX files_metadata_sha256 ON files (metadata_sha256);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Bring the catalog `db` (at `path`, for messages) to {@link SCHEMA_VERSION}; returns it.
+ * @throws WheelhouseError "CATALOG_TOO_NEW" when a newer wheelhouse wrote the catalog.
+ */
+export function migrate(db: Database, path: string): number {
+  const current = () => db.pragma("user_version", { simple: true }) as number;
+  if (current() === SCHEMA_VERSION) return SCHEMA_VERSION;
+  db.transaction(() => {
+    const from = current();
+    if (from > SCHEMA_VERSION) {
+      throw new WheelhouseError(
+        "CATALOG_TOO_NEW",
+        `catalog ${quote(path)} has schema ${from}, this wheelhouse knows up to ${SCHEMA_VERSION}`,
+        { hint: "upgrade wheelhouse" },
+      );
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+  return current();
+}

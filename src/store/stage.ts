@@ -1,0 +1,91 @@
+// Phase one of a write: put a distribution's blob and its core metadata blob in place, checked,
+// and describe the row to commit. Nothing reaches the catalog here, so a crash after staging
+// leaves at worst orphan blobs for gc (which spares young blobs: see gc.ts).
+// Spec: https://peps.python.org/pep-0658/ (metadata served byte-identical from its own blob)
+// Traps:
+// - The file is inspected as written in tmp/, so the bytes checked are the bytes stored even if
+//   the source changes meanwhile.
+// - The filename is parsed before any byte is written, so an unknown extension costs nothing.
+// - A known filename with another sha256 is refused here already (FILENAME_CONFLICT) to spare a
+//   pointless blob; commitProject checks again inside its transaction, which is authoritative.
+
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { parseDistributionFilename } from "../pep/filename.js";
+import { discardTemp, promoteTemp, putBlob, readLocal, writeTemp } from "./blobs.js";
+import { inspectDistribution } from "./inspect.js";
+import { findFile } from "./queries.js";
+import type { Store } from "./store.js";
+import type { StagedFile, UpstreamFacts } from "./types.js";
+
+/** A file to stage: its distribution filename plus what its source says about it. */
+export interface StageInput extends UpstreamFacts {
+  filename: string;
+}
+
+/** The error for a filename already stored with other bytes. */
+export function filenameConflict(filename: string, stored: string, got: string): WheelhouseError {
+  return new WheelhouseError(
+    "FILENAME_CONFLICT",
+    `${quote(filename)} is already stored with sha256 ${stored}; this file has sha256 ${got}`,
+    { hint: "a published filename never changes content; remove the other file or rename neither" },
+  );
+}
+
+/**
+ * Stage a distribution read from `source` (a local path, or a stream of its bytes): write it to
+ * tmp/ while hashing, check `input.sha256`/`input.size`, inspect its core metadata, store the
+ * metadata bytes as their own blob, then move the file to its content address.
+ * Commit the result with {@link commitProject}.
+ * @returns the row to commit (`source` defaults to the absolute path, or "stream").
+ * @throws WheelhouseError naming the file: those of inspectDistribution, "SIZE_MISMATCH",
+ *   "HASH_MISMATCH", "FILENAME_CONFLICT", "STORE_WRITE_FAILED"; nothing is left in the store.
+ */
+export async function stageDistribution(
+  store: Store,
+  source: string | Readable,
+  input: StageInput,
+): Promise<StagedFile> {
+  const { filename } = input;
+  const parsed = parseDistributionFilename(filename);
+  const temp = await writeTemp(store, typeof source === "string" ? readLocal(source) : source, {
+    label: filename,
+    ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
+    ...(input.size !== undefined ? { size: input.size } : {}),
+  });
+  try {
+    const known = findFile(store, filename);
+    if (known !== undefined && known.sha256 !== temp.sha256) {
+      throw filenameConflict(filename, known.sha256, temp.sha256);
+    }
+    const inspected = await inspectDistribution(temp.path, filename);
+    const metadata = await putBlob(store, inspected.metadataBytes, {
+      label: `${filename}.metadata`,
+    });
+    await promoteTemp(store, temp);
+    return {
+      filename,
+      project: inspected.name,
+      displayName: inspected.displayName,
+      version: inspected.version,
+      sha256: temp.sha256,
+      size: temp.size,
+      packageType: parsed.kind === "wheel" ? "bdist_wheel" : "sdist",
+      tags: inspected.tags ?? [],
+      ...optional("requiresPython", input.requiresPython ?? inspected.metadata.requiresPython),
+      yanked: input.yanked ?? false,
+      ...optional("uploadTime", input.uploadTime),
+      metadataSha256: metadata.sha256,
+      metadataSize: metadata.size,
+      source: input.source ?? (typeof source === "string" ? resolve(source) : "stream"),
+    };
+  } catch (error) {
+    await discardTemp(temp);
+    throw error;
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

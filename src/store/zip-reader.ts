@@ -1,0 +1,92 @@
+// Read a few members of a zip archive (wheels, .zip sdists) without extracting it: yauzl reads the
+// central directory, then only the members asked for.
+// Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (ZIP), PEP 427 (wheels are zips)
+// Traps:
+// - "not a zip" (no end of central directory) and "a damaged zip" are different errors for the user.
+// - A member's declared size is checked before reading so a zip bomb cannot fill memory.
+
+import yauzl from "yauzl";
+import { quote, WheelhouseError } from "../pep/errors.js";
+
+/** The largest member read into memory (core metadata, pyproject.toml), in bytes. */
+export const MAX_MEMBER_BYTES = 16 * 1024 * 1024;
+
+/** An open zip: the member names in archive order, a reader, and close(). */
+export interface ZipArchive {
+  names: string[];
+  read(name: string): Promise<Buffer>;
+  close(): void;
+}
+
+/**
+ * Open the zip at `path`; `label` (the filename) names it in errors.
+ * @throws WheelhouseError "NOT_A_ZIP" when the file has no zip directory, "CORRUPT_ARCHIVE" when
+ *   the directory is damaged.
+ */
+export async function openZip(path: string, label: string): Promise<ZipArchive> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zipfile) => {
+      if (error) reject(error);
+      else resolve(zipfile);
+    });
+  }).catch((error: Error) => {
+    const notZip = /end of central directory|not a zip/i.test(error.message);
+    throw new WheelhouseError(
+      notZip ? "NOT_A_ZIP" : "CORRUPT_ARCHIVE",
+      notZip
+        ? `${quote(label)} is not a zip archive`
+        : `${quote(label)} is a damaged zip archive: ${error.message}`,
+      { cause: error, hint: "a wheel is a zip file; re-download it" },
+    );
+  });
+  const entries = new Map<string, yauzl.Entry>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on("entry", (entry: yauzl.Entry) => {
+        entries.set(entry.fileName, entry);
+        zip.readEntry();
+      });
+      zip.on("end", () => resolve());
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  } catch (error) {
+    zip.close();
+    throw corrupt(label, error);
+  }
+  return {
+    names: [...entries.keys()],
+    read: (name) => readEntry(zip, entries.get(name), name, label),
+    close: () => zip.close(),
+  };
+}
+
+function corrupt(label: string, error: unknown): WheelhouseError {
+  return new WheelhouseError(
+    "CORRUPT_ARCHIVE",
+    `${quote(label)} is a damaged archive: ${(error as Error).message}`,
+    { cause: error, hint: "re-download the file" },
+  );
+}
+
+async function readEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry | undefined,
+  name: string,
+  label: string,
+): Promise<Buffer> {
+  if (entry === undefined) throw corrupt(label, new Error(`no member ${quote(name)}`));
+  if (entry.uncompressedSize > MAX_MEMBER_BYTES) {
+    throw corrupt(label, new Error(`member ${quote(name)} is larger than ${MAX_MEMBER_BYTES}`));
+  }
+  try {
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => {
+      zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s)));
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    throw corrupt(label, error);
+  }
+}
