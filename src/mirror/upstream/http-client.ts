@@ -1,0 +1,232 @@
+// The HTTP client of the upstream side: GET with credentials, redirects, timeouts and retries
+// (exponential backoff with jitter on connection errors, timeouts, 408/429/5xx; Retry-After
+// honoured), over an injected undici dispatcher.
+// Specs: RFC 9110 (semantics, §15.4 redirects, §10.2.3 Retry-After), RFC 7617 (Basic auth).
+// Traps:
+// - Credentials from a URL's userinfo are remembered for its origin: index pages carry them but
+//   the file URLs they list usually do not. They are never sent to another origin after a
+//   redirect (the target origin's own credentials, if any, are used instead).
+// - undici's `request` does not follow redirects in v7; we do, so the final URL is known (relative
+//   links on a page resolve against it).
+// - A response body that is not read keeps its connection busy: every error path dumps it.
+// - Retrying is only safe before the caller sees any body bytes; `get` retries up to the headers,
+//   `fetchBytes` also retries failures while reading the body.
+
+import { Buffer } from "node:buffer";
+import type { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
+import type { WheelhouseError } from "../../pep/errors.js";
+import {
+  httpStatusError,
+  isRetryableError,
+  isRetryableStatus,
+  parseRetryAfter,
+  wrapNetworkError,
+} from "./http-errors.js";
+import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "./netrc.js";
+
+/** Time, injectable so retry tests run without waiting. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** The undici dispatcher (see createDispatcher); closed by `close()`. */
+  dispatcher: Dispatcher;
+  /** Retries after the first attempt (default 5). */
+  retries?: number;
+  /** Headers and idle-body timeout per attempt, in ms (default 30 000). */
+  timeoutMs?: number;
+  /** First backoff delay in ms (default 500); doubles per attempt, capped by maxBackoffMs. */
+  backoffMs?: number;
+  /** Cap of one backoff delay and of an honoured Retry-After, in ms (default 60 000). */
+  maxBackoffMs?: number;
+  clock?: Clock;
+  /** Uniform [0, 1) source for jitter (default Math.random). */
+  random?: () => number;
+  /** Path of the netrc file; null to use none; default $NETRC or ~/.netrc. */
+  netrcPath?: string | null;
+  userAgent?: string;
+  /** Called before each retry, e.g. to print "retrying ... in 2 s". */
+  onRetry?(info: { url: string; attempt: number; delayMs: number; reason: string }): void;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Non-2xx statuses returned to the caller instead of thrown (e.g. [404] for "unknown project"). */
+  allowStatus?: number[];
+}
+
+/** A response whose headers arrived. `url` is the final URL after redirects, without userinfo. */
+export interface HttpResponse {
+  url: string;
+  status: number;
+  /** Header value by lower-case name (multiple values joined with ", "). */
+  header(name: string): string | undefined;
+  /** The body; read it to the end or destroy it. */
+  body: Readable;
+}
+
+/** The client the rest of mirror/upstream uses. */
+export interface HttpClient {
+  /**
+   * GET `url`, following redirects and retrying until the headers of a 2xx (or allowed) status.
+   * @throws WheelhouseError "HTTP_ERROR" (final status), "NETWORK_ERROR", "TIMEOUT", "TLS_ERROR".
+   */
+  get(url: string, options?: RequestOptions): Promise<HttpResponse>;
+  /** GET and read the whole body, retrying body failures too. Same errors as `get`. */
+  fetchBytes(url: string, options?: RequestOptions): Promise<HttpResponse & { bytes: Buffer }>;
+  /** The configured per-attempt timeout, in ms. */
+  readonly timeoutMs: number;
+  close(): Promise<void>;
+}
+
+/** Read and drop a body so its connection can serve the next request. */
+async function discard(body: Readable): Promise<void> {
+  try {
+    for await (const _ of body) {
+      // drained
+    }
+  } catch {
+    // a broken error body does not matter
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Create a client. The dispatcher is owned by the client from now on. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const dispatcher = options.dispatcher;
+  const retries = options.retries ?? 5;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const backoffMs = options.backoffMs ?? 500;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const userAgent = options.userAgent ?? "wheelhouse";
+  const byOrigin = new Map<string, Credentials>();
+  const netrcPath = options.netrcPath === undefined ? defaultNetrcPath() : options.netrcPath;
+  let netrc: Promise<Netrc | undefined> | undefined;
+
+  async function credentialsFor(url: URL): Promise<Credentials | undefined> {
+    if (url.username || url.password) {
+      const creds = {
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+      };
+      byOrigin.set(url.origin, creds);
+      return creds;
+    }
+    const known = byOrigin.get(url.origin);
+    if (known) return known;
+    if (netrcPath === null) return undefined;
+    netrc ??= loadNetrc(netrcPath);
+    const entry = (await netrc) && lookupNetrc((await netrc)!, url.hostname);
+    return entry ? { username: entry.login, password: entry.password } : undefined;
+  }
+
+  /** One attempt: follow redirects, return the final response (any status). */
+  async function attempt(url: string, req: RequestOptions): Promise<HttpResponse> {
+    let current = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const creds = await credentialsFor(current);
+      const target = new URL(current);
+      target.username = "";
+      target.password = "";
+      target.hash = "";
+      const headers: Record<string, string> = { "user-agent": userAgent, ...req.headers };
+      if (creds) {
+        const token = Buffer.from(`${creds.username}:${creds.password}`).toString("base64");
+        headers.authorization = `Basic ${token}`;
+      }
+      const res = await dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: "GET",
+        headers,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const location = res.headers.location;
+      if (REDIRECTS.has(res.statusCode) && typeof location === "string" && hop < MAX_REDIRECTS) {
+        await res.body.dump();
+        current = new URL(location, target);
+        continue;
+      }
+      const headerOf = (name: string): string | undefined => {
+        const v = res.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v.join(", ") : v;
+      };
+      return { url: target.toString(), status: res.statusCode, header: headerOf, body: res.body };
+    }
+  }
+
+  function backoff(n: number): number {
+    const base = Math.min(maxBackoffMs, backoffMs * 2 ** n);
+    return Math.round(base / 2 + (random() * base) / 2);
+  }
+
+  async function withRetries<T>(
+    url: string,
+    req: RequestOptions,
+    consume: (res: HttpResponse) => Promise<T>,
+  ): Promise<T> {
+    for (let n = 0; ; n++) {
+      let failure: WheelhouseError;
+      let delayMs = backoff(n);
+      try {
+        const res = await attempt(url, req);
+        const ok = (res.status >= 200 && res.status < 300) || req.allowStatus?.includes(res.status);
+        if (ok) {
+          try {
+            return await consume(res);
+          } catch (error) {
+            res.body.destroy();
+            throw error;
+          }
+        }
+        await discard(res.body);
+        failure = httpStatusError("GET", url, res.status, n + 1);
+        if (!isRetryableStatus(res.status) || n >= retries) throw failure;
+        const asked = parseRetryAfter(res.header("retry-after"), clock.now());
+        if (asked !== undefined) delayMs = Math.min(asked, maxBackoffMs);
+      } catch (error) {
+        const wrapped = wrapNetworkError(error, "GET", url, timeoutMs);
+        if (wrapped.code === "HTTP_ERROR" || !isRetryableError(wrapped) || n >= retries) {
+          throw wrapped;
+        }
+        failure = wrapped;
+      }
+      options.onRetry?.({ url, attempt: n + 1, delayMs, reason: failure.message });
+      await clock.sleep(delayMs);
+    }
+  }
+
+  return {
+    timeoutMs,
+    get: (url, req = {}) => withRetries(url, req, async (res) => res),
+    fetchBytes: (url, req = {}) =>
+      withRetries(url, req, async (res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.body) chunks.push(chunk as Buffer);
+        return { ...res, bytes: Buffer.concat(chunks) };
+      }),
+    close: () => dispatcher.close(),
+  };
+}

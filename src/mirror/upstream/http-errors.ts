@@ -1,0 +1,150 @@
+// Turn what undici throws or answers into WheelhouseErrors that name the URL and what happened,
+// decide what is worth retrying, and read Retry-After.
+// Specs: RFC 9110 §10.2.3 (Retry-After: delay-seconds or HTTP-date),
+// https://www.rfc-editor.org/rfc/rfc9110#field.retry-after ; undici error codes:
+// https://undici.nodejs.org/#/docs/api/Errors
+// Traps:
+// - Node's socket errors (ECONNREFUSED, ECONNRESET...) may arrive bare or as the `cause` of an
+//   undici error; the most specific code is the one the user can act on.
+// - A URL may carry a password in its userinfo: messages show it as "****".
+// - TLS verification failures are not transient: retrying them only delays the hint about --cert.
+
+import { STATUS_CODES } from "node:http";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset by the server",
+  EPIPE: "connection closed while sending",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "temporary DNS failure",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_SOCKET: "the server closed the connection",
+  UND_ERR_CLOSED: "the connection was closed",
+};
+
+const TIMEOUTS: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: "could not connect",
+  UND_ERR_HEADERS_TIMEOUT: "no response headers",
+  UND_ERR_BODY_TIMEOUT: "the response body stalled",
+};
+
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+
+/** The URL for messages: the password in the userinfo, if any, replaced by "****". */
+export function redactUrl(url: string | URL): string {
+  const u = new URL(url.toString());
+  if (u.password) u.password = "****";
+  return u.toString();
+}
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  let code: string | undefined;
+  // Walk the cause chain and keep the innermost code: it is the OS-level one.
+  for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === "string" && !(code && TIMEOUTS[code])) code = c;
+    e = e.cause;
+  }
+  return code;
+}
+
+/**
+ * Wrap an error thrown while requesting `url` (connecting, waiting, reading the body).
+ * Codes: "TIMEOUT" (undici timeouts), "TLS_ERROR" (certificate problems), else "NETWORK_ERROR"
+ * with the socket error's code (e.g. ECONNREFUSED) in the message. WheelhouseErrors pass through.
+ */
+export function wrapNetworkError(
+  error: unknown,
+  method: string,
+  url: string,
+  timeoutMs?: number,
+): WheelhouseError {
+  if (error instanceof WheelhouseError) return error;
+  const code = errorCode(error) ?? "UNKNOWN";
+  const where = `${method} ${quote(redactUrl(url))}`;
+  if (TIMEOUTS[code]) {
+    const within = timeoutMs === undefined ? "" : ` within ${timeoutMs / 1000} s`;
+    return new WheelhouseError("TIMEOUT", `${where} timed out: ${TIMEOUTS[code]}${within}`, {
+      hint: "raise --timeout, or check the network path to the index",
+      cause: error,
+    });
+  }
+  if (TLS_CODES.has(code)) {
+    return new WheelhouseError(
+      "TLS_ERROR",
+      `${where} failed: TLS certificate check failed (${code})`,
+      {
+        hint: "give the CA bundle of your index or proxy with --cert FILE",
+        cause: error,
+      },
+    );
+  }
+  const reason = NETWORK_REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+  return new WheelhouseError("NETWORK_ERROR", `${where} failed: ${reason} (${code})`, {
+    hint: "check the URL, your connection and proxy settings (--proxy, HTTPS_PROXY, NO_PROXY)",
+    cause: error,
+  });
+}
+
+/** An "HTTP_ERROR" for a final non-2xx status, e.g. `GET "https://x/simple/a/" failed: HTTP 503 Service Unavailable`. */
+export function httpStatusError(
+  method: string,
+  url: string,
+  status: number,
+  attempts: number,
+): WheelhouseError {
+  const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+  const reason = STATUS_CODES[status] ?? "";
+  let hint: string | undefined;
+  if (status === 401 || status === 403) {
+    hint = "give credentials in the URL (https://user:password@host/...) or in ~/.netrc";
+  } else if (status === 407) {
+    hint =
+      "the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port)";
+  } else if (status === 429 || status >= 500) {
+    hint = "the server is struggling; try again later or raise --retries";
+  }
+  return new WheelhouseError(
+    "HTTP_ERROR",
+    `${method} ${quote(redactUrl(url))} failed: HTTP ${status}${reason ? ` ${reason}` : ""}${after}`,
+    hint === undefined ? {} : { hint },
+  );
+}
+
+/** True for statuses worth another try: 408, 429 and 5xx except 501 and 505 (they will not change). */
+export function isRetryableStatus(status: number): boolean {
+  if (status === 408 || status === 429) return true;
+  return status >= 500 && status <= 599 && status !== 501 && status !== 505;
+}
+
+/** True for errors worth another try: network and timeout errors, not TLS or programming errors. */
+export function isRetryableError(error: WheelhouseError): boolean {
+  return error.code === "NETWORK_ERROR" || error.code === "TIMEOUT";
+}
+
+/**
+ * The delay a Retry-After header asks for, in milliseconds, or undefined when absent or invalid.
+ * `now` is the current time in ms since the epoch (for the HTTP-date form).
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

@@ -1,0 +1,262 @@
+// Learn the core metadata of a distribution file as cheaply as possible: 1) the PEP 658
+// `<url>.metadata` file when the index offers it (hash checked), 2) for wheels, Range requests on
+// the zip's central directory and the METADATA member, 3) else the whole file, downloaded to a
+// temporary file (hash checked) and inspected. What was learnt is kept for the run, and on disk
+// (keyed by the file's sha256) when a cache directory is given.
+// Specs: https://peps.python.org/pep-0658/ , https://peps.python.org/pep-0714/ ,
+// https://packaging.python.org/en/latest/specifications/core-metadata/ , PEP 517/518 (build reqs)
+// Traps:
+// - The `.metadata` URL is the file URL plus ".metadata" (PEP 658), not a sibling path.
+// - The advertised hash may use any hashlib name; every name Node knows is checked.
+// - An index that advertises `.metadata` but answers 404 (seen with stale mirrors) gets the next
+//   method instead of failing the run.
+// - A server that ignores Range is remembered per origin, so only its first file pays the probe.
+// - Sdists need the whole file anyway for [build-system].requires; one download serves both.
+
+import { createHash, getHashes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CoreMetadata, parseCoreMetadata } from "../../pep/core-metadata.js";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { canonicalizeName } from "../../pep/names.js";
+import { inspectDistribution } from "../../store/inspect.js";
+import { downloadToFile } from "./download.js";
+import type { HttpClient } from "./http-client.js";
+import { redactUrl } from "./http-errors.js";
+import { readRemoteZipMember } from "./range-zip.js";
+
+/** The file whose metadata is wanted (a DistributionFile has all of these). */
+export interface MetadataTarget {
+  filename: string;
+  url: string;
+  /** Hex sha256 of the file itself, when known (download check and disk cache key). */
+  sha256?: string;
+  size?: number;
+  /** PEP 658/714: false, or the hashes of `<url>.metadata` ({} when offered without a hash). */
+  coreMetadata: false | Record<string, string>;
+}
+
+/** How the metadata was obtained, for logs and tests. */
+export type MetadataVia = "pep658" | "range" | "download" | "local" | "disk-cache";
+
+export interface FetchedMetadata {
+  /** Exact METADATA / PKG-INFO bytes. */
+  metadataBytes: Buffer;
+  metadata: CoreMetadata;
+  /** Sdists read whole: `[build-system].requires`; undefined when absent or not read. */
+  buildRequires?: string[];
+  /** Sdists: true once the archive itself was read, so `buildRequires` is final. */
+  buildRequiresKnown?: boolean;
+  via: MetadataVia;
+}
+
+export interface MetadataFetcherOptions {
+  http: HttpClient;
+  /** Directory for a persistent cache keyed by sha256 (created on demand). */
+  cacheDir?: string;
+  /** Where whole files are downloaded for inspection (default the OS temp dir). */
+  tmpDir?: string;
+}
+
+export interface MetadataFetcher {
+  /**
+   * Core metadata of `file`, by the cheapest method available; cached.
+   * @throws WheelhouseError "HASH_MISMATCH" (the `.metadata` or the file), "INVALID_METADATA",
+   *   "METADATA_MISMATCH", "NO_METADATA", "CORRUPT_ARCHIVE", and the HTTP client's errors.
+   */
+  fetchMetadata(file: MetadataTarget): Promise<FetchedMetadata>;
+  /**
+   * `[build-system].requires` of an sdist (undefined when it has no pyproject.toml or no such
+   * table: the caller applies the PEP 517 fallback). Reads the whole archive once; cached.
+   */
+  fetchBuildRequires(file: MetadataTarget): Promise<string[] | undefined>;
+}
+
+const SUPPORTED_HASHES = new Set(getHashes().map((h) => h.toLowerCase()));
+
+function parseMetadata(bytes: Buffer, filename: string): CoreMetadata {
+  try {
+    return parseCoreMetadata(bytes.toString("utf8"));
+  } catch (error) {
+    if (!(error instanceof WheelhouseError)) throw error;
+    throw new WheelhouseError(error.code, `${quote(filename)}: ${error.message}`, {
+      cause: error,
+      hint: error.hint,
+    });
+  }
+}
+
+/** Check the project name in a wheel's metadata against its filename (first dash-segment). */
+function checkWheelName(metadata: CoreMetadata, filename: string): void {
+  const fromFile = filename.split("-")[0];
+  let same: boolean;
+  try {
+    same = canonicalizeName(metadata.name) === canonicalizeName(fromFile);
+  } catch {
+    same = false;
+  }
+  if (!same) {
+    throw new WheelhouseError(
+      "METADATA_MISMATCH",
+      `${quote(filename)} says ${quote(fromFile)} in its filename but ${quote(metadata.name)} in its core metadata`,
+      { hint: "the index serves a file under a wrong name; report it to the index owner" },
+    );
+  }
+}
+
+/** Pick `<name>-<version>.dist-info/METADATA` matching the wheel's name, at the top level. */
+export function pickWheelMetadata(names: string[], filename: string): string | undefined {
+  const candidates = names.filter((n) => /^[^/]+\.dist-info\/METADATA$/.test(n));
+  if (candidates.length <= 1) return candidates[0];
+  const want = filename
+    .split("-")[0]
+    .replace(/[-_.]+/g, "-")
+    .toLowerCase();
+  return (
+    candidates.find(
+      (n) =>
+        n
+          .split("-")[0]
+          .replace(/[-_.]+/g, "-")
+          .toLowerCase() === want,
+    ) ?? candidates[0]
+  );
+}
+
+function verifyMetadataHashes(bytes: Buffer, file: MetadataTarget, url: string): void {
+  if (file.coreMetadata === false) return;
+  for (const [name, expected] of Object.entries(file.coreMetadata)) {
+    if (!SUPPORTED_HASHES.has(name)) continue;
+    const actual = createHash(name).update(bytes).digest("hex");
+    if (actual !== expected.toLowerCase()) {
+      throw new WheelhouseError(
+        "HASH_MISMATCH",
+        `core metadata of ${quote(file.filename)} from ${quote(redactUrl(url))} has ${name} ${actual}, expected ${expected}`,
+        { hint: "the index serves a .metadata file that does not match what it advertises" },
+      );
+    }
+  }
+}
+
+/** Create a fetcher; its memory cache lives as long as it does. */
+export function createMetadataFetcher(options: MetadataFetcherOptions): MetadataFetcher {
+  const { http } = options;
+  const memory = new Map<string, Promise<FetchedMetadata>>();
+  const noRange = new Set<string>();
+  const keyOf = (file: MetadataTarget) => file.sha256 ?? file.url;
+
+  const diskPath = (file: MetadataTarget, ext: string) =>
+    options.cacheDir && file.sha256 ? join(options.cacheDir, `${file.sha256}${ext}`) : undefined;
+
+  async function fromDisk(file: MetadataTarget): Promise<FetchedMetadata | undefined> {
+    const path = diskPath(file, ".metadata");
+    if (path === undefined) return undefined;
+    const bytes = await readFile(path).catch(() => undefined);
+    if (bytes === undefined) return undefined;
+    const result: FetchedMetadata = {
+      metadataBytes: bytes,
+      metadata: parseMetadata(bytes, file.filename),
+      via: "disk-cache",
+    };
+    const build = await readFile(diskPath(file, ".build.json")!, "utf8").catch(() => undefined);
+    if (build !== undefined) {
+      const parsed = JSON.parse(build) as { requires: string[] | null };
+      result.buildRequiresKnown = true;
+      if (parsed.requires !== null) result.buildRequires = parsed.requires;
+    }
+    return result;
+  }
+
+  async function toDisk(file: MetadataTarget, result: FetchedMetadata): Promise<void> {
+    const path = diskPath(file, ".metadata");
+    if (path === undefined || options.cacheDir === undefined) return;
+    await mkdir(options.cacheDir, { recursive: true });
+    // Write-then-rename is not needed: a torn file fails to parse and is simply refetched.
+    await writeFile(path, result.metadataBytes);
+    if (result.buildRequiresKnown) {
+      const requires = result.buildRequires ?? null;
+      await writeFile(diskPath(file, ".build.json")!, JSON.stringify({ requires }));
+    }
+  }
+
+  async function viaPep658(file: MetadataTarget): Promise<FetchedMetadata | undefined> {
+    if (file.coreMetadata === false || /^file:/i.test(file.url)) return undefined;
+    const url = `${file.url}.metadata`;
+    const res = await http.fetchBytes(url, { allowStatus: [404] });
+    if (res.status === 404) return undefined;
+    verifyMetadataHashes(res.bytes, file, url);
+    const metadata = parseMetadata(res.bytes, file.filename);
+    if (file.filename.endsWith(".whl")) checkWheelName(metadata, file.filename);
+    return { metadataBytes: res.bytes, metadata, via: "pep658" };
+  }
+
+  async function viaRange(file: MetadataTarget): Promise<FetchedMetadata | undefined> {
+    if (!file.filename.endsWith(".whl") || /^file:/i.test(file.url)) return undefined;
+    const origin = new URL(file.url).origin;
+    if (noRange.has(origin)) return undefined;
+    try {
+      const got = await readRemoteZipMember(http, file.url, file.filename, (names) =>
+        pickWheelMetadata(names, file.filename),
+      );
+      const metadata = parseMetadata(got.bytes, file.filename);
+      checkWheelName(metadata, file.filename);
+      return { metadataBytes: got.bytes, metadata, via: "range" };
+    } catch (error) {
+      if (error instanceof WheelhouseError && error.code === "RANGE_UNSUPPORTED") {
+        noRange.add(origin);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async function viaArchive(file: MetadataTarget): Promise<FetchedMetadata> {
+    if (/^file:/i.test(file.url)) {
+      const inspected = await inspectDistribution(fileURLToPath(file.url), file.filename);
+      return { ...inspected, buildRequiresKnown: true, via: "local" };
+    }
+    await mkdir(options.tmpDir ?? tmpdir(), { recursive: true });
+    const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), "wh-meta-"));
+    try {
+      const path = join(dir, "download");
+      await downloadToFile(http, file, path);
+      const inspected = await inspectDistribution(path, file.filename);
+      return { ...inspected, buildRequiresKnown: true, via: "download" };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function learn(file: MetadataTarget): Promise<FetchedMetadata> {
+    const cached = await fromDisk(file).catch(() => undefined);
+    if (cached) return cached;
+    const result = (await viaPep658(file)) ?? (await viaRange(file)) ?? (await viaArchive(file));
+    await toDisk(file, result).catch(() => undefined);
+    return result;
+  }
+
+  function remember(key: string, promise: Promise<FetchedMetadata>): Promise<FetchedMetadata> {
+    memory.set(key, promise);
+    promise.catch(() => memory.delete(key));
+    return promise;
+  }
+
+  return {
+    fetchMetadata(file) {
+      const key = keyOf(file);
+      return memory.get(key) ?? remember(key, learn(file));
+    },
+    async fetchBuildRequires(file) {
+      const key = keyOf(file);
+      const known = await (memory.get(key) ?? Promise.resolve(undefined)).catch(() => undefined);
+      if (known?.buildRequiresKnown) return known.buildRequires;
+      const fromCache = await fromDisk(file).catch(() => undefined);
+      if (fromCache?.buildRequiresKnown) return fromCache.buildRequires;
+      const result = await remember(key, viaArchive(file));
+      await toDisk(file, result).catch(() => undefined);
+      return result.buildRequires;
+    },
+  };
+}

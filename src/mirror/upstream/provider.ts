@@ -1,0 +1,155 @@
+// The resolver's Provider over upstream sources: several simple indexes (--index-url, then each
+// --extra-index-url) and find-links locations, files merged, metadata fetched lazily with a bound
+// on concurrent requests.
+// Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ ;
+// the contract is src/mirror/resolve/provider.ts.
+// Traps:
+// - Same filename from two sources: the first source in order (indexes first, in the order
+//   given, then find-links) wins, as the files are meant to be identical; its URL and hash are
+//   the ones used.
+// - Find-links pages and directories list every project: files are kept when their filename
+//   parses to the project asked for; legacy sdist names that do not parse are matched by prefix.
+// - Metadata is asked only for files the resolver considers; the concurrency limit keeps a
+//   resolver's burst of lookups from opening hundreds of requests.
+
+import { parseDistributionFilename } from "../../pep/filename.js";
+import type { DistributionFile } from "../../pep/simple-types.js";
+import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import { listFindLinks } from "./find-links.js";
+import type { HttpClient } from "./http-client.js";
+import { createIndexClient } from "./index-client.js";
+import { createLimit } from "./limit.js";
+import { createMetadataFetcher, type FetchedMetadata, type MetadataTarget } from "./metadata.js";
+
+/** PEP 517/518: the build requirements assumed when an sdist declares none. */
+export const DEFAULT_BUILD_REQUIRES = ["setuptools>=40.8.0", "wheel"];
+
+export interface UpstreamProviderOptions {
+  http: HttpClient;
+  /** Index roots in order of preference: --index-url first, then --extra-index-url values. */
+  indexUrls: string[];
+  /** --find-links values: http(s) pages, local directories, .html files or file: URLs. */
+  findLinks?: string[];
+  /** Concurrent metadata lookups (default 8). */
+  metadataConcurrency?: number;
+  /** Persistent metadata cache directory (keyed by sha256). */
+  cacheDir?: string;
+  /** Where whole files are downloaded for inspection. */
+  tmpDir?: string;
+}
+
+/** A Provider with the build requirements always available and metadata details for callers. */
+export interface UpstreamProvider extends Provider {
+  getBuildRequires(file: CandidateFile): Promise<string[]>;
+  /** Metadata with its exact bytes and how it was obtained (the sync stores the bytes). */
+  getMetadataDetails(file: CandidateFile): Promise<FetchedMetadata>;
+}
+
+/** True when `filename` is a distribution of `project` (canonical name). */
+export function isFileOfProject(filename: string, project: string): boolean {
+  try {
+    return parseDistributionFilename(filename).name === project;
+  } catch {
+    // Legacy sdists ("Foo_Bar-1.0-beta.tar.gz"): canonical prefix followed by a version digit.
+    const stem = filename.replace(/\.(tar\.gz|tar\.bz2|zip|tgz)$/i, "");
+    if (stem === filename) return false;
+    const canonical = stem.replace(/[-_.]+/g, "-").toLowerCase();
+    return canonical.startsWith(`${project}-`) && /\d/.test(canonical[project.length + 1] ?? "");
+  }
+}
+
+function toCandidate(file: DistributionFile, source: string): CandidateFile {
+  const candidate: CandidateFile = {
+    filename: file.filename,
+    url: file.url,
+    yanked: file.yanked,
+    source,
+    hasCoreMetadata: file.coreMetadata !== false,
+  };
+  if (file.hashes.sha256) candidate.sha256 = file.hashes.sha256.toLowerCase();
+  if (file.size !== undefined) candidate.size = file.size;
+  if (file.requiresPython !== undefined) candidate.requiresPython = file.requiresPython;
+  if (file.uploadTime !== undefined) candidate.uploadTime = file.uploadTime;
+  return candidate;
+}
+
+/** Create the provider. Close the HTTP client yourself when the run ends. */
+export function createUpstreamProvider(options: UpstreamProviderOptions): UpstreamProvider {
+  const { http } = options;
+  const index = createIndexClient(http);
+  const fetcher = createMetadataFetcher({
+    http,
+    cacheDir: options.cacheDir,
+    tmpDir: options.tmpDir,
+  });
+  const limit = createLimit(options.metadataConcurrency ?? 8);
+  const findLinks = new Map<string, Promise<DistributionFile[]>>();
+  const originals = new Map<string, DistributionFile>();
+
+  function listLocation(location: string): Promise<DistributionFile[]> {
+    let listing = findLinks.get(location);
+    if (listing === undefined) {
+      listing = listFindLinks(http, location);
+      listing.catch(() => findLinks.delete(location));
+      findLinks.set(location, listing);
+    }
+    return listing;
+  }
+
+  function targetOf(file: CandidateFile): MetadataTarget {
+    const original = originals.get(file.url);
+    return {
+      filename: file.filename,
+      url: file.url,
+      sha256: file.sha256,
+      size: file.size,
+      coreMetadata: original?.coreMetadata ?? (file.hasCoreMetadata ? {} : false),
+    };
+  }
+
+  async function getMetadataDetails(file: CandidateFile): Promise<FetchedMetadata> {
+    return limit(() => fetcher.fetchMetadata(targetOf(file)));
+  }
+
+  return {
+    async listFiles(project) {
+      const sources = await Promise.all([
+        ...options.indexUrls.map(async (url) => ({
+          source: url,
+          files: (await index.fetchProjectPage(url, project)).files,
+        })),
+        ...(options.findLinks ?? []).map(async (location) => ({
+          source: location,
+          files: (await listLocation(location)).filter((f) => isFileOfProject(f.filename, project)),
+        })),
+      ]);
+      const seen = new Set<string>();
+      const merged: CandidateFile[] = [];
+      for (const { source, files } of sources) {
+        for (const file of files) {
+          if (seen.has(file.filename)) continue;
+          seen.add(file.filename);
+          originals.set(file.url, file);
+          merged.push(toCandidate(file, source));
+        }
+      }
+      return merged;
+    },
+    getMetadataDetails,
+    async getMetadata(file): Promise<CandidateMetadata> {
+      const { metadata } = await getMetadataDetails(file);
+      const result: CandidateMetadata = {
+        name: metadata.name,
+        version: metadata.version,
+        requiresDist: metadata.requiresDist,
+        providesExtra: metadata.providesExtra,
+      };
+      if (metadata.requiresPython !== undefined) result.requiresPython = metadata.requiresPython;
+      return result;
+    },
+    async getBuildRequires(file) {
+      const requires = await limit(() => fetcher.fetchBuildRequires(targetOf(file)));
+      return requires ?? [...DEFAULT_BUILD_REQUIRES];
+    },
+  };
+}

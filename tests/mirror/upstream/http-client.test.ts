@@ -1,0 +1,250 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import { parseRetryAfter, redactUrl } from "../../../src/mirror/upstream/http-errors.js";
+import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
+import { buildWheel } from "../../helpers/wheels.js";
+import { fakeClock, testClient } from "./helpers.js";
+
+let index: FakeIndex;
+let tmp: string;
+
+beforeAll(async () => {
+  const dist = await buildWheel({ name: "alpha", version: "1.0" });
+  index = await startFakeIndex({ projects: { alpha: [{ dist }] } });
+  tmp = await mkdtemp(join(tmpdir(), "wh-http-"));
+});
+afterAll(async () => {
+  await index.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }),
+  );
+}
+
+describe("retries", () => {
+  it("retries a 500 and then succeeds, with exponential backoff", async () => {
+    const clock = fakeClock();
+    const http = testClient({ clock, retries: 3, backoffMs: 100 });
+    index.fail("/simple/alpha/", { status: 500 }, { status: 503 });
+    const before = index.count("/simple/alpha/");
+    const res = await http.fetchBytes(`${index.indexUrl}alpha/`);
+    expect(res.status).toBe(200);
+    expect(index.count("/simple/alpha/") - before).toBe(3);
+    // jitter fixed at 0.5: half the base plus a quarter of it
+    expect(clock.sleeps).toEqual([75, 150]);
+    await http.close();
+  });
+
+  it("honours Retry-After in seconds and as an HTTP date", async () => {
+    const clock = fakeClock();
+    const http = testClient({ clock, retries: 3 });
+    // the date is read after the first 2 s sleep: 9 s from the start leaves 7 s
+    const date = new Date(clock.now() + 9_000).toUTCString();
+    index.fail(
+      "/simple/alpha/",
+      { status: 429, retryAfter: "2" },
+      { status: 503, retryAfter: date },
+    );
+    await http.fetchBytes(`${index.indexUrl}alpha/`);
+    expect(clock.sleeps).toEqual([2_000, 7_000]);
+    await http.close();
+  });
+
+  it("gives up after the retries with an HTTP_ERROR naming the URL and the status", async () => {
+    const http = testClient({ retries: 1 });
+    index.fail("/simple/alpha/", { status: 502 }, { status: 502 });
+    const error = await http.get(`${index.indexUrl}alpha/`).catch((e) => e);
+    expect(error.code).toBe("HTTP_ERROR");
+    expect(error.message).toBe(
+      `GET "${index.indexUrl}alpha/" failed: HTTP 502 Bad Gateway after 2 attempts`,
+    );
+    await http.close();
+  });
+
+  it("does not retry a 404, and returns it when allowed", async () => {
+    const clock = fakeClock();
+    const http = testClient({ clock });
+    const error = await http.get(`${index.indexUrl}nope/`).catch((e) => e);
+    expect(error.code).toBe("HTTP_ERROR");
+    expect(error.message).toContain("HTTP 404 Not Found");
+    expect((await http.fetchBytes(`${index.indexUrl}nope/`, { allowStatus: [404] })).status).toBe(
+      404,
+    );
+    expect(clock.sleeps).toEqual([]);
+    await http.close();
+  });
+
+  it("retries a reset connection", async () => {
+    const http = testClient();
+    index.fail("/simple/alpha/", { reset: true });
+    expect((await http.fetchBytes(`${index.indexUrl}alpha/`)).status).toBe(200);
+    await http.close();
+  });
+});
+
+describe("errors name the URL and what happened", () => {
+  it("connection refused is a NETWORK_ERROR with the socket code", async () => {
+    const server = createServer();
+    const origin = await listen(server);
+    await new Promise((r) => server.close(r));
+    const http = testClient({ retries: 0 });
+    const error = await http.get(`${origin}/simple/x/`).catch((e) => e);
+    expect(error.code).toBe("NETWORK_ERROR");
+    expect(error.message).toBe(
+      `GET "${origin}/simple/x/" failed: connection refused (ECONNREFUSED)`,
+    );
+    await http.close();
+  });
+
+  it("a slow server is a TIMEOUT", async () => {
+    const http = testClient({ retries: 0, timeoutMs: 200 });
+    index.fail("/simple/alpha/", { delayMs: 1_000 });
+    const error = await http.get(`${index.indexUrl}alpha/`).catch((e) => e);
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.message).toBe(
+      `GET "${index.indexUrl}alpha/" timed out: no response headers within 0.2 s`,
+    );
+    await http.close();
+  });
+
+  it("passwords never show in messages", () => {
+    expect(redactUrl("https://u:secret@h.example/simple/")).toBe(
+      "https://u:****@h.example/simple/",
+    );
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2025-01-01T00:00:00Z");
+  it.each([
+    ["3", 3_000],
+    ["0", 0],
+    ["Wed, 01 Jan 2025 00:00:10 GMT", 10_000],
+    ["Tue, 31 Dec 2024 23:59:00 GMT", 0],
+    ["soon", undefined],
+    [undefined, undefined],
+  ])("%s -> %s", (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+});
+
+describe("credentials", () => {
+  it("sends netrc credentials as Basic auth", async () => {
+    const netrc = join(tmp, "netrc");
+    await writeFile(netrc, "machine 127.0.0.1 login alice password s3cret\n");
+    const secured = await startFakeIndex({ auth: { username: "alice", password: "s3cret" } });
+    const http = testClient({ netrcPath: netrc });
+    expect(
+      (await http.fetchBytes(`${secured.indexUrl}alpha/`, { allowStatus: [404] })).status,
+    ).toBe(404);
+    expect(secured.log[0].headers.authorization).toBe(
+      `Basic ${Buffer.from("alice:s3cret").toString("base64")}`,
+    );
+    await http.close();
+    await secured.close();
+  });
+
+  it("remembers URL credentials for the origin, and fails with a hint without them", async () => {
+    const secured = await startFakeIndex({ auth: { username: "bob", password: "p@ss" } });
+    const http = testClient();
+    const withCreds = secured.indexUrl.replace("http://", "http://bob:p%40ss@");
+    expect((await http.fetchBytes(`${withCreds}alpha/`, { allowStatus: [404] })).status).toBe(404);
+    // a later URL without userinfo on the same origin (e.g. a file URL) still authenticates
+    expect(
+      (await http.fetchBytes(`${secured.origin}/files/x.whl`, { allowStatus: [404] })).status,
+    ).toBe(404);
+    await http.close();
+    const anonymous = testClient();
+    const error = await anonymous.get(`${secured.indexUrl}alpha/`).catch((e) => e);
+    expect(error.code).toBe("HTTP_ERROR");
+    expect(error.message).toContain("HTTP 401 Unauthorized");
+    expect(error.hint).toContain("netrc");
+    await anonymous.close();
+    await secured.close();
+  });
+});
+
+describe("redirects", () => {
+  it("follows them and reports the final URL", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(301, { location: `${index.indexUrl}alpha/` }).end();
+    });
+    const origin = await listen(server);
+    const http = testClient();
+    const res = await http.fetchBytes(`${origin}/simple/Alpha/`);
+    expect(res.url).toBe(`${index.indexUrl}alpha/`);
+    expect(res.status).toBe(200);
+    await http.close();
+    await new Promise((r) => server.close(r));
+  });
+});
+
+describe("proxy", () => {
+  async function startProxy() {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      const upstream = httpRequest(
+        req.url ?? "",
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on("error", () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    const url = await listen(server);
+    return {
+      url,
+      seen,
+      close: () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    };
+  }
+
+  it("sends http:// traffic through --proxy as absolute-form requests", async () => {
+    const proxy = await startProxy();
+    const http = testClient({ dispatcher: createDispatcher({ proxy: proxy.url, env: {} }) });
+    const res = await http.fetchBytes(`${index.indexUrl}alpha/`);
+    expect(res.status).toBe(200);
+    expect(proxy.seen).toEqual([`${index.indexUrl}alpha/`]);
+    await http.close();
+    await proxy.close();
+  });
+
+  it("reads HTTP_PROXY from the environment and honours NO_PROXY", async () => {
+    const proxy = await startProxy();
+    const viaEnv = testClient({ dispatcher: createDispatcher({ env: { HTTP_PROXY: proxy.url } }) });
+    await viaEnv.fetchBytes(`${index.indexUrl}alpha/`);
+    expect(proxy.seen).toHaveLength(1);
+    await viaEnv.close();
+    const bypass = testClient({
+      dispatcher: createDispatcher({ env: { HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1" } }),
+    });
+    await bypass.fetchBytes(`${index.indexUrl}alpha/`);
+    expect(proxy.seen).toHaveLength(1);
+    await bypass.close();
+    await proxy.close();
+  });
+
+  it("rejects an unreadable --cert with the flag named", () => {
+    expect(() => createDispatcher({ cert: join(tmp, "missing.pem"), env: {} })).toThrow(
+      /--cert file ".*missing\.pem" cannot be read/,
+    );
+  });
+});
