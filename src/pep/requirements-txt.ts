@@ -269,9 +269,8 @@ function lineRequirement(args: string, file: string, fail: Fail): Requirement {
   try {
     return parseRequirement(args);
   } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
     throw fail(
-      why,
+      innerReason(cause),
       "write a PEP 508 requirement such as `name[extra]>=1.0; python_version>='3.8'`",
       "INVALID_REQUIREMENTS_FILE",
       cause,
@@ -326,9 +325,8 @@ function directRequirement(args: string, isUrl: boolean, file: string, fail: Fai
     try {
       requirement.marker = formatMarker(parseMarker(marker));
     } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
       throw fail(
-        why,
+        innerReason(cause),
         "a marker follows \"; \" as in `./x.whl; python_version >= '3.8'`",
         undefined,
         cause,
@@ -336,4 +334,10 @@ function directRequirement(args: string, isUrl: boolean, file: string, fail: Fai
     }
   }
   return requirement;
+}
+
+/** The reason of a nested parse error, without its own `<thing> "<input>" is invalid: ` prefix. */
+function innerReason(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.replace(/^[\w ]+ "(?:[^"\\]|\\.)*" is invalid: /, "");
 }

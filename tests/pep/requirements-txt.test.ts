@@ -134,3 +134,215 @@ describe("parseRequirementsTxt", () => {
     `);
   });
 });
+
+describe("parseRequirementsTxt line handling (as pip does it)", () => {
+  const names = (r: RequirementsFile) => r.requirements.map((l) => l.requirement);
+
+  it.each<[string, string, object[]]>([
+    [
+      "a comment after whitespace",
+      "foo==1 # pinned\n",
+      [{ name: "foo", extras: [], specifier: "==1" }],
+    ],
+    [
+      "continuation lines",
+      "foo\\\n>=1,\\\n<2\n",
+      [{ name: "foo", extras: [], specifier: "<2,>=1" }],
+    ],
+    [
+      "a comment line ends a continuation",
+      "foo>=1 \\\n# note\nbar\n",
+      [
+        { name: "foo", extras: [], specifier: ">=1" },
+        { name: "bar", extras: [], specifier: "" },
+      ],
+    ],
+    ["a continuation on the last line", "foo \\", [{ name: "foo", extras: [], specifier: "" }]],
+    ["CRLF and blank lines", "\r\n  foo  \r\n\r\n", [{ name: "foo", extras: [], specifier: "" }]],
+    [
+      "a marker with a dash in a value",
+      'foo; platform_machine == "x86-64"\n',
+      [{ name: "foo", extras: [], specifier: "", marker: 'platform_machine == "x86-64"' }],
+    ],
+    [
+      "a PEP 508 URL requirement",
+      "foo @ https://x.example/foo-1.0.tar.gz#sha256=abc\n",
+      [
+        {
+          name: "foo",
+          extras: [],
+          specifier: "",
+          url: "https://x.example/foo-1.0.tar.gz#sha256=abc",
+        },
+      ],
+    ],
+  ])("%s", (_, text, expected) => {
+    expect(names(parse(text))).toEqual(expected);
+  });
+
+  it("reports the first physical line of a continued line", () => {
+    const r = parse(`\n\nfoo \\\n  --hash=sha256:${SHA_A}\nbar\n`);
+    expect(r.requirements.map((l) => l.source.line)).toEqual([3, 5]);
+  });
+
+  // pip's variables look like JavaScript's template placeholders: write them as var("NAME").
+  const v = (name: string) => `$\{${name}}`;
+
+  it("expands variables from env, upper-case names only, and leaves unset ones", () => {
+    const r = parse(
+      `-i https://${v("USER_X")}:${v("TOKEN")}@idx.example/${v("lower")}/${v("UNSET")}\n`,
+      {
+        env: { USER_X: "me", TOKEN: "s3cret", lower: "no" },
+      },
+    );
+    expect(r.indexUrl).toBe(`https://me:s3cret@idx.example/${v("lower")}/${v("UNSET")}`);
+    expect(parse(`-i ${v("A")}\n`).indexUrl).toBe(v("A"));
+    expect(v("A")).toBe("$" + "{A}");
+  });
+
+  it.each([
+    ["-rreqs.txt", "reqs.txt"],
+    ["--requirement=reqs.txt", "reqs.txt"],
+    ["--requirement reqs.txt", "reqs.txt"],
+    ["--requirem reqs.txt", "reqs.txt"],
+    ['-r "reqs.txt"', "reqs.txt"],
+  ])("accepts option spelling %j", (line, path) => {
+    const r = parse(`${line}\n`, {
+      file: "dir/requirements.txt",
+      readFile: files({ [`dir/${path}`]: "foo\n" }),
+    });
+    expect(r.requirements.map((l) => l.source.file)).toEqual([`dir/${path}`]);
+  });
+
+  it("applies --no-binary and --only-binary like pip (they exclude each other; :all: and :none:)", () => {
+    expect(parse("--no-binary Foo.Bar,baz\n--only-binary foo-bar\n")).toMatchObject({
+      noBinary: ["baz"],
+      onlyBinary: ["foo-bar"],
+    });
+    expect(parse("--only-binary a\n--no-binary :all:\n")).toMatchObject({
+      noBinary: [":all:"],
+      onlyBinary: [],
+    });
+    expect(parse("--no-binary :all:\n--no-binary :none:,x\n")).toMatchObject({
+      noBinary: ["x"],
+      onlyBinary: [],
+    });
+  });
+
+  it.each<[string, object]>([
+    [
+      "./dist/foo_bar-1.0-py3-none-any.whl",
+      { name: "foo_bar", url: "proj/dist/foo_bar-1.0-py3-none-any.whl" },
+    ],
+    [
+      "../wheels/foo-1.0-1-py3-none-any.whl[cli]",
+      { name: "foo", extras: ["cli"], url: "wheels/foo-1.0-1-py3-none-any.whl" },
+    ],
+    ["/abs/foo-1.0-py3-none-any.whl", { name: "foo", url: "/abs/foo-1.0-py3-none-any.whl" }],
+    [
+      "https://files.example/foo-1.0-py3-none-any.whl#sha256=x",
+      { name: "foo", url: "https://files.example/foo-1.0-py3-none-any.whl#sha256=x" },
+    ],
+    [
+      "file:///w/foo-1.0-py3-none-any.whl ; python_version>'3'",
+      { name: "foo", url: "file:///w/foo-1.0-py3-none-any.whl", marker: 'python_version > "3"' },
+    ],
+    [
+      "git+https://git.example/foo.git@v1#egg=foo",
+      { name: "foo", url: "git+https://git.example/foo.git@v1#egg=foo" },
+    ],
+  ])("takes the project name of the wheel or #egg= in %s", (line, expected) => {
+    const [entry] = parseRequirementsTxt(`${line}\n`, {
+      file: "proj/requirements.txt",
+    }).requirements;
+    expect(entry.requirement).toEqual({ extras: [], specifier: "", ...expected });
+  });
+});
+
+describe("parseRequirementsTxt errors", () => {
+  it.each([
+    [
+      "--frobnicate\n",
+      'requirements.txt:2: line "--frobnicate" is invalid: option "--frobnicate" is not understood',
+    ],
+    [
+      `--hash=sha256:${SHA_A}\n`,
+      'requirements.txt:2: line "--hash=sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is invalid: --hash must follow a requirement on the same line',
+    ],
+    [
+      "foo --index-url https://x\n",
+      'requirements.txt:2: line "foo --index-url https://x" is invalid: option --index-url cannot follow a requirement',
+    ],
+    [
+      "foo --hash=md5:abc\n",
+      'requirements.txt:2: line "foo --hash=md5:abc" is invalid: hash "md5:abc" is not algorithm:hex-digest',
+    ],
+    [
+      "foo --hash=sha256:abc\n",
+      'requirements.txt:2: line "foo --hash=sha256:abc" is invalid: hash "sha256:abc" is not algorithm:hex-digest',
+    ],
+    ["-i\n", 'requirements.txt:2: line "-i" is invalid: option --index-url needs a value'],
+    ["--pre=yes\n", 'requirements.txt:2: line "--pre=yes" is invalid: option --pre takes no value'],
+    [
+      "--no-binary @bad\n",
+      'requirements.txt:2: line "--no-binary @bad" is invalid: "@bad" is not a project name',
+    ],
+    [
+      'foo --hash "sha256:abc\n',
+      'requirements.txt:2: line "foo --hash \\"sha256:abc" is invalid: a quote is never closed',
+    ],
+    [
+      "foo --config-settings x=y\n",
+      'requirements.txt:2: line "foo --config-settings x=y" is invalid: option --config-settings is not supported by wheelhouse',
+    ],
+    [
+      "-r https://example.org/requirements.txt\n",
+      'requirements.txt:2: line "-r https://example.org/requirements.txt" is invalid: including "https://example.org/requirements.txt" over the network is not supported',
+    ],
+    [
+      "-r missing.txt\n",
+      'requirements.txt:2: line "-r missing.txt" is invalid: cannot read "missing.txt": ENOENT: no such file missing.txt',
+    ],
+    [
+      "-i https://x stray\n",
+      'requirements.txt:2: line "-i https://x stray" is invalid: "stray" is not an option',
+    ],
+    [
+      "foo>=>1\n",
+      'requirements.txt:2: line "foo>=>1" is invalid: expected semicolon (after name with no version specifier) or end at position 3',
+    ],
+    [
+      "./foo-1.0.tar.gz\n",
+      'requirements.txt:2: line "./foo-1.0.tar.gz" is invalid: the project name of "./foo-1.0.tar.gz" is unknown',
+    ],
+    [
+      "./foo.whl\n",
+      'requirements.txt:2: line "./foo.whl" is invalid: "foo.whl" is not a valid wheel filename',
+    ],
+  ])("%j", (text, message) => {
+    const error = errorOf(() => parse(`# line 1\n${text}`, { readFile: files({}) }));
+    expect(error.code).toBe("INVALID_REQUIREMENTS_FILE");
+    expect(error.hint).toBeTruthy();
+    expect(error.message).toBe(message);
+  });
+
+  it("quotes the line, names file and line, with a hint", () => {
+    expect(errorOf(() => parse("flask\nrequests>=2,,\n"))).toMatchInlineSnapshot(`
+      {
+        "code": "INVALID_REQUIREMENTS_FILE",
+        "hint": "write a PEP 508 requirement such as \`name[extra]>=1.0; python_version>='3.8'\`",
+        "message": "requirements.txt:2: line "requests>=2,," is invalid: expected comma (within version specifier), semicolon (after version specifier) or end at positions 8-12",
+      }
+    `);
+  });
+
+  it("without readFile, an include is an error that says so", () => {
+    expect(errorOf(() => parse("-c constraints.txt\n"))).toMatchInlineSnapshot(`
+      {
+        "code": "INVALID_REQUIREMENTS_FILE",
+        "hint": "pass readFile to follow -r/-c includes",
+        "message": "requirements.txt:1: line "-c constraints.txt" is invalid: cannot read "constraints.txt"",
+      }
+    `);
+  });
+});
