@@ -1,7 +1,62 @@
-// `wheelhouse serve`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse serve`: open the store, build the app, listen, log one line per request, and stop
+// cleanly on SIGINT/SIGTERM. Wiring only; the routes are in serve/.
 
-/** Run `wheelhouse serve`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse serve` is not implemented yet");
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { createApp } from "../serve/app.js";
+import { listen } from "../serve/server.js";
+import { closeStore, openStore } from "../store/store.js";
+import { resolveStoreDir } from "./store-dir.js";
+
+/** Run `wheelhouse serve`; resolves to the exit code once the server has stopped. */
+export async function run(_args: string[], options: Record<string, unknown>): Promise<number> {
+  const port = Number(options.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_PORT",
+      `--port ${quote(String(options.port))} is not a port number`,
+      {
+        hint: "give 0 to 65535 (0 picks a free port)",
+      },
+    );
+  }
+  const host = String(options.host ?? "127.0.0.1");
+  const token = (options.uploadToken as string | undefined) ?? process.env.WHEELHOUSE_UPLOAD_TOKEN;
+  const baseUrl = options.baseUrl as string | undefined;
+  const quiet = options.quiet === true;
+  const store = await openStore(resolveStoreDir(options));
+  const app = createApp({
+    store,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(token ? { uploadToken: token } : {}),
+    ...(quiet
+      ? {}
+      : { log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) }),
+  });
+  const server = await listen(app, host, port);
+  const banner = {
+    url: `${server.url}/simple/`,
+    links: `${server.url}/links/`,
+    uploads: token ? `${server.url}/legacy/` : null,
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(banner)}\n`);
+  else {
+    process.stdout.write(
+      `wheelhouse serving ${store.layout.dir}\n  simple index: ${banner.url}\n  find-links:   ${banner.links}\n`,
+    );
+    if (banner.uploads)
+      process.stdout.write(`  uploads:      ${banner.uploads} (user __token__)\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+  closeStore(store);
+  process.stderr.write("wheelhouse serve: stopped\n");
+  return 0;
 }

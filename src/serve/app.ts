@@ -1,0 +1,70 @@
+// The HTTP face of the store: `createApp()` builds the Hono app (no listen: tests call
+// `app.request()`); server.ts is the only file that listens.
+// Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/
+// Trap: the app holds one catalog connection; SQLite WAL lets it read while `wheelhouse add` or
+// `sync` write from other processes, and the page cache notices their commits (data_version).
+
+import { Hono } from "hono";
+import type { Store } from "../store/store.js";
+import { mountFileRoutes } from "./file-routes.js";
+import { PageCache } from "./page-cache.js";
+import { problem } from "./problem.js";
+import { mountSimpleRoutes } from "./simple-routes.js";
+import { mountUploadRoutes } from "./upload.js";
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  store: Store;
+  /** Public URL of the server (e.g. "https://pypi.internal/"); links are absolute under it. */
+  baseUrl?: string;
+  /** Enables the legacy upload API with this token (HTTP Basic, user `__token__`). */
+  uploadToken?: string;
+  /** One line per request: method, path, status, milliseconds. */
+  log?: (line: string) => void;
+}
+
+/** Build the index server's Hono app over an open store. */
+export function createApp(options: AppOptions): Hono {
+  const { store, log } = options;
+  const app = new Hono();
+  const cache = new PageCache(store);
+
+  if (log) {
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      const ms = (performance.now() - started).toFixed(1);
+      log(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
+    });
+  }
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/", (c) => c.redirect("/simple/", 302));
+  mountSimpleRoutes(app, {
+    store,
+    cache,
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+  });
+  mountFileRoutes(app, store);
+  if (options.uploadToken) {
+    mountUploadRoutes(app, {
+      store,
+      token: options.uploadToken,
+      onChange: () => cache.invalidate(),
+      ...(log ? { log } : {}),
+    });
+  } else {
+    const off = () =>
+      problem(
+        405,
+        "UPLOADS_DISABLED",
+        "uploads are disabled on this server; start it with --upload-token to enable them",
+      );
+    app.post("/", off);
+    app.post("/legacy/", off);
+    app.post("/legacy", off);
+  }
+  app.notFound(() => problem(404, "NOT_FOUND", "no such page; the index is at /simple/"));
+  app.onError((error) => problem(500, "INTERNAL_ERROR", error.message));
+  return app;
+}

@@ -1,0 +1,184 @@
+// The simple index pages: `/simple/` (every project) and `/simple/<project>/` (its files), each
+// as PEP 691 JSON or PEP 503 HTML by content negotiation, plus the flat `/links/` page for
+// `pip --find-links`.
+// Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ (PEP 503,
+// 592, 629, 658, 691, 700, 714).
+// Traps:
+// - A non-canonical project name answers 301 to the canonical URL, keeping `?format=`.
+// - Every negotiated answer carries `Vary: Accept`, or a shared cache would hand JSON to a
+//   client that asked for HTML.
+// - core-metadata is advertised only for wheels, whose METADATA the store holds byte-for-byte;
+//   an sdist's PKG-INFO may be unreliable (metadata < 2.2), and PyPI offers none for sdists.
+
+import type { Context, Hono } from "hono";
+import { negotiate } from "../pep/accept.js";
+import { canonicalizeName, isValidName } from "../pep/names.js";
+import { renderLinksHtml, renderProjectHtml, renderProjectListHtml } from "../pep/simple-html.js";
+import { renderProjectJson, renderProjectListJson } from "../pep/simple-json.js";
+import type { DistributionFile, ProjectPage } from "../pep/simple-types.js";
+import { SIMPLE_API_VERSION } from "../pep/simple-types.js";
+import { compareVersions } from "../pep/version.js";
+import { findProject, listFiles, listProjects } from "../store/queries.js";
+import type { Store } from "../store/store.js";
+import type { StoredFile } from "../store/types.js";
+import type { CachedPage, PageCache } from "./page-cache.js";
+import { problem } from "./problem.js";
+import { fileUrl } from "./urls.js";
+
+/** What the page routes need. */
+export interface SimpleRoutesOptions {
+  store: Store;
+  cache: PageCache;
+  baseUrl?: string;
+}
+
+/** Mount `/simple/`, `/simple/:project/` and `/links/` on `app`. */
+export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void {
+  const { store, cache, baseUrl } = options;
+
+  app.get("/simple", (c) => c.redirect(withQuery(c, "/simple/"), 301));
+  app.get("/simple/", (c) => {
+    const chosen = negotiate(c.req.header("Accept"), c.req.query("format"));
+    if (chosen === null) return notAcceptable(c);
+    const page = cache.get(`/simple/ ${chosen.contentType}`, () => {
+      const list = {
+        apiVersion: SIMPLE_API_VERSION,
+        // Canonical names: the list links to `<name>/`, and a canonical link needs no redirect.
+        projects: listProjects(store).map((p) => ({ name: p.name })),
+      };
+      return {
+        body: chosen.format === "json" ? renderProjectListJson(list) : renderProjectListHtml(list),
+        contentType: chosen.contentType,
+      };
+    });
+    return send(c, page!, cache, true);
+  });
+
+  app.get("/simple/:project", (c) => c.redirect(withQuery(c, `${c.req.path}/`), 301));
+  app.get("/simple/:project/", (c) => {
+    const raw = decodeURIComponent(c.req.param("project"));
+    if (!isValidName(raw)) {
+      return problem(
+        404,
+        "PROJECT_NOT_FOUND",
+        `project ${JSON.stringify(raw)} is not a valid name`,
+      );
+    }
+    const name = canonicalizeName(raw);
+    if (name !== raw) return c.redirect(withQuery(c, `/simple/${name}/`), 301);
+    const chosen = negotiate(c.req.header("Accept"), c.req.query("format"));
+    if (chosen === null) return notAcceptable(c);
+    const page = cache.get(`/simple/${name}/ ${chosen.contentType}`, () => {
+      const project = findProject(store, name);
+      if (project === undefined) return undefined;
+      const doc = projectPage(project.name, listFiles(store, name), baseUrl);
+      return {
+        body: chosen.format === "json" ? renderProjectJson(doc) : renderProjectHtml(doc),
+        contentType: chosen.contentType,
+      };
+    });
+    if (page === undefined) {
+      return problem(
+        404,
+        "PROJECT_NOT_FOUND",
+        `project ${JSON.stringify(name)} is not in this index`,
+        {
+          Vary: "Accept",
+        },
+      );
+    }
+    return send(c, page, cache, true);
+  });
+
+  app.get("/links", (c) => c.redirect("/links/", 301));
+  app.get("/links/", (c) => {
+    const page = cache.get("/links/", () => ({
+      body: renderLinksHtml(
+        listProjects(store).flatMap((p) =>
+          listFiles(store, p.name).map((f) => distributionFile(f, baseUrl)),
+        ),
+        "wheelhouse find-links",
+      ),
+      contentType: "text/html; charset=utf-8",
+    }));
+    return send(c, page!, cache, false);
+  });
+}
+
+/** The simple-API model of one project from its catalog rows (versions ascending, PEP 700). */
+export function projectPage(name: string, files: StoredFile[], baseUrl?: string): ProjectPage {
+  const versions = [...new Set(files.map((f) => f.version))].sort(compareVersions);
+  return {
+    name,
+    apiVersion: SIMPLE_API_VERSION,
+    versions,
+    files: files.map((f) => distributionFile(f, baseUrl)),
+  };
+}
+
+function distributionFile(f: StoredFile, baseUrl: string | undefined): DistributionFile {
+  const file: DistributionFile = {
+    filename: f.filename,
+    url: fileUrl(baseUrl, f.sha256, f.filename),
+    hashes: { sha256: f.sha256 },
+    yanked: f.yanked,
+    coreMetadata: f.packageType === "bdist_wheel" ? { sha256: f.metadataSha256 } : false,
+    size: f.size,
+  };
+  if (f.requiresPython) file.requiresPython = f.requiresPython;
+  if (f.uploadTime) file.uploadTime = f.uploadTime;
+  return file;
+}
+
+function send(c: Context, page: CachedPage, cache: PageCache, negotiated: boolean): Response {
+  const headers: Record<string, string> = {
+    "Content-Type": page.contentType,
+    ETag: page.etag,
+    "Cache-Control": "max-age=60, must-revalidate",
+  };
+  if (negotiated) headers.Vary = "Accept, Accept-Encoding";
+  else headers.Vary = "Accept-Encoding";
+  if (etagMatches(c.req.header("If-None-Match"), page.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  if (c.req.method === "HEAD") return new Response(null, { status: 200, headers });
+  if (acceptsGzip(c.req.header("Accept-Encoding")) && page.body.length > 512) {
+    headers["Content-Encoding"] = "gzip";
+    return new Response(cache.gzip(page), { status: 200, headers });
+  }
+  return new Response(page.body, { status: 200, headers });
+}
+
+/** RFC 9110 §13.1.2: weak comparison, `*` matches anything. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, "");
+  return header
+    .split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .some((t) => t === "*" || t === bare);
+}
+
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().split(";");
+    if (coding.trim().toLowerCase() !== "gzip" && coding.trim() !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function notAcceptable(c: Context): Response {
+  return problem(
+    406,
+    "NOT_ACCEPTABLE",
+    `none of the types in Accept ${JSON.stringify(c.req.header("Accept") ?? "")} is offered; this index serves application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html and text/html`,
+    { Vary: "Accept" },
+  );
+}
+
+function withQuery(c: Context, path: string): string {
+  const query = new URL(c.req.url).search;
+  return `${path}${query}`;
+}

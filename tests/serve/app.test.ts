@@ -1,0 +1,274 @@
+// The index server through `app.request()`: every route, negotiation, caching headers, ranges,
+// PEP 691/700/714 fields, and uploads, over a store of generated wheels.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIMPLE_JSON } from "../../src/pep/simple-json.js";
+import { createApp } from "../../src/serve/app.js";
+import { addPaths } from "../../src/store/add.js";
+import { listFiles } from "../../src/store/queries.js";
+import { closeStore, openStore, type Store } from "../../src/store/store.js";
+import {
+  type BuiltDistribution,
+  buildSdist,
+  buildWheel,
+  writeDistributions,
+} from "../helpers/wheels.js";
+
+let dir: string;
+let store: Store;
+let app: Hono;
+let dists: BuiltDistribution[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wh-serve-"));
+  dists = [
+    await buildWheel({ name: "Demo_Pkg", version: "1.0", requiresPython: ">=3.8,<4" }),
+    await buildWheel({ name: "Demo_Pkg", version: "2.0", requiresDist: ["six"] }),
+    await buildSdist({ name: "demo-pkg", version: "2.0" }),
+    await buildWheel({ name: "six", version: "1.17.0", tags: "py2.py3-none-any" }),
+  ];
+  await writeDistributions(join(dir, "in"), []).catch(() => undefined);
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(join(dir, "in"));
+  await writeDistributions(join(dir, "in"), dists);
+  store = await openStore(join(dir, "store"));
+  const report = await addPaths(store, [join(dir, "in")]);
+  expect(report.failed).toEqual([]);
+  app = createApp({ store, uploadToken: "s3cret" });
+});
+
+afterAll(async () => {
+  closeStore(store);
+  await rm(dir, { recursive: true, force: true });
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+
+describe("simple index pages", () => {
+  it("lists every project as HTML by default and JSON on request", async () => {
+    const html = await get("/simple/");
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toBe("text/html");
+    expect(html.headers.get("vary")).toContain("Accept");
+    const body = await html.text();
+    expect(body).toContain('<meta name="pypi:repository-version" content="1.1">');
+    expect(body).toMatch(/href="demo-pkg\/"/);
+    const json = await get("/simple/", { Accept: SIMPLE_JSON });
+    expect(json.headers.get("content-type")).toBe(SIMPLE_JSON);
+    const doc = await json.json();
+    expect(doc.meta["api-version"]).toBe("1.1");
+    expect(doc.projects.map((p: { name: string }) => p.name).sort()).toEqual(["demo-pkg", "six"]);
+  });
+
+  it("gives a PEP 691 JSON project page, field by field (PEP 691/700/714/592)", async () => {
+    const res = await get("/simple/demo-pkg/", { Accept: `${SIMPLE_JSON}, text/html;q=0.1` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(SIMPLE_JSON);
+    const doc = await res.json();
+    expect(doc.meta).toEqual({ "api-version": "1.1" });
+    expect(doc.name).toBe("demo-pkg");
+    expect(doc.versions).toEqual(["1.0", "2.0"]);
+    const byName = Object.fromEntries(doc.files.map((f: { filename: string }) => [f.filename, f]));
+    const w1 = dists[0];
+    expect(byName[w1.filename]).toEqual({
+      filename: w1.filename,
+      url: `/files/${w1.sha256}/${w1.filename}`,
+      hashes: { sha256: w1.sha256 },
+      "requires-python": ">=3.8,<4",
+      yanked: false,
+      size: w1.bytes.length,
+      "core-metadata": { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    const sdist = byName[dists[2].filename];
+    expect(sdist["core-metadata"]).toBeUndefined();
+    expect(sdist.size).toBe(dists[2].bytes.length);
+  });
+
+  it("gives a PEP 503 HTML project page with fragments and data attributes", async () => {
+    const res = await get("/simple/demo-pkg/", { Accept: "text/html" });
+    const body = await res.text();
+    const w1 = dists[0];
+    expect(body).toContain(`href="/files/${w1.sha256}/${w1.filename}#sha256=${w1.sha256}"`);
+    expect(body).toContain('data-requires-python="&gt;=3.8,&lt;4"');
+    expect(body).toMatch(/data-core-metadata="sha256=[0-9a-f]{64}"/);
+    expect(body).toMatch(/data-dist-info-metadata="sha256=[0-9a-f]{64}"/);
+  });
+
+  it.each([
+    ["application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.v1+html"],
+    ["application/vnd.pypi.simple.v1+json;q=0, text/html", "text/html"],
+    [
+      "application/vnd.pypi.simple.v1+json;q=0.5, application/vnd.pypi.simple.v1+html",
+      "application/vnd.pypi.simple.v1+html",
+    ],
+    ["*/*", "text/html"],
+  ])("negotiates Accept %j as %s", async (accept, type) => {
+    const res = await get("/simple/six/", { Accept: accept });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(type);
+  });
+
+  it("lets ?format= override Accept and answers 406 when nothing is acceptable", async () => {
+    const forced = await get(`/simple/six/?format=${encodeURIComponent(SIMPLE_JSON)}`, {
+      Accept: "text/html",
+    });
+    expect(forced.headers.get("content-type")).toBe(SIMPLE_JSON);
+    const refused = await get("/simple/six/", { Accept: "image/png" });
+    expect(refused.status).toBe(406);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("redirects non-canonical names and bare paths with 301", async () => {
+    const res = await get("/simple/Demo_Pkg/?format=text/html");
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe("/simple/demo-pkg/?format=text/html");
+    const slash = await get("/simple/six");
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get("location")).toBe("/simple/six/");
+  });
+
+  it("answers unknown projects with 404 problem+json", async () => {
+    const res = await get("/simple/nope/");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ status: 404, code: "PROJECT_NOT_FOUND" });
+  });
+
+  it("carries an ETag, honours If-None-Match and gzips for clients that accept it", async () => {
+    const first = await get("/simple/demo-pkg/", { "Accept-Encoding": "gzip" });
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^".+"$/);
+    expect(first.headers.get("content-encoding")).toBe("gzip");
+    const plain = await get("/simple/demo-pkg/");
+    expect(gunzipSync(Buffer.from(await first.arrayBuffer())).toString()).toBe(await plain.text());
+    const again = await get("/simple/demo-pkg/", { "If-None-Match": etag });
+    expect(again.status).toBe(304);
+  });
+
+  it("serves a flat find-links page of every file", async () => {
+    const body = await (await get("/links/")).text();
+    for (const d of dists) expect(body).toContain(`${d.filename}#sha256=${d.sha256}`);
+  });
+
+  it("answers /health", async () => {
+    expect((await get("/health")).status).toBe(200);
+  });
+});
+
+describe("files and core metadata", () => {
+  it("serves files with the sha256 as ETag, immutable caching and ranges", async () => {
+    const w = dists[1];
+    const url = `/files/${w.sha256}/${w.filename}`;
+    const res = await get(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).toBe(`"${w.sha256}"`);
+    expect(res.headers.get("cache-control")).toContain("immutable");
+    expect(Buffer.from(await res.arrayBuffer()).equals(w.bytes)).toBe(true);
+    const part = await get(url, { Range: "bytes=10-19" });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-19/${w.bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(w.bytes.subarray(10, 20))).toBe(true);
+    const tail = await get(url, { Range: "bytes=-22" });
+    expect(Buffer.from(await tail.arrayBuffer()).equals(w.bytes.subarray(-22))).toBe(true);
+    const bad = await get(url, { Range: `bytes=${w.bytes.length}-` });
+    expect(bad.status).toBe(416);
+    expect(bad.headers.get("content-range")).toBe(`bytes */${w.bytes.length}`);
+    expect((await get(url, { "If-None-Match": `"${w.sha256}"` })).status).toBe(304);
+  });
+
+  it("serves each wheel's .metadata byte-for-byte as inside the wheel (PEP 658)", async () => {
+    for (const d of dists.filter((x) => x.filename.endsWith(".whl"))) {
+      const res = await get(`/files/${d.sha256}/${d.filename}.metadata`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(d.metadata);
+    }
+    const s = dists[2];
+    expect((await get(`/files/${s.sha256}/${s.filename}.metadata`)).status).toBe(404);
+  });
+
+  it("refuses a sha256 that does not belong to the filename", async () => {
+    const [a, b] = dists;
+    expect((await get(`/files/${a.sha256}/${b.filename}`)).status).toBe(404);
+  });
+});
+
+describe("uploads (legacy API)", () => {
+  async function uploadForm(d: BuiltDistribution, extra: Record<string, string> = {}) {
+    const form = new FormData();
+    form.set(":action", "file_upload");
+    form.set("protocol_version", "1");
+    form.set("name", d.filename.split("-")[0]);
+    form.set("version", d.filename.split("-")[1].replace(/\.tar\.gz$/, ""));
+    form.set("sha256_digest", d.sha256);
+    for (const [k, v] of Object.entries(extra)) form.set(k, v);
+    form.set("content", new Blob([new Uint8Array(d.bytes)]), d.filename);
+    return form;
+  }
+  const auth = (token: string) => `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`;
+
+  it("refuses missing (401) and wrong (403) credentials and stores nothing", async () => {
+    const d = await buildWheel({ name: "uploaded", version: "0.1" });
+    const none = await app.request("/legacy/", { method: "POST", body: await uploadForm(d) });
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Basic");
+    const wrong = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm(d),
+      headers: { Authorization: auth("nope") },
+    });
+    expect(wrong.status).toBe(403);
+    expect(listFiles(store, "uploaded")).toEqual([]);
+  });
+
+  it("stores an upload, treats the same bytes as a no-op and refuses other bytes (409)", async () => {
+    const d = await buildWheel({ name: "uploaded", version: "0.2" });
+    const ok = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm(d),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(ok.status).toBe(200);
+    expect(listFiles(store, "uploaded").map((f) => f.filename)).toEqual([d.filename]);
+    const page = await (await get("/simple/uploaded/", { Accept: SIMPLE_JSON })).json();
+    expect(page.files.map((f: { filename: string }) => f.filename)).toEqual([d.filename]);
+    const same = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm(d),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(same.status).toBe(200);
+    const other = await buildWheel({
+      name: "uploaded",
+      version: "0.2",
+      files: { "x.py": "x=1\n" },
+    });
+    const conflict = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm({ ...other, filename: d.filename }),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(conflict.status).toBe(409);
+    expect(listFiles(store, "uploaded")[0].sha256).toBe(d.sha256);
+  });
+
+  it("refuses a file that is not a distribution", async () => {
+    const junk = {
+      filename: "junk-1.0-py3-none-any.whl",
+      bytes: Buffer.from("not a zip"),
+      sha256: "",
+      metadata: "",
+    };
+    const res = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm(junk, { sha256_digest: "" }),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(res.status).toBe(400);
+    expect(listFiles(store, "junk")).toEqual([]);
+    await readFile(join(dir, "store", "catalog.db"));
+  });
+});
