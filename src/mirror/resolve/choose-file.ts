@@ -1,0 +1,184 @@
+// Candidate choice: of the files one release offers, the one a target should install, and why
+// every other file of that release does not fit.
+// Specs: https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/
+// (tag order), https://peps.python.org/pep-0592/ (yanked), https://peps.python.org/pep-0700/
+// (upload time), Requires-Python: https://packaging.python.org/en/latest/specifications/core-metadata/
+// Traps:
+// - Wheels are ranked by the target's tag order (lowest rank wins), never by filename order.
+// - A wheel's build tag breaks ties: the larger build number wins (as pip does).
+// - A file without an upload time cannot prove it is older than --exclude-newer: it is excluded
+//   (uv's rule), and the reason says so.
+// - An invalid Requires-Python is ignored (pip warns and installs); it cannot reject a file.
+
+import { type DistributionFilename, parseDistributionFilename } from "../../pep/filename.js";
+import { specifierContains } from "../../pep/specifier.js";
+import { type Target, tagPriority } from "../../pep/target.js";
+import { compareVersions, normalizeVersion, tryParseVersion } from "../../pep/version.js";
+import type { CandidateFile } from "./provider.js";
+
+/** How {@link chooseFile} judges the files of one release for one target. */
+export interface ChooseFileOptions {
+  target: Target;
+  /** Wheels only (`--only-binary`): sdists are refused. */
+  onlyBinary?: boolean;
+  /** Sdists only (`--no-binary`): wheels are refused. */
+  noBinary?: boolean;
+  /** Files uploaded at or after this instant are refused (`--exclude-newer`). */
+  excludeNewer?: Date;
+  /** Allowed sha256 digests (lower-case hex) from `--hash`; a file must match one. */
+  hashes?: Set<string>;
+  /** `--require-hashes`: without `hashes` for the project, every file is refused. */
+  requireHashes?: boolean;
+  /** Yanked files may be taken (the release is pinned with `==` or `===`, PEP 592). */
+  allowYanked?: boolean;
+  /** The Python version Requires-Python is checked against; default the target's full version. */
+  pythonVersion?: string;
+}
+
+/** One file that does not fit, and why, e.g. "yanked (broken build)". */
+export interface RejectedFile {
+  file: CandidateFile;
+  reason: string;
+}
+
+/** What a filename says, or undefined when it is neither a wheel nor an sdist we can read. */
+export interface FileFacts {
+  kind: "wheel" | "sdist";
+  name: string;
+  version: string;
+  /** Wheel only: expanded "interp-abi-plat" tags. */
+  tags: string[];
+  /** Wheel only: the build number (0 when absent). */
+  build: number;
+}
+
+/**
+ * Read name, version and tags from a distribution filename without throwing: undefined when the
+ * name or version is invalid (such files are skipped, as pip and uv skip them).
+ */
+export function readFilename(filename: string): FileFacts | undefined {
+  let parsed: DistributionFilename;
+  try {
+    parsed = parseDistributionFilename(filename);
+  } catch {
+    return undefined;
+  }
+  if (parsed.kind === "sdist") {
+    return { kind: "sdist", name: parsed.name, version: parsed.version, tags: [], build: 0 };
+  }
+  return {
+    kind: "wheel",
+    name: parsed.name,
+    version: parsed.version,
+    tags: parsed.tags,
+    build: parsed.build?.number ?? 0,
+  };
+}
+
+/** True when `requiresPython` admits `python` (an invalid specifier admits everything). */
+export function pythonAllowed(requiresPython: string | undefined, python: string): boolean {
+  if (requiresPython === undefined || requiresPython.trim() === "") return true;
+  try {
+    return specifierContains(requiresPython, python, { prereleases: true });
+  } catch {
+    return true;
+  }
+}
+
+/** The full Python version a target's Requires-Python checks use: "3.11.0" when unknown. */
+export function targetPython(target: Target): string {
+  return target.pythonFullVersion ?? `${target.pythonVersion[0]}.${target.pythonVersion[1]}.0`;
+}
+
+interface Ranked {
+  file: CandidateFile;
+  key: number[];
+}
+
+/**
+ * Choose the file of release `version` that `options.target` should install.
+ * Order: wheels by their best tag rank (then larger build number), then sdists (.tar.gz first);
+ * unyanked before yanked. `rejected` lists every file of that release that does not fit, with a
+ * reason (yanked, Requires-Python, --exclude-newer, --hash, --only-binary/--no-binary, tags).
+ * Files of other releases and unreadable filenames are ignored. Never throws.
+ */
+export function chooseFile(
+  files: CandidateFile[],
+  version: string,
+  options: ChooseFileOptions,
+): { file?: CandidateFile; rejected: RejectedFile[] } {
+  const want = tryParseVersion(version);
+  const ranks = tagPriority(options.target);
+  const python = options.pythonVersion ?? targetPython(options.target);
+  const rejected: RejectedFile[] = [];
+  const fitting: Ranked[] = [];
+  for (const file of files) {
+    const facts = readFilename(file.filename);
+    if (!facts || want === null || compareVersions(facts.version, want) !== 0) continue;
+    if (facts.version !== normalizeVersion(version)) continue;
+    const reason = rejectReason(file, facts, options, python, ranks);
+    if (reason !== undefined) {
+      rejected.push({ file, reason });
+      continue;
+    }
+    const yanked = file.yanked === false ? 0 : 1;
+    if (facts.kind === "wheel") {
+      const rank = Math.min(...facts.tags.map((t) => ranks.get(t) ?? Number.POSITIVE_INFINITY));
+      fitting.push({ file, key: [yanked, 0, rank, -facts.build] });
+    } else {
+      const tarGz = /\.tar\.gz$/i.test(file.filename) ? 0 : 1;
+      fitting.push({ file, key: [yanked, 1, tarGz, 0] });
+    }
+  }
+  fitting.sort((a, b) => compareKeys(a.key, b.key));
+  return fitting.length > 0 ? { file: fitting[0].file, rejected } : { rejected };
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+function rejectReason(
+  file: CandidateFile,
+  facts: FileFacts,
+  options: ChooseFileOptions,
+  python: string,
+  ranks: Map<string, number>,
+): string | undefined {
+  if (file.yanked !== false && !options.allowYanked) {
+    return file.yanked === ""
+      ? "yanked (only an exact == pin takes it)"
+      : `yanked: ${file.yanked} (only an exact == pin takes it)`;
+  }
+  if (!pythonAllowed(file.requiresPython, python)) {
+    return `Requires-Python ${file.requiresPython} does not admit Python ${python}`;
+  }
+  if (options.excludeNewer !== undefined) {
+    if (file.uploadTime === undefined) return "excluded by --exclude-newer: no upload time known";
+    const at = Date.parse(file.uploadTime);
+    if (Number.isNaN(at) || at >= options.excludeNewer.getTime()) {
+      return `excluded by --exclude-newer: uploaded ${file.uploadTime}`;
+    }
+  }
+  if (options.hashes !== undefined) {
+    if (file.sha256 === undefined) return "no sha256 known to check against --hash";
+    if (!options.hashes.has(file.sha256.toLowerCase())) {
+      return `sha256 ${file.sha256} matches no --hash given`;
+    }
+  } else if (options.requireHashes) {
+    return "no --hash given for this project (--require-hashes)";
+  }
+  if (facts.kind === "sdist" && options.onlyBinary) return "sdist refused by --only-binary";
+  if (facts.kind === "wheel" && options.noBinary) return "wheel refused by --no-binary";
+  if (facts.kind === "wheel" && !facts.tags.some((t) => ranks.has(t))) {
+    const spec = options.target.spec;
+    return `tags ${facts.tags.join(", ")} do not fit target ${spec} (it wants e.g. ${firstTags(ranks)})`;
+  }
+  return undefined;
+}
+
+function firstTags(ranks: Map<string, number>): string {
+  const tags = [...ranks.keys()];
+  return `${tags.slice(0, 2).join(", ")} ... ${tags[tags.length - 1]} (${tags.length} tags)`;
+}
