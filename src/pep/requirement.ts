@@ -154,7 +154,10 @@ function canonicalSpecifier(scanner: Scanner, text: string, start: number): stri
     return formatSpecifierSet(parseSpecifierSet(text));
   } catch (error) {
     if (!(error instanceof WheelhouseError)) throw error;
-    return scanner.fail(`Invalid specifier: ${error.message}`, start);
+    let reason: unknown = error;
+    while (reason instanceof WheelhouseError && reason.cause instanceof WheelhouseError)
+      reason = reason.cause;
+    return scanner.fail(`Invalid specifier: ${(reason as Error).message}`, start);
   }
 }
 

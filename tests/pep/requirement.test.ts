@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMarker, parseMarker } from "../../src/pep/marker.js";
+import { evaluateMarker, formatMarker, markerExtras, parseMarker } from "../../src/pep/marker.js";
 import {
   formatRequirement,
   parseRequirement,
@@ -250,6 +250,25 @@ describe("requirements: behaviour beyond the vectors", () => {
     expect(() => parseRequirement("name[bar baz]")).toThrowErrorMatchingInlineSnapshot(
       `[WheelhouseError: requirement "name[bar baz]" is invalid: expected comma between extra names at position 9]`,
     );
+  });
+
+  it("behaves as docs/markers.md shows", () => {
+    const r = parseRequirement('Requests [Socks] >= 2.8 , < 3 ; python_version >= "3.8"');
+    expect(r).toEqual({
+      name: "Requests",
+      extras: ["Socks"],
+      specifier: "<3,>=2.8",
+      marker: 'python_version >= "3.8"',
+    });
+    expect(formatRequirement(r)).toBe('Requests[Socks]<3,>=2.8; python_version >= "3.8"');
+    expect(evaluateMarker(r.marker as string, { python_version: "3.11" })).toBe(true);
+    expect(evaluateMarker('extra == "socks"', {}, { extras: ["SOCKS"] })).toBe(true);
+    expect(markerExtras(parseMarker('extra == "Dev_Tools" or os_name == "nt"'))).toEqual([
+      "dev-tools",
+    ]);
+    expect(
+      evaluateMarker('platform_release >= "5.4"', { platform_release: "5.15.0-generic" }),
+    ).toBe(false);
   });
 
   it("keeps the URL as written and puts whitespace before the marker", () => {
