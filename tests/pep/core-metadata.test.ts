@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import yauzl from "yauzl";
 import { parseCoreMetadata } from "../../src/pep/core-metadata.js";
 import { WheelhouseError } from "../../src/pep/errors.js";
 import golden from "./golden/core-metadata.json" with { type: "json" };
+import { readZipEntries } from "./zip-entries.js";
 
 const corpus = new URL("../../../shared/corpus/", import.meta.url);
 const metadataDir = new URL("pypi-org/metadata/", corpus);
@@ -174,35 +174,11 @@ describe.skipIf(!existsSync(wheelsDir))("parseCoreMetadata on corpus wheels", ()
     ["pydantic-2.13.5-py3-none-any.whl", "pydantic", "2.13.5"],
   ])("reads the METADATA of %s", async (wheel, name, version) => {
     const path = fileURLToPath(new URL(wheel, wheelsDir));
-    const text = await readZipEntry(path, `${name}-${version}.dist-info/METADATA`);
+    const entries = await readZipEntries(path);
+    const text = entries.get(`${name}-${version}.dist-info/METADATA`)!.toString("utf8");
     const m = parseCoreMetadata(text);
     expect([m.name, m.version]).toEqual([name, version]);
     expect(m.requiresDist.length).toBeGreaterThan(0);
     expect(m.description?.length).toBeGreaterThan(100);
   });
 });
-
-/** The text of one entry of a zip file, read with yauzl (callback API wrapped in a promise). */
-function readZipEntry(zipPath: string, entryName: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      zip.on("error", reject);
-      zip.on("end", () => reject(new Error(`${entryName} not found in ${zipPath}`)));
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName !== entryName) return zip.readEntry();
-        zip.openReadStream(entry, (streamErr, stream) => {
-          if (streamErr) return reject(streamErr);
-          const chunks: Buffer[] = [];
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.on("error", reject);
-          stream.on("end", () => {
-            zip.close();
-            resolve(Buffer.concat(chunks).toString("utf8"));
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
-}

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WheelhouseError } from "../../src/pep/errors.js";
@@ -8,6 +11,7 @@ import {
   recordDigest,
   recordHexDigest,
 } from "../../src/pep/record.js";
+import { readZipEntries } from "./zip-entries.js";
 
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const EMPTY_RECORD = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
@@ -140,3 +144,33 @@ describe("recordDigest / recordHexDigest", () => {
 function dropUndefined(e: RecordEntry): RecordEntry {
   return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as RecordEntry;
 }
+
+const wheelsDir = new URL("../../../shared/corpus/wheels/", import.meta.url);
+
+describe.skipIf(!existsSync(wheelsDir))("RECORD of the corpus wheels", () => {
+  const wheels = existsSync(wheelsDir)
+    ? readdirSync(wheelsDir).filter((f) => f.endsWith(".whl"))
+    : [];
+
+  it.each(wheels)(
+    "%s: every file is listed with its sha256 and size, and formats back byte for byte",
+    async (wheel) => {
+      const entries = await readZipEntries(fileURLToPath(new URL(wheel, wheelsDir)));
+      const recordName = [...entries.keys()].find((n) => /^[^/]+\.dist-info\/RECORD$/.test(n))!;
+      const text = entries.get(recordName)!.toString("utf8");
+      const record = parseRecord(text);
+      expect(new Set(record.map((e) => e.path))).toEqual(new Set(entries.keys()));
+      for (const entry of record) {
+        if (entry.path === recordName) {
+          expect(entry).toEqual({ path: recordName });
+          continue;
+        }
+        const bytes = entries.get(entry.path)!;
+        const hex = createHash("sha256").update(bytes).digest("hex");
+        expect(`${entry.hash?.algorithm}=${entry.hash?.digest}`).toBe(recordDigest(hex));
+        expect(entry.size).toBe(bytes.length);
+      }
+      expect(formatRecord(record)).toBe(text.replace(/\r\n/g, "\n"));
+    },
+  );
+});

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { WheelhouseError } from "../../src/pep/errors.js";
 import {
@@ -344,5 +345,51 @@ describe("parseRequirementsTxt errors", () => {
         "message": "requirements.txt:1: line "-c constraints.txt" is invalid: cannot read "constraints.txt"",
       }
     `);
+  });
+});
+
+describe("parseRequirementsTxt agrees with pip", () => {
+  // Expected values from pip 23.2's own parser on the same text:
+  //   python3 -c 'from pip._internal.req.req_file import parse_requirements; ...' (comes_from lines)
+  it("on the line numbers of requirements after continuations and comments", () => {
+    const text = [
+      "# c",
+      "-i https://index.example/simple",
+      "--index-url=https://mirror.example/simple  # last",
+      "--extra-index https://extra.example/simple",
+      "--no-binary foo,Bar_Baz",
+      "--only-binary=foo-bar",
+      `requests[socks,security]>=2.8,<3 ; python_version >= "3.8" --hash=sha256:${SHA_A}`,
+      "idna==3.4 \\",
+      `    --hash=sha256:${"b".repeat(64)}`,
+      "foo>=1 \\",
+      "# note",
+      "bar",
+      "./dist/foo_bar-1.0-py3-none-any.whl",
+    ].join("\n");
+    const r = parse(text);
+    expect(r.requirements.map((l) => [l.source.line, l.requirement.name, l.hashes.length])).toEqual(
+      [
+        [7, "requests", 1],
+        [8, "idna", 1],
+        [10, "foo", 0],
+        [12, "bar", 0],
+        [13, "foo_bar", 0],
+      ],
+    );
+    expect(r.extraIndexUrls).toEqual(["https://extra.example/simple"]);
+  });
+});
+
+const corpusRequirements = new URL(
+  "../../../shared/corpus/wheels-requirements.txt",
+  import.meta.url,
+);
+
+describe.skipIf(!existsSync(corpusRequirements))("the corpus wheels-requirements.txt", () => {
+  it("parses into its twelve projects", () => {
+    const r = parse(readFileSync(corpusRequirements, "utf8"));
+    expect(r.requirements.map((l) => l.requirement.name)).toContain("typing-extensions");
+    expect(r.requirements).toHaveLength(12);
   });
 });
