@@ -130,7 +130,23 @@ export async function addPaths(
   return report;
 }
 
+// The same filename twice in one call (from two folders) goes in a later round, after the first
+// is committed, so a conflicting copy is refused at staging and leaves no blob behind.
 async function addProject(
+  store: Store,
+  paths: string[],
+  emit: (event: AddEvent) => void,
+): Promise<void> {
+  const rounds: string[][] = [];
+  for (const path of paths) {
+    const round = rounds.find((r) => !r.some((p) => basename(p) === basename(path)));
+    if (round === undefined) rounds.push([path]);
+    else round.push(path);
+  }
+  for (const round of rounds) await addRound(store, round, emit);
+}
+
+async function addRound(
   store: Store,
   paths: string[],
   emit: (event: AddEvent) => void,
