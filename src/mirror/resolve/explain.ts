@@ -122,8 +122,9 @@ function impossible(conflict: Conflict): ResolutionError {
       parents.set(e.parent.id, e.parent);
     }
   }
-  if (conflict.pinned && !conflict.entries.some((e) => e.parent?.id === conflict.pinned?.id)) {
-    causes.push(`${describePin(conflict.pinned)} was chosen`);
+  // Say why the pinned release stands only when no exact pin among the causes already says it.
+  if (conflict.pinned && !conflict.entries.some(isExactPin)) {
+    causes.push(`${describePin(conflict.pinned)} was already chosen`);
   }
   const list = [...triggers].sort();
   const info =
