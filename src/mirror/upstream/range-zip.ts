@@ -37,7 +37,10 @@ function unsupported(url: string, why: string): WheelhouseError {
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 async function fetchRange(http: HttpClient, url: string, range: string) {
-  const res = await http.get(url, { headers: { range, "accept-encoding": "identity" } });
+  const res = await http.get(url, {
+    headers: { range, "accept-encoding": "identity" },
+    allowStatus: [416],
+  });
   if (res.status !== 206) {
     res.body.destroy();
     throw unsupported(url, `the server answered ${res.status} to a Range request`);
