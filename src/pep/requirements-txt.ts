@@ -12,6 +12,7 @@
 
 import { posix } from "node:path";
 import { quote, WheelhouseError } from "./errors.js";
+import { parseSdistFilename, parseWheelFilename } from "./filename.js";
 import { formatMarker, parseMarker } from "./marker.js";
 import { canonicalizeName } from "./names.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
@@ -258,13 +259,16 @@ function includePath(file: string, value: string, fail: Fail): string {
 const URL_WITH_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * The requirement of a requirement line: PEP 508 text, or a URL or path of a wheel (name and
- * version come from its filename) or of anything with `#egg=name`.
+ * The requirement of a requirement line: PEP 508 text, or a URL or path of a wheel or sdist (the
+ * canonical name comes from its filename) or of anything with `#egg=name`.
  */
 function lineRequirement(args: string, file: string, fail: Fail): Requirement {
   const named = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(args);
   const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
-  const isPath = /^(\.|\/|~)/.test(args) || /\.whl(\[|\s|;|$)/.test(args);
+  const isPath =
+    /^(\.|\/|~)/.test(args) ||
+    /^[^;\s]*\//.test(args) ||
+    /\.(whl|tar\.gz|zip|tar\.bz2)(\[|\s|;|$)/.test(args);
   if (!named && (isUrl || isPath)) return directRequirement(args, isUrl, file, fail);
   try {
     return parseRequirement(args);
@@ -295,20 +299,29 @@ function directRequirement(args: string, isUrl: boolean, file: string, fail: Fai
   const bare = location.replace(/[?#].*$/, "");
   const filename = decodeURIComponent(bare.slice(bare.lastIndexOf("/") + 1));
   let name = egg;
-  if (filename.endsWith(".whl")) {
-    const parts = filename.slice(0, -4).split("-");
-    if (parts.length !== 5 && parts.length !== 6) {
+  if (name === undefined && filename.endsWith(".whl")) {
+    try {
+      name = parseWheelFilename(filename).name;
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
       throw fail(
-        `${quote(filename)} is not a valid wheel filename`,
+        why,
         "a wheel is named name-version(-build)?-python-abi-platform.whl",
+        undefined,
+        cause,
       );
     }
-    name = parts[0];
+  } else if (name === undefined && /\.(tar\.gz|zip|tar\.bz2)$/.test(filename)) {
+    try {
+      name = parseSdistFilename(filename).name;
+    } catch {
+      // not name-version.tar.gz: reported below as an unknown project name
+    }
   }
   if (name === undefined) {
     throw fail(
       `the project name of ${quote(location)} is unknown`,
-      "write it as `name @ url`, or point at a wheel file (name-version-...-platform.whl)",
+      "write it as `name @ url`, or add #egg=name to the URL",
     );
   }
   const url =

@@ -233,7 +233,7 @@ describe("parseRequirementsTxt line handling (as pip does it)", () => {
   it.each<[string, object]>([
     [
       "./dist/foo_bar-1.0-py3-none-any.whl",
-      { name: "foo_bar", url: "proj/dist/foo_bar-1.0-py3-none-any.whl" },
+      { name: "foo-bar", url: "proj/dist/foo_bar-1.0-py3-none-any.whl" },
     ],
     [
       "../wheels/foo-1.0-1-py3-none-any.whl[cli]",
@@ -248,6 +248,7 @@ describe("parseRequirementsTxt line handling (as pip does it)", () => {
       "file:///w/foo-1.0-py3-none-any.whl ; python_version>'3'",
       { name: "foo", url: "file:///w/foo-1.0-py3-none-any.whl", marker: 'python_version > "3"' },
     ],
+    ["vendor/Foo.Bar-2.0.tar.gz", { name: "foo-bar", url: "proj/vendor/Foo.Bar-2.0.tar.gz" }],
     [
       "git+https://git.example/foo.git@v1#egg=foo",
       { name: "foo", url: "git+https://git.example/foo.git@v1#egg=foo" },
@@ -313,12 +314,16 @@ describe("parseRequirementsTxt errors", () => {
       'requirements.txt:2: line "foo>=>1" is invalid: expected semicolon (after name with no version specifier) or end at position 3',
     ],
     [
-      "./foo-1.0.tar.gz\n",
-      'requirements.txt:2: line "./foo-1.0.tar.gz" is invalid: the project name of "./foo-1.0.tar.gz" is unknown',
+      "./snapshot.tar.xz\n",
+      'requirements.txt:2: line "./snapshot.tar.xz" is invalid: the project name of "./snapshot.tar.xz" is unknown',
     ],
     [
       "./foo.whl\n",
-      'requirements.txt:2: line "./foo.whl" is invalid: "foo.whl" is not a valid wheel filename',
+      'requirements.txt:2: line "./foo.whl" is invalid: wheel filename "foo.whl" is invalid: it has no version',
+    ],
+    [
+      "https://git.example/foo/archive/main.zip\n",
+      'requirements.txt:2: line "https://git.example/foo/archive/main.zip" is invalid: the project name of "https://git.example/foo/archive/main.zip" is unknown',
     ],
   ])("%j", (text, message) => {
     const error = errorOf(() => parse(`# line 1\n${text}`, { readFile: files({}) }));
@@ -374,7 +379,7 @@ describe("parseRequirementsTxt agrees with pip", () => {
         [8, "idna", 1],
         [10, "foo", 0],
         [12, "bar", 0],
-        [13, "foo_bar", 0],
+        [13, "foo-bar", 0],
       ],
     );
     expect(r.extraIndexUrls).toEqual(["https://extra.example/simple"]);
