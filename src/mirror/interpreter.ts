@@ -1,0 +1,230 @@
+// One probe of a Python interpreter: what it is (implementation, version, ABI, most specific
+// platform tag), where it installs (sysconfig paths), its PEP 508 marker environment, and whether
+// it is a venv or externally managed (PEP 668). Install and sync both build their Target from it.
+// Specs: https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/
+// https://packaging.python.org/en/latest/specifications/dependency-specifiers/#environment-markers
+// https://packaging.python.org/en/latest/specifications/externally-managed-environments/
+// Traps:
+// - The probe runs with -I (isolated) so PYTHONPATH or a user site cannot change what it reports;
+//   site is still imported, since before 3.11 it is site that turns sys.prefix into the venv.
+// - A 32-bit CPython on a 64-bit Linux says "linux-x86_64": the tag arch is i686 then.
+// - The glibc version comes from confstr; musl has no confstr, so the probe asks the musl loader.
+// - PEP 668's marker only counts outside a venv (pip checks running_under_virtualenv first).
+// - The cache key is the resolved executable path plus its mtime: a rebuilt interpreter re-probes.
+
+import { execFile } from "node:child_process";
+import { realpath, stat } from "node:fs/promises";
+import { promisify } from "node:util";
+import { quote, WheelhouseError } from "../pep/errors.js";
+import type { Target } from "../pep/target.js";
+
+const execFileAsync = promisify(execFile);
+
+/** What one probe of an interpreter found. Paths are absolute, as sysconfig reports them. */
+export interface InterpreterInfo {
+  /** sys.executable of the probed interpreter (inside the venv for a venv). */
+  executable: string;
+  implementation: "cp" | "pp";
+  /** sys.version_info[:3]. */
+  version: [number, number, number];
+  /** e.g. "cp311", "cp313t", "pypy310_pp73". */
+  abiTag: string;
+  /** Most specific platform tag: manylinux_2_36_x86_64, musllinux_1_2_x86_64, macosx_14_0_arm64, win_amd64. */
+  platform: string;
+  /** PEP 508 marker variables as the interpreter itself reports them. */
+  markerEnvironment: Record<string, string>;
+  /** sysconfig install scheme paths of the environment. */
+  paths: { purelib: string; platlib: string; scripts: string; data: string; include: string };
+  /** PEP 668: an EXTERNALLY-MANAGED marker applies (never true inside a venv). */
+  externallyManaged: boolean;
+  /** The Error text of the EXTERNALLY-MANAGED file, when it has one. */
+  externallyManagedMessage?: string;
+  /** sys.prefix != sys.base_prefix. */
+  isVenv: boolean;
+  /** sys.prefix. */
+  prefix: string;
+}
+
+const PROBE = String.raw`
+import json, os, platform, sys, sysconfig
+def fmt(info):
+    v = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        v += info.releaselevel[0] + str(info.serial)
+    return v
+name = sys.implementation.name
+vi = sys.version_info
+if name == "pypy":
+    impl = "pp"
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ""
+    parts = suffix.split(".")
+    abi = parts[1].split("-")[0] + "_" + parts[1].split("-")[1] if len(parts) > 2 and "-" in parts[1] else "pypy%d%d_pp73" % (vi[0], vi[1])
+else:
+    impl = "cp"
+    abi = "cp%d%d" % (vi[0], vi[1])
+    if sysconfig.get_config_var("Py_DEBUG"):
+        abi += "d"
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        abi += "t"
+    if vi < (3, 8) and sysconfig.get_config_var("WITH_PYMALLOC") in (None, 1):
+        abi += "m"
+plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+if sys.platform.startswith("linux"):
+    arch = plat[len("linux_"):]
+    if sys.maxsize <= 2**32:
+        arch = {"x86_64": "i686", "aarch64": "armv8l"}.get(arch, arch)
+    glibc = None
+    try:
+        glibc = os.confstr("CS_GNU_LIBC_VERSION")
+    except (AttributeError, OSError, ValueError):
+        pass
+    if glibc and glibc.startswith("glibc "):
+        major, minor = glibc.split()[1].split(".")[:2]
+        plat = "manylinux_%s_%s_%s" % (major, minor, arch)
+    else:
+        import glob, re, subprocess
+        plat = "linux_" + arch
+        for loader in glob.glob("/lib/ld-musl-*.so.1"):
+            out = subprocess.run([loader], capture_output=True, text=True).stderr
+            m = re.search(r"Version (\d+)\.(\d+)", out)
+            if m:
+                plat = "musllinux_%s_%s_%s" % (m.group(1), m.group(2), arch)
+                break
+elif sys.platform == "darwin":
+    release, _, machine = platform.mac_ver()
+    major, minor = (int(x) for x in (release.split(".") + ["0"])[:2])
+    if major >= 11:
+        minor = 0
+    plat = "macosx_%d_%d_%s" % (major, minor, machine)
+paths = sysconfig.get_paths()
+is_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")
+managed = (not is_venv) and os.path.isfile(marker)
+message = None
+if managed:
+    import configparser
+    try:
+        cp = configparser.ConfigParser(interpolation=None)
+        cp.read(marker, encoding="utf-8")
+        message = cp.get("externally-managed", "Error", fallback=None)
+    except Exception:
+        pass
+print(json.dumps({
+    "executable": sys.executable,
+    "implementation": impl,
+    "version": list(vi[:3]),
+    "abiTag": abi,
+    "platform": plat,
+    "markerEnvironment": {
+        "implementation_name": name,
+        "implementation_version": fmt(sys.implementation.version),
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    },
+    "paths": {k: paths[k] for k in ("purelib", "platlib", "scripts", "data", "include")},
+    "externallyManaged": managed,
+    "externallyManagedMessage": message,
+    "isVenv": is_venv,
+    "prefix": sys.prefix,
+}))
+`;
+
+const cache = new Map<string, Promise<InterpreterInfo>>();
+
+/** Find `python` on PATH when it has no slash, like a shell would (POSIX; Windows adds .exe). */
+async function locate(python: string): Promise<string> {
+  if (python.includes("/") || python.includes("\\")) return python;
+  const exts = process.platform === "win32" ? [".exe", ""] : [""];
+  for (const dir of (process.env.PATH ?? "").split(process.platform === "win32" ? ";" : ":")) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const candidate = `${dir}/${python}${ext}`;
+      try {
+        if ((await stat(candidate)).isFile()) return candidate;
+      } catch {
+        // not here; keep looking
+      }
+    }
+  }
+  throw new WheelhouseError(
+    "PYTHON_NOT_FOUND",
+    `Python interpreter ${quote(python)} was not found on PATH`,
+    {
+      hint: "pass --python with the interpreter's path, or --venv DIR",
+    },
+  );
+}
+
+/**
+ * Probe `python` (a path or a command on PATH; default "python3") once; later calls for the same
+ * resolved executable and mtime reuse the answer.
+ * Does not resolve symlinks for the probe itself: a venv's bin/python is a symlink whose location
+ * decides sys.prefix. @throws WheelhouseError "PYTHON_NOT_FOUND" or "PYTHON_PROBE_FAILED".
+ */
+export async function probeInterpreter(python = "python3"): Promise<InterpreterInfo> {
+  const path = await locate(python);
+  let key: string;
+  try {
+    const real = await realpath(path);
+    key = `${path}\0${real}\0${(await stat(real)).mtimeMs}`;
+  } catch (cause) {
+    throw new WheelhouseError(
+      "PYTHON_NOT_FOUND",
+      `Python interpreter ${quote(python)} does not exist`,
+      {
+        cause,
+        hint: "pass --python with the interpreter's path, or --venv DIR",
+      },
+    );
+  }
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = runProbe(path);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+async function runProbe(path: string): Promise<InterpreterInfo> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(path, ["-I", "-c", PROBE], { encoding: "utf8" }));
+  } catch (cause) {
+    throw new WheelhouseError(
+      "PYTHON_PROBE_FAILED",
+      `could not run Python interpreter ${quote(path)}`,
+      {
+        cause,
+        hint: String((cause as { stderr?: string }).stderr ?? "").trim() || undefined,
+      },
+    );
+  }
+  const info = JSON.parse(stdout) as InterpreterInfo & { externallyManagedMessage: string | null };
+  if (info.externallyManagedMessage == null) delete info.externallyManagedMessage;
+  return info;
+}
+
+/**
+ * The resolver's Target for an interpreter: implementation, [major, minor], the full version
+ * for markers, its ABI tag and most specific platform tag. The spec reads like parseTarget's
+ * input ("cp311-cp311-manylinux_2_36_x86_64").
+ */
+export function interpreterTarget(info: InterpreterInfo): Target {
+  const [major, minor] = info.version;
+  return {
+    spec: `${info.implementation}${major}${minor}-${info.abiTag}-${info.platform}`,
+    implementation: info.implementation,
+    pythonVersion: [major, minor],
+    pythonFullVersion: info.markerEnvironment.python_full_version,
+    abi: info.abiTag,
+    platform: info.platform,
+  };
+}
