@@ -207,9 +207,11 @@ async function runProbe(path: string): Promise<InterpreterInfo> {
       },
     );
   }
-  const info = JSON.parse(stdout) as InterpreterInfo & { externallyManagedMessage: string | null };
-  if (info.externallyManagedMessage == null) delete info.externallyManagedMessage;
-  return info;
+  const { externallyManagedMessage, ...info } = JSON.parse(stdout) as Omit<
+    InterpreterInfo,
+    "externallyManagedMessage"
+  > & { externallyManagedMessage: string | null };
+  return externallyManagedMessage == null ? info : { ...info, externallyManagedMessage };
 }
 
 /**
