@@ -59,7 +59,10 @@ export interface Pylock {
   tool?: Record<string, unknown>;
 }
 
-/** True for `pylock.toml` and `pylock.<name>.toml` (name without dots), per the spec's file name rule. */
+/**
+ * True for `pylock.toml` and `pylock.<name>.toml` (name without dots), per the spec's file name
+ * rule. Takes a base name, not a path; the match is case-sensitive.
+ */
 export function isPylockFilename(f: string): boolean {
   return /^pylock\.([^.]+\.)?toml$/.test(f);
 }
@@ -67,7 +70,8 @@ export function isPylockFilename(f: string): boolean {
 type Table = Record<string, unknown>;
 
 /**
- * Parse and validate pylock.toml text. `file` names the file in error messages.
+ * Parse and validate pylock.toml text. `file` names the file in error messages. Any 1.x
+ * lock-version is read (the spec lets readers accept newer minor versions) and reported as "1.0".
  * @throws WheelhouseError code "INVALID_PYLOCK" for TOML syntax errors, a lock-version other than
  *   1.x, a missing required key (`lock-version`, `created-by`, `packages`, `packages.name`,
  *   a file's `hashes` and `url`/`path`) or a value of the wrong type; the message names the key
