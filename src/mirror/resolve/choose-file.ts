@@ -16,6 +16,9 @@ import { type Target, tagPriority } from "../../pep/target.js";
 import { compareVersions, normalizeVersion, tryParseVersion } from "../../pep/version.js";
 import type { CandidateFile } from "./provider.js";
 
+/** `CandidateFile.source` of a distribution already installed in the target environment. */
+export const INSTALLED = "installed";
+
 /** How {@link chooseFile} judges the files of one release for one target. */
 export interface ChooseFileOptions {
   target: Target;
@@ -98,7 +101,7 @@ interface Ranked {
 /**
  * Choose the file of release `version` that `options.target` should install.
  * Order: wheels by their best tag rank (then larger build number), then sdists (.tar.gz first);
- * unyanked before yanked. `rejected` lists every file of that release that does not fit, with a
+ * unyanked before yanked; a file whose `source` is "installed" beats them all. `rejected` lists every file of that release that does not fit, with a
  * reason (yanked, Requires-Python, --exclude-newer, --hash, --only-binary/--no-binary, tags).
  * Files of other releases and unreadable filenames are ignored. Never throws.
  */
@@ -116,6 +119,11 @@ export function chooseFile(
     const facts = readFilename(file.filename);
     if (!facts || want === null || compareVersions(facts.version, want) !== 0) continue;
     if (facts.version !== normalizeVersion(version)) continue;
+    // A distribution already in the environment is kept as it is: no tag, hash or time checks.
+    if (file.source === INSTALLED) {
+      fitting.push({ file, key: [-1, 0, 0, 0] });
+      continue;
+    }
     const reason = rejectReason(file, facts, options, python, ranks);
     if (reason !== undefined) {
       rejected.push({ file, reason });

@@ -22,7 +22,12 @@ export interface CandidateFile {
   yanked: false | string;
   /** PEP 700 upload time (RFC 3339), when known. */
   uploadTime?: string;
-  /** Where it was found: the index URL, the find-links location or "store". */
+  /**
+   * Where it was found: the index URL, the find-links location or "store"; "installed" for a
+   * distribution already in the target environment (the resolver then skips tag, hash and
+   * upload-time checks and prefers it for its version; the filename still names it, e.g. its
+   * wheel-style name "foo-1.0-py3-none-any.whl").
+   */
   source: string;
   /** PEP 658: true when a `.metadata` file is offered for it. */
   hasCoreMetadata?: boolean;

@@ -277,6 +277,20 @@ describe("resolve: installed, build requirements, progress", () => {
     expect(await pick(table, ["a>1"], { installed })).toEqual({ a: "2.0" });
   });
 
+  it('keeps an installed distribution offered with source "installed"', async () => {
+    const t: Table = {
+      a: {
+        "1.0": { files: [{ filename: "a-1.0-cp39-cp39-win32.whl", source: "installed" }] },
+        "2.0": {},
+      },
+    };
+    const installed = new Map([["a", "1.0"]]);
+    expect(await files(t, ["a"], { installed })).toEqual({ a: "a-1.0-cp39-cp39-win32.whl" });
+    expect(await files(t, ["a"], { installed, upgrade: true })).toEqual({
+      a: "a-2.0-py3-none-any.whl",
+    });
+  });
+
   it("resolves the build requirements of a chosen sdist", async () => {
     const provider = new TableProvider(table);
     const r = await resolve([parseRequirement("s")], provider, {
