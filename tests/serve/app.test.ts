@@ -11,6 +11,7 @@ import { createApp } from "../../src/serve/app.js";
 import { addPaths } from "../../src/store/add.js";
 import { listFiles } from "../../src/store/queries.js";
 import { closeStore, openStore, type Store } from "../../src/store/store.js";
+import { readJson } from "../helpers/json.js";
 import {
   type BuiltDistribution,
   buildSdist,
@@ -59,7 +60,7 @@ describe("simple index pages", () => {
     expect(body).toMatch(/href="demo-pkg\/"/);
     const json = await get("/simple/", { Accept: SIMPLE_JSON });
     expect(json.headers.get("content-type")).toBe(SIMPLE_JSON);
-    const doc = await json.json();
+    const doc = await readJson(json);
     expect(doc.meta["api-version"]).toBe("1.1");
     expect(doc.projects.map((p: { name: string }) => p.name).sort()).toEqual(["demo-pkg", "six"]);
   });
@@ -68,7 +69,7 @@ describe("simple index pages", () => {
     const res = await get("/simple/demo-pkg/", { Accept: `${SIMPLE_JSON}, text/html;q=0.1` });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(SIMPLE_JSON);
-    const doc = await res.json();
+    const doc = await readJson(res);
     expect(doc.meta).toEqual({ "api-version": "1.1" });
     expect(doc.name).toBe("demo-pkg");
     expect(doc.versions).toEqual(["1.0", "2.0"]);
@@ -135,7 +136,7 @@ describe("simple index pages", () => {
     const res = await get("/simple/nope/");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(await res.json()).toMatchObject({ status: 404, code: "PROJECT_NOT_FOUND" });
+    expect(await readJson(res)).toMatchObject({ status: 404, code: "PROJECT_NOT_FOUND" });
   });
 
   it("carries an ETag, honours If-None-Match and gzips for clients that accept it", async () => {
@@ -233,7 +234,7 @@ describe("uploads (legacy API)", () => {
     });
     expect(ok.status).toBe(200);
     expect(listFiles(store, "uploaded").map((f) => f.filename)).toEqual([d.filename]);
-    const page = await (await get("/simple/uploaded/", { Accept: SIMPLE_JSON })).json();
+    const page = await readJson(await get("/simple/uploaded/", { Accept: SIMPLE_JSON }));
     expect(page.files.map((f: { filename: string }) => f.filename)).toEqual([d.filename]);
     const same = await app.request("/legacy/", {
       method: "POST",

@@ -9,6 +9,7 @@ import { listFiles } from "../../src/store/queries.js";
 import { closeStore, openStore } from "../../src/store/store.js";
 import { runProcess, type ServeProcess, startServe, wheelhouse } from "../helpers/cli.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
+import { readJson } from "../helpers/json.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
 
 let dir: string;
@@ -171,11 +172,11 @@ describe("serving while wheelhouse add writes", () => {
     }
     expect((await adding).code).toBe(0);
     expect([...statuses.keys()]).toEqual([200]);
-    const list = await (
+    const list = await readJson(
       await fetch(`${server.url}/simple/`, {
         headers: { Accept: "application/vnd.pypi.simple.v1+json" },
-      })
-    ).json();
+      }),
+    );
     expect(list.projects.filter((p: { name: string }) => p.name.startsWith("extra-"))).toHaveLength(
       30,
     );
