@@ -9,8 +9,9 @@
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { isPrerelease, tryParseVersion } from "../../pep/version.js";
 import { readFilename } from "./choose-file.js";
+import { isExactPin } from "./policy.js";
 import type { CandidateFile } from "./provider.js";
-import { type Conflict, isExactPin, type Search, type State } from "./search.js";
+import type { Conflict, Search, State } from "./search.js";
 import type { Entry, Pin } from "./types.js";
 
 /** A resolution that cannot succeed; the message holds the whole explanation. */

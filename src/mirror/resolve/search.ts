@@ -18,9 +18,10 @@ import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { formatRequirement, parseRequirement, type Requirement } from "../../pep/requirement.js";
 import { specifierContains } from "../../pep/specifier.js";
-import { compareVersions, isPrerelease, tryParseVersion } from "../../pep/version.js";
+import { compareVersions } from "../../pep/version.js";
 import type { RejectedFile } from "./choose-file.js";
 import { pythonAllowed, targetPython } from "./choose-file.js";
+import { canonicalExtra, isExactPin, namesPrerelease } from "./policy.js";
 import type { ProjectIndex } from "./project-index.js";
 import type { CandidateFile, CandidateMetadata } from "./provider.js";
 import { type Entry, nodeId, type Pin, type ResolveOptions } from "./types.js";
@@ -386,32 +387,4 @@ export class SearchTooLong extends Error {
 function lessThan(a: number[], b: number[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
   return false;
-}
-
-/** True for `==V` (no wildcard), `===V` and an extra's link to its base: they may take a yanked release. */
-export function isExactPin(entry: Entry): boolean {
-  if (entry.exactVersion !== undefined) return true;
-  return entry.specifier
-    .split(",")
-    .some((s) => /^\s*(===|==)\s*[^*\s]+\s*$/.test(s) && !s.trim().endsWith(".*"));
-}
-
-/** True when a specifier names a pre-release version (e.g. ">=2.0b1"), which opts into them. */
-export function namesPrerelease(specifier: string): boolean {
-  for (const part of specifier.split(",")) {
-    const m = /^\s*(===|==|~=|<=|>=|<|>)\s*(.+?)\s*$/.exec(part);
-    if (!m || m[2].endsWith(".*")) continue;
-    const v = tryParseVersion(m[2]);
-    if (v !== null && isPrerelease(v)) return true;
-  }
-  return false;
-}
-
-/** PEP 685: extras compare normalized like project names. */
-export function canonicalExtra(extra: string): string {
-  try {
-    return canonicalizeName(extra);
-  } catch {
-    return extra.toLowerCase();
-  }
 }
