@@ -1,7 +1,172 @@
-// `wheelhouse sync`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse sync`: wiring only; the work is mirror/sync. Reads requirement sources and flags,
+// picks the upstream (--index-url > the requirements file's -i > WHEELHOUSE_INDEX_URL > PyPI) and
+// the targets, runs the sync with a progress display on stderr, then prints a summary (or the
+// --json report) on stdout and writes --lock / --requirements-out.
+// Exit codes: 0 ok, 1 failure (resolution impossible, a download failed), 2 usage.
+
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
+import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
+import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
+import { reportJson, summaryLines } from "../mirror/sync/report.js";
+import { sync } from "../mirror/sync/sync.js";
+import { selectTargets } from "../mirror/sync/targets.js";
+import { createDispatcher } from "../mirror/upstream/dispatcher.js";
+import { createHttpClient } from "../mirror/upstream/http-client.js";
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { formatPylock } from "../pep/pylock.js";
+import { closeStore, openStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
+import { createSyncProgress } from "./sync-progress.js";
+import { VERSION } from "./version.js";
+
+/** The upstream when neither a flag, a requirements file nor the environment names one. */
+export const DEFAULT_INDEX_URL = "https://pypi.org/simple/";
+
+function positiveInt(value: unknown, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `${flag} ${quote(String(value))} is invalid`,
+      {
+        hint: `${flag} takes a positive whole number`,
+      },
+    );
+  }
+  return n;
+}
+
+function nonNegativeInt(value: unknown, flag: string): number {
+  return value === "0" || value === 0 ? 0 : positiveInt(value, flag);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? (value as string[]) : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function excludeNewerOf(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `--exclude-newer ${quote(value)} is not a date`,
+      {
+        hint: 'give an RFC 3339 date or datetime, e.g. "2025-01-31" or "2025-01-31T12:00:00Z"',
+      },
+    );
+  }
+  return date;
+}
 
 /** Run `wheelhouse sync`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse sync` is not implemented yet");
-}
+export const run: CommandRun = async (args, options) => {
+  const json = options.json === true;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const inputs = readSyncInputs(
+    args,
+    strings(options.requirement),
+    strings(options.constraint),
+    env,
+  );
+  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
+    throw new WheelhouseError("USAGE_NO_REQUIREMENTS", "nothing to sync: no requirements given", {
+      hint: "name requirements (wheelhouse sync 'flask>=3') or a file (-r requirements.txt)",
+    });
+  }
+  const concurrency = positiveInt(options.concurrency ?? "8", "--concurrency");
+  const retries = nonNegativeInt(options.retries ?? "5", "--retries");
+  const timeoutS = positiveInt(options.timeout ?? "30", "--timeout");
+  const excludeNewer = excludeNewerOf(text(options.excludeNewer));
+  const noIndex = options.index === false || inputs.noIndex;
+  const indexUrl =
+    text(options.indexUrl) ?? inputs.indexUrl ?? env.WHEELHOUSE_INDEX_URL ?? DEFAULT_INDEX_URL;
+  const indexUrls = noIndex
+    ? []
+    : [indexUrl, ...inputs.extraIndexUrls, ...strings(options.extraIndexUrl)];
+  const findLinks = [...inputs.findLinks, ...strings(options.findLinks)];
+  const targets = await selectTargets(
+    {
+      target: strings(options.target),
+      pythonVersion: text(options.pythonVersion),
+      platform: text(options.platform),
+      implementation: text(options.implementation),
+      abi: text(options.abi),
+    },
+    async () => interpreterTarget(await probeInterpreter()),
+  );
+  const onlyBinary = binarySet([...inputs.onlyBinary, ...strings(options.onlyBinary)]);
+  const noBinary = binarySet([...inputs.noBinary, ...strings(options.binary)]);
+
+  const dispatcher = createDispatcher({
+    ...(text(options.proxy) ? { proxy: text(options.proxy) } : {}),
+    ...(text(options.cert) ? { cert: text(options.cert) } : {}),
+    ...(text(options.clientCert) ? { clientCert: text(options.clientCert) } : {}),
+    connections: Math.max(16, concurrency * 2),
+  });
+  const http = createHttpClient({
+    dispatcher,
+    retries,
+    timeoutMs: timeoutS * 1000,
+    userAgent: `wheelhouse/${VERSION}`,
+  });
+  const storeDir = resolveStoreDir(options);
+  const store = await openStore(storeDir);
+  const progress = createSyncProgress();
+  try {
+    const { report, selections } = await sync({
+      store,
+      http,
+      indexUrls,
+      findLinks,
+      targets,
+      requirements: inputs.requirements,
+      ...(inputs.locked ? { locked: inputs.locked } : {}),
+      policy: {
+        constraints: inputs.constraints,
+        pre: options.pre === true || inputs.pre,
+        preferBinary: options.preferBinary === true || inputs.preferBinary,
+        hashes: inputs.hashes,
+        requireHashes: options.requireHashes === true || inputs.requireHashes,
+        ...(onlyBinary ? { onlyBinary } : {}),
+        ...(noBinary ? { noBinary } : {}),
+        ...(excludeNewer ? { excludeNewer } : {}),
+      },
+      concurrency,
+      dryRun: options.dryRun === true,
+      cacheDir: join(storeDir, "cache", "metadata"),
+      events: progress,
+    });
+    progress.stop();
+    const lockPath = text(options.lock);
+    if (lockPath) {
+      await writeFile(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
+      if (!json) process.stderr.write(`wrote ${lockPath}\n`);
+    }
+    const reqPath = text(options.requirementsOut);
+    if (reqPath) {
+      for (const selection of selections) {
+        const path = selections.length > 1 ? perTargetPath(reqPath, selection.target) : reqPath;
+        await writeFile(path, formatHashedRequirements(selection));
+        if (!json) process.stderr.write(`wrote ${path}\n`);
+      }
+    }
+    if (json) printJson(reportJson(report));
+    else process.stdout.write(`${summaryLines(report, formatBytes).join("\n")}\n`);
+    return report.failed.length > 0 ? 1 : 0;
+  } finally {
+    progress.stop();
+    closeStore(store);
+    await http.close();
+  }
+};

@@ -1,0 +1,163 @@
+// The fetch phase of a sync: download the planned files that are missing, a bounded number at a
+// time, each streamed at once into the store's tmp/ while it is hashed, then commit each
+// project's rows in one catalog transaction as soon as its last file has landed.
+// Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ (hashes)
+// Traps:
+// - The bytes are checked twice on the way: by the download (which names the URL in its
+//   HASH_MISMATCH error) and by the store's stage (authoritative: the bytes checked are the bytes
+//   kept). The download's error wins when both fail, since it says where the file came from.
+// - A failure of one file does not stop the others, and the other files of its project are
+//   still committed: an interrupted or partly failed run keeps what it verified.
+// - A kill at any point leaves at worst orphan blobs (staged, not committed) that gc removes; the
+//   next run finds no row for them and fetches them again.
+
+import { PassThrough } from "node:stream";
+import { WheelhouseError } from "../../pep/errors.js";
+import { commitProject } from "../../store/commit.js";
+import { stageDistribution } from "../../store/stage.js";
+import type { Store } from "../../store/store.js";
+import type { StagedFile } from "../../store/types.js";
+import { downloadDistribution } from "../upstream/download.js";
+import type { HttpClient } from "../upstream/http-client.js";
+import { createLimit } from "../upstream/limit.js";
+import type { FileOutcome, PlannedFile, SyncEvents } from "./types.js";
+
+/** Options of {@link fetchFiles}. */
+export interface FetchOptions {
+  /** Parallel downloads (default 8). */
+  concurrency?: number;
+  events?: SyncEvents;
+}
+
+function failure(planned: PlannedFile, error: unknown): FileOutcome {
+  if (error instanceof WheelhouseError) {
+    return {
+      status: "failed",
+      planned,
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
+  }
+  return {
+    status: "failed",
+    planned,
+    code: "DOWNLOAD_FAILED",
+    message: `${planned.file.filename} from ${planned.file.url}: ${(error as Error)?.message ?? String(error)}`,
+  };
+}
+
+/** Download one file straight into the store; resolves with its staged row. */
+async function fetchOne(
+  store: Store,
+  http: HttpClient,
+  planned: PlannedFile,
+  events: SyncEvents | undefined,
+): Promise<StagedFile> {
+  const { file } = planned;
+  const pipe = new PassThrough();
+  const staging = stageDistribution(store, pipe, {
+    filename: file.filename,
+    source: file.url,
+    yanked: file.yanked,
+    ...(file.sha256 !== undefined ? { sha256: file.sha256 } : {}),
+    ...(file.size !== undefined ? { size: file.size } : {}),
+    ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
+    ...(file.requiresPython !== undefined ? { requiresPython: file.requiresPython } : {}),
+  });
+  const downloading = downloadDistribution(http, file, pipe, {
+    onBytes: (bytes) => events?.onBytes?.(planned, bytes),
+  }).catch((error: unknown) => {
+    pipe.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  });
+  const [download, stage] = await Promise.allSettled([downloading, staging]);
+  if (download.status === "rejected") throw download.reason;
+  if (stage.status === "rejected") throw stage.reason;
+  return stage.value;
+}
+
+/**
+ * Fetch every "missing" file of `plan` into `store`; "stored" ones are reported as skipped
+ * without any request. Files of one project are committed together (one transaction) once all
+ * of that project's downloads have ended.
+ * @returns one outcome per planned file, in plan order. Never throws for a file's failure.
+ */
+export async function fetchFiles(
+  store: Store,
+  http: HttpClient,
+  plan: PlannedFile[],
+  options: FetchOptions = {},
+): Promise<FileOutcome[]> {
+  const { events } = options;
+  const limit = createLimit(options.concurrency ?? 8);
+  const outcomes = new Map<PlannedFile, FileOutcome>();
+  const missing = plan.filter((p) => p.state === "missing");
+  for (const p of plan) {
+    if (p.state === "stored") outcomes.set(p, { status: "skipped", planned: p });
+  }
+  events?.onDownloadStart?.(
+    missing,
+    missing.reduce((sum, p) => sum + (p.file.size ?? 0), 0),
+  );
+  const byProject = new Map<string, PlannedFile[]>();
+  for (const p of missing) byProject.set(p.project, [...(byProject.get(p.project) ?? []), p]);
+
+  await Promise.all(
+    [...byProject.values()].map(async (files) => {
+      const staged: { planned: PlannedFile; row: StagedFile }[] = [];
+      await Promise.all(
+        files.map((planned) =>
+          limit(async () => {
+            events?.onFileStart?.(planned);
+            try {
+              staged.push({ planned, row: await fetchOne(store, http, planned, events) });
+            } catch (error) {
+              const outcome = failure(planned, error);
+              outcomes.set(planned, outcome);
+              events?.onFileDone?.(outcome);
+            }
+          }),
+        ),
+      );
+      commitStaged(store, staged, outcomes, events);
+    }),
+  );
+  return plan.map((p) => outcomes.get(p)!);
+}
+
+/** Commit one project's staged rows; the stage reports the real project name, so group by it. */
+function commitStaged(
+  store: Store,
+  staged: { planned: PlannedFile; row: StagedFile }[],
+  outcomes: Map<PlannedFile, FileOutcome>,
+  events: SyncEvents | undefined,
+): void {
+  const groups = new Map<string, typeof staged>();
+  for (const s of staged) groups.set(s.row.project, [...(groups.get(s.row.project) ?? []), s]);
+  for (const group of groups.values()) {
+    let results: ReturnType<typeof commitProject>;
+    try {
+      results = commitProject(
+        store,
+        group.map((s) => s.row),
+      );
+    } catch (error) {
+      for (const s of group) {
+        const outcome = failure(s.planned, error);
+        outcomes.set(s.planned, outcome);
+        events?.onFileDone?.(outcome);
+      }
+      continue;
+    }
+    results.forEach((result, i) => {
+      const planned = group[i].planned;
+      const outcome: FileOutcome =
+        result.status === "refused"
+          ? failure(planned, result.error)
+          : { status: result.status === "added" ? "added" : "skipped", planned };
+      outcomes.set(planned, outcome);
+      events?.onFileDone?.(outcome);
+    });
+  }
+}

@@ -1,0 +1,143 @@
+// The inputs of a sync read from the command line and from files: requirements given as
+// arguments, `-r` requirements files or pylock.toml files, `-c` constraints files, with the
+// hashes, index and binary options those files carry.
+// Specs: https://pip.pypa.io/en/stable/reference/requirements-file-format/
+// https://packaging.python.org/en/latest/specifications/pylock-toml/
+// Traps:
+// - pip turns hash-checking on as soon as one requirement carries a --hash; we do the same.
+// - A pylock.toml is recognised by its file name (pylock.toml, pylock.NAME.toml), as the spec
+//   names it; anything else is a pip requirements file.
+// - --only-binary/--no-binary values are comma lists; ":none:" clears what came before, as in pip.
+
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { canonicalizeName } from "../../pep/names.js";
+import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
+import { parseRequirement, type Requirement } from "../../pep/requirement.js";
+import { parseRequirementsTxt, type RequirementsFile } from "../../pep/requirements-txt.js";
+import { lockedPackagesOf } from "./lockfile.js";
+import type { LockedPackage } from "./types.js";
+
+/** Everything the requirement sources say. */
+export interface SyncInputs {
+  requirements: Requirement[];
+  constraints: Requirement[];
+  /** Canonical name -> allowed sha256 digests. */
+  hashes: Map<string, Set<string>>;
+  requireHashes: boolean;
+  /** Set when a pylock.toml was given. */
+  locked?: LockedPackage[];
+  /** From the files: the last --index-url, and every --extra-index-url / --find-links. */
+  indexUrl?: string;
+  extraIndexUrls: string[];
+  findLinks: string[];
+  noIndex: boolean;
+  onlyBinary: string[];
+  noBinary: string[];
+  pre: boolean;
+  preferBinary: boolean;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `file ${quote(path)} cannot be read`, {
+      hint: "check the path given to -r/-c",
+      cause,
+    });
+  }
+}
+
+function addHashes(inputs: SyncInputs, file: RequirementsFile["requirements"]): void {
+  for (const line of file) {
+    if (line.hashes.length === 0) continue;
+    const name = canonicalizeName(line.requirement.name);
+    const set = inputs.hashes.get(name) ?? new Set<string>();
+    for (const h of line.hashes) {
+      const [algorithm, digest] = h.split(":");
+      if (algorithm === "sha256") set.add(digest.toLowerCase());
+    }
+    inputs.hashes.set(name, set);
+  }
+}
+
+/**
+ * Read requirement arguments, `-r` files (requirements or pylock.toml) and `-c` files.
+ * @throws WheelhouseError "USAGE_FILE_NOT_FOUND" for unreadable files, the parsers' errors
+ *   (INVALID_REQUIREMENT, INVALID_REQUIREMENTS_FILE, INVALID_PYLOCK, LOCK_FILE_UNSUPPORTED).
+ */
+export function readSyncInputs(
+  args: string[],
+  requirementFiles: string[],
+  constraintFiles: string[],
+  env: Record<string, string> = {},
+): SyncInputs {
+  const inputs: SyncInputs = {
+    requirements: args.map(parseRequirement),
+    constraints: [],
+    hashes: new Map(),
+    requireHashes: false,
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    onlyBinary: [],
+    noBinary: [],
+    pre: false,
+    preferBinary: false,
+  };
+  const merge = (parsed: RequirementsFile, asConstraints: boolean) => {
+    if (asConstraints) inputs.constraints.push(...parsed.requirements.map((l) => l.requirement));
+    else inputs.requirements.push(...parsed.requirements.map((l) => l.requirement));
+    inputs.constraints.push(...parsed.constraints.map((l) => l.requirement));
+    addHashes(inputs, parsed.requirements);
+    if (parsed.indexUrl !== undefined) inputs.indexUrl = parsed.indexUrl;
+    inputs.extraIndexUrls.push(...parsed.extraIndexUrls);
+    inputs.findLinks.push(...parsed.findLinks);
+    inputs.noIndex ||= parsed.noIndex;
+    inputs.onlyBinary.push(...parsed.onlyBinary);
+    inputs.noBinary.push(...parsed.noBinary);
+    inputs.pre ||= parsed.pre;
+    inputs.preferBinary ||= parsed.preferBinary;
+    inputs.requireHashes ||= parsed.requireHashes;
+  };
+  const parse = (path: string) =>
+    parseRequirementsTxt(readText(path), { file: path, readFile: readText, env });
+  for (const path of requirementFiles) {
+    if (isPylockFilename(basename(path))) {
+      const locked = lockedPackagesOf(parsePylock(readText(path), path), path);
+      inputs.locked = [...(inputs.locked ?? []), ...locked];
+    } else {
+      merge(parse(path), false);
+    }
+  }
+  for (const path of constraintFiles) merge(parse(path), true);
+  if (inputs.hashes.size > 0) inputs.requireHashes = true;
+  return inputs;
+}
+
+/**
+ * The resolver's form of --only-binary/--no-binary values: ":all:", or a set of canonical names;
+ * undefined when nothing applies. ":none:" clears the values before it.
+ */
+export function binarySet(values: string[]): ":all:" | Set<string> | undefined {
+  let all = false;
+  let names = new Set<string>();
+  for (const value of values) {
+    for (const item of value.split(",").map((s) => s.trim())) {
+      if (item === "") continue;
+      if (item === ":all:") {
+        all = true;
+        names = new Set();
+      } else if (item === ":none:") {
+        all = false;
+        names = new Set();
+      } else {
+        names.add(canonicalizeName(item));
+      }
+    }
+  }
+  if (all) return ":all:";
+  return names.size > 0 ? names : undefined;
+}

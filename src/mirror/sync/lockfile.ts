@@ -1,0 +1,173 @@
+// The outputs of a sync that other tools read: a PEP 751 pylock.toml covering every target, and
+// hashed requirements (pip's `--hash=sha256:` lines) per target; and the reverse, the packages a
+// pylock.toml given as `-r` pins.
+// Specs: https://packaging.python.org/en/latest/specifications/pylock-toml/
+// https://pip.pypa.io/en/stable/topics/secure-installs/#hash-checking-mode
+// Traps:
+// - One lock serves every target: a package version chosen by every target carries no marker;
+//   one chosen by some targets only carries the OR of those targets' environment markers, so two
+//   entries of the same name never both apply (as the spec demands) unless two targets share a
+//   marker environment (e.g. two manylinux levels of one Python and machine).
+// - `environments` lists each target's marker, so installers refuse an environment the lock was
+//   not made for.
+// - Packages needed only to build sdists are left out of both outputs: installers never install
+//   them, and pip builds in an isolated environment that does not check hashes.
+
+import { dirname, extname, isAbsolute, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { canonicalizeName } from "../../pep/names.js";
+import type { Pylock, PylockFile, PylockPackage } from "../../pep/pylock.js";
+import { markerEnvironment, type Target } from "../../pep/target.js";
+import type { CandidateFile } from "../resolve/provider.js";
+import type { TargetSelection } from "./plan.js";
+import type { LockedPackage } from "./types.js";
+
+const MARKER_KEYS = ["python_version", "implementation_name", "sys_platform", "platform_machine"];
+
+/** The PEP 508 marker that holds exactly on `target`'s environment (as far as markers can tell). */
+export function targetMarker(target: Target): string {
+  const env = markerEnvironment(target);
+  return MARKER_KEYS.map((k) => `${k} == "${env[k]}"`).join(" and ");
+}
+
+function lockFile(file: CandidateFile): PylockFile {
+  if (file.sha256 === undefined) {
+    throw new WheelhouseError(
+      "LOCK_HASH_MISSING",
+      `${quote(file.filename)} has no sha256, which pylock.toml requires`,
+      { hint: "use an index that states hashes, or leave out --lock" },
+    );
+  }
+  return {
+    name: file.filename,
+    url: file.url,
+    ...(file.size !== undefined ? { size: file.size } : {}),
+    ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
+    hashes: { sha256: file.sha256 },
+  };
+}
+
+/**
+ * The pylock.toml of `selections` (one per target, same order as `targets`).
+ * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256.
+ */
+export function buildLock(
+  targets: Target[],
+  selections: TargetSelection[],
+  createdBy = "wheelhouse",
+): Pylock {
+  const markers = new Map(targets.map((t) => [t.spec, targetMarker(t)]));
+  const entries = new Map<
+    string,
+    { name: string; version: string; targets: Set<string>; files: Map<string, CandidateFile> }
+  >();
+  for (const selection of selections) {
+    for (const pkg of selection.packages) {
+      if (pkg.buildOnly) continue;
+      const key = `${pkg.name}@${pkg.version}`;
+      const entry = entries.get(key) ?? {
+        name: pkg.name,
+        version: pkg.version,
+        targets: new Set<string>(),
+        files: new Map<string, CandidateFile>(),
+      };
+      entry.targets.add(selection.target);
+      entry.files.set(pkg.file.filename, pkg.file);
+      entries.set(key, entry);
+    }
+  }
+  const packages: PylockPackage[] = [...entries.values()].map((e) => {
+    const files = [...e.files.values()];
+    const sdist = files.find((f) => !f.filename.endsWith(".whl"));
+    const wheels = files.filter((f) => f.filename.endsWith(".whl"));
+    const pkg: PylockPackage = { name: e.name, version: e.version };
+    if (e.targets.size < selections.length) {
+      const ors = [...e.targets].map((t) => markers.get(t)!);
+      pkg.marker = ors.length === 1 ? ors[0] : ors.map((m) => `(${m})`).join(" or ");
+    }
+    if (sdist) pkg.sdist = lockFile(sdist);
+    if (wheels.length > 0) pkg.wheels = wheels.map(lockFile);
+    return pkg;
+  });
+  return {
+    lockVersion: "1.0",
+    environments: [...new Set(markers.values())],
+    extras: [],
+    dependencyGroups: [],
+    defaultGroups: [],
+    createdBy,
+    packages,
+  };
+}
+
+/** Hashed requirements for one target: `name==version --hash=sha256:...`, sorted by name. */
+export function formatHashedRequirements(selection: TargetSelection): string {
+  const lines = [`# ${selection.target}: written by wheelhouse sync`];
+  const packages = selection.packages
+    .filter((p) => !p.buildOnly)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of packages) {
+    const hash = p.file.sha256 ? ` \\\n    --hash=sha256:${p.file.sha256}` : "";
+    lines.push(`${p.name}==${p.version}${hash}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Where the requirements of `target` go when one run writes several: the target spec inserted
+ * before the extension ("reqs.txt" -> "reqs.cp312-win_amd64.txt"; no extension: appended).
+ */
+export function perTargetPath(path: string, target: string): string {
+  const ext = extname(path);
+  return ext === "" ? `${path}.${target}` : `${path.slice(0, -ext.length)}.${target}${ext}`;
+}
+
+/**
+ * The packages of a parsed pylock.toml as sync inputs; relative `path`s resolve against the
+ * lock file's directory (as file: URLs).
+ * @throws WheelhouseError "LOCK_FILE_UNSUPPORTED" for vcs/directory/archive packages and files
+ *   without a sha256, which sync cannot verify.
+ */
+export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[] {
+  return lock.packages.map((pkg) => {
+    const name = canonicalizeName(pkg.name);
+    const listed = [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])];
+    if (listed.length === 0) {
+      throw new WheelhouseError(
+        "LOCK_FILE_UNSUPPORTED",
+        `${lockPath}: package ${quote(pkg.name)} has no sdist or wheels (vcs, directory and archive entries cannot be mirrored)`,
+      );
+    }
+    const files = listed.map((f): CandidateFile => {
+      const sha256 = f.hashes.sha256?.toLowerCase();
+      const location = f.url ?? f.path!;
+      if (sha256 === undefined) {
+        throw new WheelhouseError(
+          "LOCK_FILE_UNSUPPORTED",
+          `${lockPath}: file ${quote(f.name ?? location)} of ${quote(pkg.name)} has no sha256 hash`,
+          { hint: "sync verifies every file by sha256; relock with sha256 hashes" },
+        );
+      }
+      const url =
+        f.url ??
+        pathToFileURL(isAbsolute(f.path!) ? f.path! : join(dirname(lockPath), f.path!)).href;
+      const filename = f.name ?? decodeURIComponent(new URL(url).pathname.split("/").pop()!);
+      return {
+        filename,
+        url,
+        sha256,
+        yanked: false,
+        source: lockPath,
+        ...(f.size !== undefined ? { size: f.size } : {}),
+        ...(f.uploadTime !== undefined ? { uploadTime: f.uploadTime } : {}),
+      };
+    });
+    return {
+      name,
+      ...(pkg.version !== undefined ? { version: pkg.version } : {}),
+      ...(pkg.marker !== undefined ? { marker: pkg.marker } : {}),
+      files,
+    };
+  });
+}

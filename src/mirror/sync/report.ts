@@ -1,0 +1,108 @@
+// The report of a sync: per target, the resolved `{name, version, files: [{filename, sha256,
+// size, url}]}` and what became of its files (added, skipped, failed, bytes), plus the run's
+// totals; and the plain-text summary lines the CLI prints from it.
+// Trap: a file shared by targets counts in each target's summary but once in the run's totals.
+
+import type { TargetSelection } from "./plan.js";
+import type { FileOutcome, ReportPackage, SyncReport, TargetReport } from "./types.js";
+
+/** Assemble the report from the selections and the fetch outcomes (keyed by filename). */
+export function buildReport(
+  selections: TargetSelection[],
+  outcomes: FileOutcome[],
+  dryRun: boolean,
+  elapsedMs: number,
+): SyncReport {
+  const byFilename = new Map(outcomes.map((o) => [o.planned.file.filename, o]));
+  const targets = selections.map((selection): TargetReport => {
+    let filesAdded = 0;
+    let filesSkipped = 0;
+    let filesFailed = 0;
+    let bytesAdded = 0;
+    const packages = selection.packages.map((pkg): ReportPackage => {
+      const outcome = byFilename.get(pkg.file.filename);
+      if (outcome?.status === "added") {
+        filesAdded++;
+        bytesAdded += outcome.planned.file.size ?? 0;
+      } else if (outcome?.status === "skipped") filesSkipped++;
+      else if (outcome?.status === "failed") filesFailed++;
+      return {
+        name: pkg.name,
+        version: pkg.version,
+        files: [
+          {
+            filename: pkg.file.filename,
+            sha256: pkg.file.sha256 ?? null,
+            size: pkg.file.size ?? null,
+            url: pkg.file.url,
+          },
+        ],
+        ...(pkg.buildOnly ? { buildOnly: true as const } : {}),
+      };
+    });
+    return {
+      target: selection.target,
+      packages,
+      summary: {
+        projects: new Set(selection.packages.map((p) => p.name)).size,
+        filesAdded,
+        filesSkipped,
+        filesFailed,
+        bytesAdded,
+        resolveMs: Math.round(selection.resolveMs),
+      },
+    };
+  });
+  const failed = outcomes.filter((o): o is Extract<FileOutcome, { status: "failed" }> => {
+    return o.status === "failed";
+  });
+  const added = outcomes.filter((o) => o.status === "added");
+  return {
+    dryRun,
+    targets,
+    failed,
+    summary: {
+      files: outcomes.length,
+      filesAdded: added.length,
+      filesSkipped: outcomes.filter((o) => o.status === "skipped").length,
+      bytesAdded: added.reduce((sum, o) => sum + (o.planned.file.size ?? 0), 0),
+      elapsedMs: Math.round(elapsedMs),
+    },
+  };
+}
+
+/** The report as JSON-ready data (failures without their plan objects). */
+export function reportJson(report: SyncReport): unknown {
+  return {
+    ...report,
+    failed: report.failed.map((f) => ({
+      filename: f.planned.file.filename,
+      url: f.planned.file.url,
+      code: f.code,
+      message: f.message,
+      ...(f.hint ? { hint: f.hint } : {}),
+    })),
+  };
+}
+
+/** Human summary lines: one per target, then the run's total. `bytes` formats a size. */
+export function summaryLines(report: SyncReport, bytes: (n: number) => string): string[] {
+  const verb = report.dryRun ? "would add" : "added";
+  const lines = report.targets.map((t) => {
+    const s = t.summary;
+    const toAdd = report.dryRun ? t.packages.length - s.filesSkipped : s.filesAdded;
+    return (
+      `${t.target}: ${s.projects} projects, ${toAdd} files ${verb}` +
+      `${report.dryRun ? "" : ` (${bytes(s.bytesAdded)})`}, ${s.filesSkipped} already stored` +
+      `${s.filesFailed ? `, ${s.filesFailed} failed` : ""}, resolved in ${(s.resolveMs / 1000).toFixed(1)} s`
+    );
+  });
+  const total = report.summary;
+  lines.push(
+    report.dryRun
+      ? `dry run: ${total.files} files resolved, nothing downloaded (${(total.elapsedMs / 1000).toFixed(1)} s)`
+      : `total: ${total.filesAdded} files added (${bytes(total.bytesAdded)}), ${total.filesSkipped} skipped, ` +
+          `${report.failed.length} failed in ${(total.elapsedMs / 1000).toFixed(1)} s`,
+  );
+  return lines;
+}

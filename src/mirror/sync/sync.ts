@@ -1,0 +1,125 @@
+// sync(): requirements -> one resolution per target against the upstream (build requirements of
+// chosen sdists included) -> the union of the chosen files planned against the store -> bounded
+// concurrent downloads, verified while streaming, one catalog transaction per project -> report.
+// Spec background: https://packaging.python.org/en/latest/specifications/simple-repository-api/
+// Traps:
+// - The targets are resolved concurrently over one provider whose metadata lookups are shared,
+//   so a second target costs almost no requests when its files' metadata is the same.
+// - A pylock.toml input is not resolved: each package whose marker holds on a target (in the
+//   lock-file marker context) contributes all its listed files, verified by their sha256.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { evaluateMarker } from "../../pep/marker.js";
+import { markerEnvironment, type Target } from "../../pep/target.js";
+import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import { resolve } from "../resolve/resolve.js";
+import { createUpstreamProvider } from "../upstream/provider.js";
+import { fetchFiles } from "./fetch.js";
+import { planFiles, type TargetSelection } from "./plan.js";
+import { buildReport } from "./report.js";
+import type { FileOutcome, LockedPackage, SyncOptions, SyncReport } from "./types.js";
+
+/** What {@link sync} returns: the report, and each target's chosen files (for lock outputs). */
+export interface SyncResult {
+  report: SyncReport;
+  selections: TargetSelection[];
+}
+
+/** A provider whose metadata and build requirements are asked upstream once per file URL. */
+function sharedProvider(inner: Provider & Required<Pick<Provider, "getBuildRequires">>): Provider {
+  const metadata = new Map<string, Promise<CandidateMetadata>>();
+  const build = new Map<string, Promise<string[]>>();
+  const once = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+    let value = map.get(key);
+    if (value === undefined) {
+      value = load();
+      value.catch(() => map.delete(key));
+      map.set(key, value);
+    }
+    return value;
+  };
+  return {
+    listFiles: (project) => inner.listFiles(project),
+    getMetadata: (file: CandidateFile) => once(metadata, file.url, () => inner.getMetadata(file)),
+    getBuildRequires: (file: CandidateFile) =>
+      once(build, file.url, () => inner.getBuildRequires(file)),
+  };
+}
+
+/** The packages of `locked` that apply on `target`, one entry per listed file. */
+function lockedSelection(locked: LockedPackage[], target: Target): TargetSelection["packages"] {
+  const env = markerEnvironment(target);
+  const out: TargetSelection["packages"] = [];
+  for (const pkg of locked) {
+    if (pkg.marker !== undefined && !evaluateMarker(pkg.marker, env, { context: "lock_file" })) {
+      continue;
+    }
+    for (const file of pkg.files) out.push({ name: pkg.name, version: pkg.version ?? "", file });
+  }
+  return out;
+}
+
+/**
+ * Resolve `options.requirements` for every target, then (unless `dryRun`) download what the
+ * store lacks.
+ * @returns the report and selections; file failures (hash mismatch, HTTP errors) are in `report.failed`, not
+ *   thrown.
+ * @throws ResolutionError when a target cannot be resolved (the message names the target), the
+ *   upstream's errors when an index page or metadata cannot be read.
+ */
+export async function sync(options: SyncOptions): Promise<SyncResult> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const { events } = options;
+  const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-sync-"));
+  try {
+    const upstream = createUpstreamProvider({
+      http: options.http,
+      indexUrls: options.indexUrls,
+      findLinks: options.findLinks ?? [],
+      metadataConcurrency: options.concurrency ?? 8,
+      tmpDir: tmp,
+      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    });
+    const provider = sharedProvider(upstream);
+    const selections = await Promise.all(
+      options.targets.map(async (target): Promise<TargetSelection> => {
+        events?.onResolveStart?.(target.spec);
+        const begun = now();
+        const packages: TargetSelection["packages"] = [];
+        if (options.requirements.length > 0 || options.locked === undefined) {
+          try {
+            const resolution = await resolve(options.requirements, provider, {
+              ...options.policy,
+              target,
+              buildRequirements: true,
+            });
+            packages.push(...resolution.packages);
+          } catch (error) {
+            if (options.targets.length > 1 && error instanceof Error) {
+              error.message = `target ${target.spec}: ${error.message}`;
+            }
+            throw error;
+          }
+        }
+        if (options.locked) packages.push(...lockedSelection(options.locked, target));
+        const resolveMs = now() - begun;
+        events?.onResolved?.(target.spec, packages.length, resolveMs);
+        return { target: target.spec, packages, resolveMs };
+      }),
+    );
+    const plan = planFiles(options.store, selections);
+    const outcomes: FileOutcome[] = options.dryRun
+      ? plan.flatMap((p) => (p.state === "stored" ? [{ status: "skipped", planned: p }] : []))
+      : await fetchFiles(options.store, options.http, plan, {
+          concurrency: options.concurrency ?? 8,
+          ...(events ? { events } : {}),
+        });
+    const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);
+    return { report, selections };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,124 @@
+// The nouns of a sync: what to fetch (SyncOptions), the files a run needs (PlannedFile), what it
+// tells a progress display while it works (SyncEvents) and what it reports (SyncReport).
+// Spec background: https://packaging.python.org/en/latest/specifications/simple-repository-api/
+// Trap: a file chosen by several targets is one PlannedFile (keyed by filename), so it is fetched
+// once; each target's report still lists it.
+
+import type { Requirement } from "../../pep/requirement.js";
+import type { Target } from "../../pep/target.js";
+import type { Store } from "../../store/store.js";
+import type { CandidateFile } from "../resolve/provider.js";
+import type { ResolveOptions } from "../resolve/types.js";
+import type { HttpClient } from "../upstream/http-client.js";
+
+/** A file pinned by a pylock.toml given as `-r`: fetched as listed, verified by its sha256. */
+export interface LockedPackage {
+  /** Canonical name. */
+  name: string;
+  version?: string;
+  /** PEP 508 marker of the package entry; the package is kept for a target where it holds. */
+  marker?: string;
+  files: CandidateFile[];
+}
+
+/** Everything a sync needs. Dependencies (store, HTTP client) are passed in and not closed. */
+export interface SyncOptions {
+  store: Store;
+  http: HttpClient;
+  /** Index roots: --index-url first, then --extra-index-url values ([] with --no-index). */
+  indexUrls: string[];
+  findLinks?: string[];
+  /** One resolution per target, in this order. */
+  targets: Target[];
+  requirements: Requirement[];
+  /** Resolver policies shared by every target (target and callbacks are set per run). */
+  policy?: Omit<ResolveOptions, "target" | "onProgress" | "buildRequirements">;
+  /** Packages of `-r pylock.toml` files: no resolution for them, just their files. */
+  locked?: LockedPackage[];
+  /** Parallel downloads (default 8). */
+  concurrency?: number;
+  /** Resolve and report, download nothing. */
+  dryRun?: boolean;
+  /** Persistent metadata cache (default: none). */
+  cacheDir?: string;
+  events?: SyncEvents;
+  /** The clock for elapsed times, in ms (default performance.now). */
+  now?: () => number;
+}
+
+/** One distinct file the run needs, with every target that chose it. */
+export interface PlannedFile {
+  file: CandidateFile;
+  /** Canonical project name. */
+  project: string;
+  version: string;
+  /** Target specs that chose this file. */
+  targets: string[];
+  /** "stored": already in the store with the same sha256, so not requested. */
+  state: "missing" | "stored";
+}
+
+/** What happened to a file the run needed. */
+export type FileOutcome =
+  | { status: "added" | "skipped"; planned: PlannedFile }
+  | { status: "failed"; planned: PlannedFile; code: string; message: string; hint?: string };
+
+/** Progress callbacks; every one is optional. */
+export interface SyncEvents {
+  onResolveStart?(target: string): void;
+  onResolved?(target: string, packages: number, elapsedMs: number): void;
+  /** Files to download (missing ones) and their known byte total. */
+  onDownloadStart?(files: PlannedFile[], bytes: number): void;
+  onFileStart?(planned: PlannedFile): void;
+  /** Bytes of `planned` received since the last call. */
+  onBytes?(planned: PlannedFile, bytes: number): void;
+  onFileDone?(outcome: FileOutcome): void;
+}
+
+/** One file of a report: `{filename, sha256, size, url}`. */
+export interface ReportFile {
+  filename: string;
+  sha256: string | null;
+  size: number | null;
+  url: string;
+}
+
+/** One resolved package of a target. */
+export interface ReportPackage {
+  name: string;
+  version: string;
+  files: ReportFile[];
+  /** Needed only to build an sdist of the set offline. */
+  buildOnly?: true;
+}
+
+/** The part of a report for one target. */
+export interface TargetReport {
+  target: string;
+  packages: ReportPackage[];
+  summary: {
+    projects: number;
+    filesAdded: number;
+    filesSkipped: number;
+    filesFailed: number;
+    /** Bytes downloaded for this target's files in this run. */
+    bytesAdded: number;
+    /** Time spent resolving this target, in ms. */
+    resolveMs: number;
+  };
+}
+
+/** The outcome of {@link sync}. */
+export interface SyncReport {
+  dryRun: boolean;
+  targets: TargetReport[];
+  /** Every file failure of the run. */
+  failed: Extract<FileOutcome, { status: "failed" }>[];
+  summary: {
+    files: number;
+    filesAdded: number;
+    filesSkipped: number;
+    bytesAdded: number;
+    elapsedMs: number;
+  };
+}
