@@ -1,7 +1,41 @@
-// `wheelhouse export`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse export [--since BUNDLE|MANIFEST] -o FILE`: wiring only; the work is
+// mirror/bundle/export.ts. Prints what was written; `--json` prints the report.
+// Exit codes: 0 written, 1 error.
+
+import { resolve } from "node:path";
+import { exportStore } from "../mirror/bundle/export.js";
+import { closeStore, openStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
+import { VERSION } from "./version.js";
 
 /** Run `wheelhouse export`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse export` is not implemented yet");
-}
+export const run: CommandRun = async (_args, options) => {
+  const store = await openStore(resolveStoreDir(options));
+  try {
+    const report = await exportStore(store, {
+      output: resolve(String(options.output)),
+      ...(typeof options.since === "string" ? { since: resolve(options.since) } : {}),
+      toolVersion: VERSION,
+    });
+    const files = report.manifest.files;
+    if (options.json === true) {
+      printJson({
+        output: report.output,
+        sha256: report.sha256,
+        size: report.size,
+        files: files.length,
+      });
+    } else {
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      process.stdout.write(
+        `wrote ${report.output}: ${files.length} files (${formatBytes(bytes)}), ` +
+          `archive ${formatBytes(report.size)}, sha256 ${report.sha256}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    closeStore(store);
+  }
+};

@@ -1,7 +1,34 @@
-// `wheelhouse import`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse import FILE.tar.gz`: wiring only; the work is mirror/bundle/import.ts. Either every
+// file of the archive is verified and stored, or nothing is (the error names the bad member).
+// Exit codes: 0 imported, 1 refused.
+
+import { resolve } from "node:path";
+import { importArchive } from "../mirror/bundle/import.js";
+import { closeStore, openStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse import`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse import` is not implemented yet");
-}
+export const run: CommandRun = async (args, options) => {
+  const store = await openStore(resolveStoreDir(options));
+  try {
+    const report = await importArchive(store, resolve(args[0]));
+    if (options.json === true) {
+      printJson({
+        kind: report.manifest.kind,
+        added: report.added.map((f) => f.filename),
+        unchanged: report.unchanged.map((f) => f.filename),
+      });
+    } else {
+      const bytes = report.added.reduce((sum, f) => sum + f.size, 0);
+      process.stdout.write(
+        `verified ${report.manifest.files.length} files: ${report.added.length} added ` +
+          `(${formatBytes(bytes)}), ${report.unchanged.length} already stored\n`,
+      );
+    }
+    return 0;
+  } finally {
+    closeStore(store);
+  }
+};

@@ -1,0 +1,66 @@
+// Export the store, or what it holds beyond a previous bundle or export, as an archive in the
+// bundle format (without install scripts: an export carries a mirror, not an environment).
+// Spec: docs/bundle.md (layout, deltas).
+// Traps:
+// - A delta leaves out a file when the base recorded the same filename with the same sha256;
+//   a filename the base recorded with other bytes is kept, and import will refuse it loudly.
+// - The base is identified in the delta's inputs by its manifest's sha256, so a chain of
+//   increments can be checked by eye; import itself does not require the base.
+
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import { iterateFiles, type Store, type StoredFile } from "../../store/index.js";
+import { formatManifest } from "./manifest.js";
+import { type PackReport, packArchive, readManifestFrom } from "./pack.js";
+
+/** Options of {@link exportStore}. */
+export interface ExportOptions {
+  /** The .tar.gz to write. */
+  output: string;
+  /** A previous bundle (.tar.gz) or its manifest.json: export only what it did not record. */
+  since?: string;
+  /** The wheelhouse version, recorded in the manifest. */
+  toolVersion: string;
+}
+
+/**
+ * Write every file of `store` (or the delta since `options.since`) to `options.output`.
+ * @returns the written archive's manifest, sha256 and size.
+ * @throws WheelhouseError of readManifestFrom for a bad `since`; those of packArchive.
+ */
+export async function exportStore(store: Store, options: ExportOptions): Promise<PackReport> {
+  let files: StoredFile[] = [...iterateFiles(store)];
+  const inputs: Record<string, unknown> = {};
+  if (options.since !== undefined) {
+    const base = await readManifestFrom(options.since);
+    const recorded = new Set(base.files.map((f) => `${f.filename}\0${f.sha256}`));
+    files = files.filter((f) => !recorded.has(`${f.filename}\0${f.sha256}`));
+    inputs.since = {
+      name: basename(options.since),
+      manifestSha256: createHash("sha256").update(formatManifest(base)).digest("hex"),
+      files: base.files.length,
+    };
+  }
+  const readme = [
+    "wheelhouse export",
+    "",
+    `${files.length} distribution files under wheels/, listed with sha256 and size in manifest.json.`,
+    options.since ? "This is a delta: import the archive it was made against first." : "",
+    "",
+    "Load it into a store (every file is checked before the catalog sees it):",
+    "  wheelhouse import THIS.tar.gz --store DIR",
+    "",
+  ].join("\n");
+  return packArchive(
+    store,
+    options.output,
+    {
+      kind: "export",
+      tool: { name: "wheelhouse", version: options.toolVersion },
+      inputs,
+      targets: [],
+    },
+    [{ path: "README.txt", text: readme }],
+    files,
+  );
+}

@@ -1,0 +1,178 @@
+// Load a bundle or export into a store, all or nothing: every member is checked against the
+// manifest (sha256 and size) while it streams into the store's blobs, and the catalog sees the
+// files only once every one of them passed, in one transaction.
+// Spec: the archive layout of docs/bundle.md; the store's two-phase write (stage, then commit).
+// Traps:
+// - manifest.json must be the first member: without it nothing can be checked while streaming,
+//   and buffering a multi-GB archive to check it afterwards is what we avoid.
+// - A refused import may leave staged blobs behind; no row points at them and `wheelhouse gc`
+//   removes them once they are older than its grace period.
+// - Members that are not in the manifest are refused (something was slipped in), and so are
+//   manifest entries that never arrive (truncated or cut down).
+
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import {
+  commitFiles,
+  findFile,
+  type StagedFile,
+  type Store,
+  type StoredFile,
+  stageDistribution,
+} from "../../store/index.js";
+import { type Manifest, type ManifestDocument, parseManifest } from "./manifest.js";
+import { type ArchiveMember, readArchive, readMember } from "./tar-reader.js";
+
+/** The largest manifest.json or generated document read into memory, in bytes. */
+const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+/** What {@link importArchive} did. */
+export interface ImportReport {
+  manifest: Manifest;
+  added: StoredFile[];
+  unchanged: StoredFile[];
+}
+
+/**
+ * Verify the archive at `path` and add its distributions to `store`.
+ * @throws WheelhouseError, naming the archive and the member, and leaving the catalog unchanged:
+ *   "MANIFEST_MISSING" (manifest.json is not the first member), "INVALID_MANIFEST",
+ *   "UNSAFE_ENTRY", "UNEXPECTED_ENTRY" (not in the manifest, or twice), "HASH_MISMATCH",
+ *   "SIZE_MISMATCH", "CORRUPT_ARCHIVE" (truncated or damaged), "BUNDLE_INCOMPLETE" (a manifest
+ *   entry is missing), "FILENAME_CONFLICT" (the store has that filename with other bytes), and
+ *   the store's errors for broken distributions.
+ */
+export async function importArchive(store: Store, path: string): Promise<ImportReport> {
+  const label = basename(path);
+  let manifest: Manifest | undefined;
+  const expected = new Map<string, ManifestDocument | Manifest["files"][number]>();
+  const staged: StagedFile[] = [];
+  const seen = new Set<string>();
+
+  const refuse = (code: string, message: string, cause?: unknown) =>
+    new WheelhouseError(code, `${quote(label)}: ${message}`, {
+      hint: "nothing was imported; copy the archive again from a good source",
+      ...(cause !== undefined ? { cause } : {}),
+    });
+
+  let manifestRead: Promise<void> | undefined;
+  await readArchive(path, label, (member) => {
+    if (manifestRead === undefined) {
+      if (member.path !== "manifest.json") {
+        member.stream.resume();
+        return Promise.reject(
+          refuse(
+            "MANIFEST_MISSING",
+            `the first member is ${quote(member.path)}, not manifest.json`,
+          ),
+        );
+      }
+      manifestRead = readMember(member, MAX_DOCUMENT_BYTES).then((bytes) => {
+        manifest = parseManifest(bytes.toString("utf8"), label);
+        for (const e of [...manifest.documents, ...manifest.files]) expected.set(e.path, e);
+      });
+      return manifestRead;
+    }
+    // The next member may arrive before the manifest is parsed; its bytes wait (backpressure).
+    return manifestRead.then(() => onMember(member));
+  });
+
+  function onMember(member: ArchiveMember): Promise<void> {
+    const entry = expected.get(member.path);
+    if (entry === undefined || seen.has(member.path)) {
+      member.stream.resume();
+      const why = entry === undefined ? "is not listed in manifest.json" : "appears twice";
+      return Promise.reject(refuse("UNEXPECTED_ENTRY", `${quote(member.path)} ${why}`));
+    }
+    seen.add(member.path);
+    if (member.size !== entry.size) {
+      member.stream.resume();
+      return Promise.reject(
+        refuse(
+          "SIZE_MISMATCH",
+          `${quote(member.path)} is ${member.size} bytes; manifest.json says ${entry.size}`,
+        ),
+      );
+    }
+    if (!("filename" in entry)) return checkDocument(member.path, entry, member.stream);
+    const known = findFile(store, entry.filename);
+    if (known !== undefined && known.sha256 !== entry.sha256) {
+      member.stream.resume();
+      return Promise.reject(
+        refuse(
+          "FILENAME_CONFLICT",
+          `${quote(entry.filename)} is already stored with sha256 ${known.sha256}; the archive has ${entry.sha256}`,
+        ),
+      );
+    }
+    return stageDistribution(store, member.stream, {
+      filename: entry.filename,
+      sha256: entry.sha256,
+      size: entry.size,
+      source: `bundle:${label}`,
+      yanked: entry.yanked ?? false,
+      ...(entry.requiresPython !== undefined ? { requiresPython: entry.requiresPython } : {}),
+      ...(entry.uploadTime !== undefined ? { uploadTime: entry.uploadTime } : {}),
+    }).then(
+      (file) => {
+        staged.push(file);
+      },
+      (error: unknown) => {
+        const e = error as WheelhouseError;
+        throw refuse(e.code ?? "IMPORT_FAILED", `${quote(member.path)}: ${e.message}`, error);
+      },
+    );
+  }
+
+  if (manifest === undefined) {
+    throw refuse("MANIFEST_MISSING", "the archive is empty (no manifest.json)");
+  }
+  const missing = [...expected.keys()].filter((p) => !seen.has(p));
+  if (missing.length > 0) {
+    throw refuse(
+      "BUNDLE_INCOMPLETE",
+      `${quote(missing[0])}${missing.length > 1 ? ` and ${missing.length - 1} more` : ""} listed in manifest.json ${missing.length > 1 ? "are" : "is"} missing from the archive`,
+    );
+  }
+  return { manifest, ...commitAll(store, staged, refuse) };
+}
+
+async function checkDocument(
+  path: string,
+  entry: ManifestDocument,
+  stream: NodeJS.ReadableStream,
+): Promise<void> {
+  const hash = createHash("sha256");
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  const got = hash.digest("hex");
+  if (got !== entry.sha256) {
+    throw new WheelhouseError(
+      "HASH_MISMATCH",
+      `${quote(path)} has sha256 ${got}; manifest.json says ${entry.sha256}`,
+      { hint: "nothing was imported; copy the archive again from a good source" },
+    );
+  }
+}
+
+/** Commit every staged file in one transaction; any refusal rolls all of them back. */
+function commitAll(
+  store: Store,
+  staged: StagedFile[],
+  refuse: (code: string, message: string, cause?: unknown) => WheelhouseError,
+): { added: StoredFile[]; unchanged: StoredFile[] } {
+  const sorted = [...staged].sort((a, b) => (a.filename < b.filename ? -1 : 1));
+  return store.db
+    .transaction(() => {
+      const added: StoredFile[] = [];
+      const unchanged: StoredFile[] = [];
+      for (const result of commitFiles(store, sorted)) {
+        if (result.status === "refused") {
+          throw refuse(result.error.code, result.error.message, result.error);
+        }
+        (result.status === "added" ? added : unchanged).push(result.file);
+      }
+      return { added, unchanged };
+    })
+    .immediate();
+}

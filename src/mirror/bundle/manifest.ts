@@ -1,0 +1,139 @@
+// manifest.json: what a bundle or an export holds, so the other side can check every byte before
+// trusting it. Written first in the archive so an importer knows what to expect while streaming.
+// Spec: wheelhouse's own format (docs/bundle.md); file fields follow the simple API's terms,
+// https://packaging.python.org/en/latest/specifications/simple-repository-api/
+// Traps:
+// - Nothing time- or machine-dependent goes in (no creation date, no host, no store path):
+//   the same inputs must give the same bytes.
+// - Paths are checked here as well as in the tar reader: a manifest naming "../x" is refused.
+
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { parseDistributionFilename } from "../../pep/filename.js";
+
+/** The manifest format this code writes and reads. */
+export const MANIFEST_FORMAT = "wheelhouse-bundle";
+export const MANIFEST_VERSION = 1;
+
+/** One distribution file carried by the archive, under `wheels/`. */
+export interface ManifestFile {
+  /** "wheels/<filename>". */
+  path: string;
+  filename: string;
+  /** Canonical project name. */
+  project: string;
+  version: string;
+  /** Lower-case hex. */
+  sha256: string;
+  /** Bytes. */
+  size: number;
+  requiresPython?: string;
+  /** false, or the yank reason. */
+  yanked?: false | string;
+  uploadTime?: string;
+}
+
+/** A generated file of the archive (pylock.toml, requirements, scripts, README.txt). */
+export interface ManifestDocument {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** One target of a bundle and the requirements file written for it. */
+export interface ManifestTarget {
+  spec: string;
+  requirements: string;
+  /** Number of packages to install on it (build-only ones excluded). */
+  packages: number;
+}
+
+/** The whole manifest.json. */
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: number;
+  kind: "bundle" | "export";
+  tool: { name: "wheelhouse"; version: string };
+  /** What it was made from: requirements, targets, flags, or the base of a delta export. */
+  inputs: Record<string, unknown>;
+  targets: ManifestTarget[];
+  documents: ManifestDocument[];
+  files: ManifestFile[];
+}
+
+/** Serialize with sorted files and documents and a final newline (byte-stable). */
+export function formatManifest(manifest: Manifest): string {
+  const sorted: Manifest = {
+    ...manifest,
+    documents: [...manifest.documents].sort((a, b) => compare(a.path, b.path)),
+    files: [...manifest.files].sort((a, b) => compare(a.path, b.path)),
+  };
+  return `${JSON.stringify(sorted, null, 2)}\n`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when `path` is relative, uses "/" only and has no "", "." or ".." segment. */
+export function isSafeRelativePath(path: string): boolean {
+  if (path === "" || path.startsWith("/") || path.includes("\\") || /^[A-Za-z]:/.test(path)) {
+    return false;
+  }
+  return path.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
+ * Parse and validate manifest.json text; `label` names the archive in messages.
+ * @throws WheelhouseError "INVALID_MANIFEST" naming the bad field (wrong format or version,
+ *   unsafe or duplicate path, a path that does not match its filename, a bad sha256 or size).
+ */
+export function parseManifest(text: string, label: string): Manifest {
+  const fail = (why: string) =>
+    new WheelhouseError("INVALID_MANIFEST", `${quote(label)}: manifest.json ${why}`, {
+      hint: "the archive was not made by `wheelhouse bundle`/`export`, or was altered",
+    });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw fail(`is not JSON: ${(cause as Error).message}`);
+  }
+  const m = raw as Partial<Manifest>;
+  if (typeof m !== "object" || m === null || m.format !== MANIFEST_FORMAT) {
+    throw fail(`has no "format": ${quote(MANIFEST_FORMAT)}`);
+  }
+  if (m.formatVersion !== MANIFEST_VERSION) {
+    throw fail(`has format version ${quote(String(m.formatVersion))}; this wheelhouse reads 1`);
+  }
+  if (!Array.isArray(m.files) || !Array.isArray(m.documents) || !Array.isArray(m.targets)) {
+    throw fail("lacks files, documents or targets");
+  }
+  const seen = new Set<string>();
+  const checkEntry = (e: { path?: unknown; sha256?: unknown; size?: unknown }) => {
+    if (typeof e.path !== "string" || !isSafeRelativePath(e.path)) {
+      throw fail(`names an unsafe path ${quote(String(e.path))}`);
+    }
+    if (seen.has(e.path) || e.path === "manifest.json") {
+      throw fail(`lists ${quote(e.path)} twice`);
+    }
+    seen.add(e.path);
+    if (typeof e.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(e.sha256)) {
+      throw fail(`has an invalid sha256 for ${quote(e.path)}`);
+    }
+    if (typeof e.size !== "number" || !Number.isSafeInteger(e.size) || e.size < 0) {
+      throw fail(`has an invalid size for ${quote(e.path)}`);
+    }
+  };
+  for (const d of m.documents) {
+    checkEntry(d);
+    if (d.path.includes("/")) throw fail(`names a document in a folder: ${quote(d.path)}`);
+  }
+  for (const f of m.files) {
+    checkEntry(f);
+    if (typeof f.filename !== "string" || f.path !== `wheels/${f.filename}`) {
+      throw fail(`has path ${quote(f.path)} that is not wheels/<filename>`);
+    }
+    parseDistributionFilename(f.filename);
+  }
+  return m as Manifest;
+}
