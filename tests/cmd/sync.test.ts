@@ -1,0 +1,221 @@
+// `wheelhouse sync` end to end: the built CLI as a real process, against `wheelhouse serve` (a
+// store filled with `wheelhouse add`) and against a slow loopback server for kill -9.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePylock } from "../../src/pep/pylock.js";
+import { CLI, type ServeProcess, startServe, wheelhouse } from "../helpers/cli.js";
+import { type BuiltDistribution, buildWheel, writeDistributions } from "../helpers/wheels.js";
+import { generatedProjects, THREE_TARGETS } from "../mirror/sync/sync-fixtures.js";
+import { noise } from "../mirror/upstream/helpers.js";
+
+let dir: string;
+let serve: ServeProcess;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wh-cmd-sync-"));
+  const projects = await generatedProjects();
+  const files = Object.values(projects).flatMap((list) => list.map((f) => f.dist));
+  await writeDistributions(join(dir), files);
+  const added = await wheelhouse(["add", "--store", join(dir, "up"), dir]);
+  expect(added.code).toBe(0);
+  serve = await startServe(["--store", join(dir, "up"), "--quiet"]);
+  env = { ...process.env, WHEELHOUSE_INDEX_URL: `${serve.url}/simple/` };
+  await writeFile(join(dir, "requirements.txt"), "app\ntool  # built from its sdist\n");
+}, 60_000);
+afterAll(async () => {
+  await serve?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("wheelhouse sync", () => {
+  it("syncs -r requirements.txt from WHEELHOUSE_INDEX_URL, then skips it all", async () => {
+    const store = join(dir, "s1");
+    const first = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        store,
+        "-r",
+        join(dir, "requirements.txt"),
+        "--target",
+        "cp311-manylinux_2_28_x86_64",
+      ],
+      env,
+    );
+    expect(first.stderr).toContain("downloading 5 files");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/cp311-manylinux_2_28_x86_64: 5 projects, 5 files added/);
+    const second = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        store,
+        "--json",
+        "-r",
+        join(dir, "requirements.txt"),
+        "--target",
+        "cp311-manylinux_2_28_x86_64",
+      ],
+      env,
+    );
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 5 });
+    const app = report.targets[0].packages.find((p: { name: string }) => p.name === "app");
+    expect(app.files[0]).toMatchObject({
+      filename: "app-1.0-py3-none-any.whl",
+      url: expect.stringContaining(serve.url),
+    });
+    expect(app.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+
+  it("writes a pylock.toml for three targets and hashed requirements per target", async () => {
+    const lock = join(dir, "pylock.toml");
+    const reqs = join(dir, "locked.txt");
+    const args = [
+      "sync",
+      "--store",
+      join(dir, "s2"),
+      "--dry-run",
+      "app",
+      "--lock",
+      lock,
+      "--requirements-out",
+      reqs,
+    ];
+    const ran = await wheelhouse([...args, ...THREE_TARGETS.flatMap((t) => ["--target", t])], env);
+    expect(ran.code).toBe(0);
+    const parsed = parsePylock(await readFile(lock, "utf8"));
+    expect(parsed.environments).toHaveLength(3);
+    expect(parsed.packages.find((p) => p.name === "winshim")?.marker).toContain(
+      'sys_platform == "win32"',
+    );
+    for (const t of THREE_TARGETS) {
+      const text = await readFile(join(dir, `locked.${t}.txt`), "utf8");
+      expect(text).toMatch(/^app==1\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+    }
+  }, 60_000);
+
+  it.each([
+    [["sync", "--store", "x"], 2, "no requirements"],
+    [["sync", "app", "--concurrency", "0"], 2, "--concurrency"],
+    [["sync", "app", "--target", "cp311-nowhere"], 1, "INVALID"],
+    [["sync", "app", "--exclude-newer", "yesterday"], 2, "--exclude-newer"],
+    [["sync", "nosuchproject", "--target", "cp311-manylinux_2_28_x86_64"], 1, "nosuchproject"],
+  ])(
+    "%j exits %i",
+    async (args, code, text) => {
+      const ran = await wheelhouse([...args, "--store", join(dir, "s3")], env);
+      expect(ran.code).toBe(code);
+      expect(ran.stderr.toLowerCase()).toContain(String(text).toLowerCase());
+    },
+    60_000,
+  );
+});
+
+/** A loopback index whose one big wheel trickles out until `fast` is set. */
+async function slowIndex(files: BuiltDistribution[]) {
+  const state = { fast: false, sent: 0 };
+  const byName = new Map(files.map((f) => [f.filename, f]));
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(req.url ?? "");
+    const project = /^\/simple\/([^/]+)\/$/.exec(path);
+    if (project) {
+      const links = files
+        .filter((f) => f.filename.startsWith(`${project[1]}-`))
+        .map((f) => {
+          const meta = createHash("sha256").update(f.metadata).digest("hex");
+          return `<a href="/files/${f.filename}#sha256=${f.sha256}" data-dist-info-metadata="sha256=${meta}">${f.filename}</a>`;
+        });
+      res.writeHead(links.length ? 200 : 404, { "content-type": "text/html" });
+      return res.end(`<html><body>${links.join("\n")}</body></html>`);
+    }
+    const m = /^\/files\/(.+?)(\.metadata)?$/.exec(path);
+    const file = m ? byName.get(m[1]) : undefined;
+    if (!file) return res.writeHead(404).end();
+    if (m?.[2]) return res.writeHead(200).end(file.metadata);
+    res.writeHead(200, { "content-length": file.bytes.length });
+    if (state.fast || file.bytes.length < 100_000) return res.end(file.bytes);
+    let offset = 0;
+    const timer = setInterval(
+      () => {
+        if (res.destroyed) return clearInterval(timer);
+        const chunk = file.bytes.subarray(offset, offset + 32 * 1024);
+        offset += chunk.length;
+        state.sent += chunk.length;
+        res.write(chunk);
+        if (offset >= file.bytes.length) {
+          clearInterval(timer);
+          res.end();
+        }
+      },
+      state.fast ? 0 : 100,
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple/`;
+  return { url, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("interrupted sync", () => {
+  it("kill -9 mid-download leaves a consistent store and the next run finishes", async () => {
+    const big = await buildWheel({
+      name: "big",
+      version: "1.0",
+      files: { "big/blob.bin": noise(3_000_000, 9) },
+    });
+    const small = await buildWheel({ name: "small", version: "1.0", requiresDist: ["big"] });
+    const index = await slowIndex([big, small]);
+    const store = join(dir, "killed");
+    const args = [
+      CLI,
+      "sync",
+      "--store",
+      store,
+      "--index-url",
+      index.url,
+      "small",
+      "--target",
+      "cp311-manylinux_2_28_x86_64",
+    ];
+    try {
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      const exited = new Promise((r) => child.once("exit", r));
+      const deadline = Date.now() + 20_000;
+      while (
+        !(stderr.includes("added small") && index.state.sent > 100_000) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(index.state.sent).toBeGreaterThan(100_000);
+      expect(index.state.sent).toBeLessThan(big.bytes.length);
+      child.kill("SIGKILL");
+      await exited;
+
+      const listed = await wheelhouse(["list", "--store", store, "--json"]);
+      expect(listed.stdout).not.toContain("big");
+      index.state.fast = true;
+      const rerun = await wheelhouse(args.slice(1));
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toMatch(/1 files added .*1 already stored/);
+      const verified = await wheelhouse(["verify", "--store", store]);
+      expect(verified.code).toBe(0);
+      expect(existsSync(join(store, "catalog.db"))).toBe(true);
+    } finally {
+      await index.close();
+    }
+  }, 60_000);
+});

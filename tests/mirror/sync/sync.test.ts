@@ -1,0 +1,260 @@
+import { rm } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
+import { sync } from "../../../src/mirror/sync/sync.js";
+import { evaluateMarker } from "../../../src/pep/marker.js";
+import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
+import { parseRequirement } from "../../../src/pep/requirement.js";
+import { markerEnvironment, parseTarget } from "../../../src/pep/target.js";
+import { findFile, iterateFiles, listFiles, listProjects } from "../../../src/store/queries.js";
+import type { Store } from "../../../src/store/store.js";
+import { closeStore } from "../../../src/store/store.js";
+import { HAS_CORPUS } from "../../helpers/corpus.js";
+import { type FakeFile, type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
+import { testClient } from "../upstream/helpers.js";
+import { corpusProjects, freshStore, generatedProjects, THREE_TARGETS } from "./sync-fixtures.js";
+
+const LINUX = parseTarget("cp311-manylinux_2_28_x86_64");
+const cleanup: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+});
+
+async function store(): Promise<Store> {
+  const { store, dir } = await freshStore();
+  cleanup.push(async () => {
+    closeStore(store);
+    await rm(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+async function index(projects: Record<string, FakeFile[]>, opts: object = {}): Promise<FakeIndex> {
+  const fake = await startFakeIndex({ projects, ...opts });
+  cleanup.push(() => fake.close());
+  return fake;
+}
+
+function storedNames(s: Store): string[] {
+  return [...iterateFiles(s)].map((f) => f.filename).sort();
+}
+
+function fileRequests(fake: FakeIndex): number {
+  return fake.log.filter((r) => r.path.startsWith("/files/") && !r.path.endsWith(".metadata"))
+    .length;
+}
+
+let generated: Record<string, FakeFile[]>;
+beforeAll(async () => {
+  generated = await generatedProjects();
+});
+
+describe("sync over every upstream flavour", () => {
+  const flavours = [
+    { format: "json", range: true },
+    { format: "json", range: false },
+    { format: "html", range: true },
+    { format: "html", range: false },
+  ] as const;
+  it.each(flavours)("stores the closure (format $format, range $range)", async (flavour) => {
+    const fake = await index(generated, flavour);
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: ["app", "tool"].map(parseRequirement),
+    });
+    expect(report.failed).toEqual([]);
+    const pkgs = report.targets[0].packages.map(
+      (p) => `${p.name}==${p.version}${p.buildOnly ? "*" : ""}`,
+    );
+    expect(pkgs).toEqual(["app==1.0", "buildkit==1.5*", "core==2.0", "tool==1.2", "util==3.1"]);
+    expect(storedNames(s)).toEqual([
+      "app-1.0-py3-none-any.whl",
+      "buildkit-1.5-py3-none-any.whl",
+      "core-2.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+      "tool-1.2.tar.gz",
+      "util-3.1-py3-none-any.whl",
+    ]);
+    // A file with a .metadata is downloaded once, for storing only.
+    expect(fake.count(fake.filePath("app-1.0-py3-none-any.whl"))).toBe(1);
+  });
+
+  it.skipIf(!HAS_CORPUS)("stores the corpus closure served as JSON and as HTML", async () => {
+    const projects = await corpusProjects();
+    for (const format of ["json", "html"] as const) {
+      const fake = await index(projects, { format, range: format === "json" });
+      const s = await store();
+      const { report } = await sync({
+        store: s,
+        http: testClient(),
+        indexUrls: [fake.indexUrl],
+        targets: [LINUX],
+        requirements: ["flask", "requests", "httpx", "pydantic", "rich", "sqlalchemy"].map(
+          parseRequirement,
+        ),
+      });
+      expect(report.failed).toEqual([]);
+      expect(report.summary.filesAdded).toBe(report.targets[0].packages.length);
+      expect(storedNames(s)).toEqual(
+        report.targets[0].packages.map((p) => p.files[0].filename).sort(),
+      );
+      expect(listProjects(s).map((p) => p.name)).toContain("markupsafe");
+    }
+  });
+});
+
+describe("resume and integrity", () => {
+  it("a second run skips what is stored without requesting it", async () => {
+    const fake = await index(generated);
+    const s = await store();
+    const options = {
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [parseRequirement("app")],
+    };
+    const first = await sync(options);
+    expect(first.report.summary.filesAdded).toBe(3);
+    const before = fileRequests(fake);
+    const second = await sync(options);
+    expect(second.report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 3 });
+    expect(fileRequests(fake)).toBe(before);
+  });
+
+  it("a hash mismatch stores nothing and names file, URL, expected and actual digest", async () => {
+    const bad = generated.util[0];
+    const wrong = "0".repeat(64);
+    const fake = await index({
+      ...generated,
+      util: [{ ...bad, dist: { ...bad.dist, sha256: wrong } }],
+    });
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [parseRequirement("app")],
+    });
+    expect(report.failed).toHaveLength(1);
+    const failure = report.failed[0];
+    expect(failure.code).toBe("HASH_MISMATCH");
+    expect(failure.message).toContain(bad.dist.filename);
+    expect(failure.message).toContain(`${fake.origin}/files/`);
+    expect(failure.message).toContain(wrong);
+    expect(failure.message).toContain(bad.dist.sha256);
+    expect(findFile(s, bad.dist.filename)).toBeUndefined();
+    expect(listFiles(s, "core")).toHaveLength(1);
+  });
+
+  it("--dry-run resolves and downloads nothing", async () => {
+    const fake = await index(generated);
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [parseRequirement("app")],
+      dryRun: true,
+    });
+    expect(report.targets[0].packages).toHaveLength(3);
+    expect(storedNames(s)).toEqual([]);
+  });
+});
+
+describe("several targets", () => {
+  const targets = THREE_TARGETS.map(parseTarget);
+
+  it("stores exactly the union of the per-target resolutions", async () => {
+    const fake = await index(generated);
+    const perTarget = new Set<string>();
+    const each: string[][] = [];
+    for (const target of targets) {
+      const { report } = await sync({
+        store: await store(),
+        http: testClient(),
+        indexUrls: [fake.indexUrl],
+        targets: [target],
+        requirements: ["app", "tool"].map(parseRequirement),
+        dryRun: true,
+      });
+      const files = report.targets[0].packages.map((p) => p.files[0].filename);
+      each.push(files);
+      for (const f of files) perTarget.add(f);
+    }
+    const s = await store();
+    const { report, selections } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets,
+      requirements: ["app", "tool"].map(parseRequirement),
+    });
+    expect(report.failed).toEqual([]);
+    expect(storedNames(s)).toEqual([...perTarget].sort());
+    expect(report.targets.map((t) => t.packages.map((p) => p.files[0].filename))).toEqual(each);
+    expect(each[1]).toContain("winshim-0.1-py3-none-any.whl");
+    expect(each[0]).not.toContain("winshim-0.1-py3-none-any.whl");
+    expect(new Set(storedNames(s).filter((f) => f.startsWith("core-"))).size).toBe(3);
+
+    // The lock covers every target: on each target exactly its own runtime packages apply.
+    const lock = parsePylock(formatPylock(buildLock(targets, selections)));
+    expect(lock.environments).toHaveLength(3);
+    for (const [i, target] of targets.entries()) {
+      const env = markerEnvironment(target);
+      const applies = lock.packages
+        .filter(
+          (p) => p.marker === undefined || evaluateMarker(p.marker, env, { context: "lock_file" }),
+        )
+        .map((p) => p.name)
+        .sort();
+      const expected = selections[i].packages.filter((p) => !p.buildOnly).map((p) => p.name);
+      expect(applies).toEqual([...new Set(expected)].sort());
+    }
+  });
+});
+
+describe("a pylock.toml as input", () => {
+  it("fetches the listed files without resolving, verified by sha256", async () => {
+    const fake = await index(generated);
+    const source = await sync({
+      store: await store(),
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [parseRequirement("app")],
+      dryRun: true,
+    });
+    const lock = parsePylock(formatPylock(buildLock([LINUX], source.selections)));
+    const locked = lockedPackagesOf(lock, "/nowhere/pylock.toml");
+    const s = await store();
+    const pageRequests = fake.log.filter((r) => r.path.startsWith("/simple/")).length;
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [],
+      locked,
+    });
+    expect(report.failed).toEqual([]);
+    expect(storedNames(s)).toHaveLength(3);
+    expect(fake.log.filter((r) => r.path.startsWith("/simple/")).length).toBe(pageRequests);
+
+    locked[0].files[0].sha256 = "f".repeat(64);
+    const tampered = await sync({
+      store: await store(),
+      http: testClient(),
+      indexUrls: [],
+      targets: [LINUX],
+      requirements: [],
+      locked,
+    });
+    expect(tampered.report.failed.map((f) => f.code)).toEqual(["HASH_MISMATCH"]);
+  });
+});
