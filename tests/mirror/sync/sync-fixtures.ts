@@ -94,7 +94,7 @@ export async function corpusProjects(): Promise<Record<string, FakeFile[]>> {
       sha256: createHash("sha256").update(bytes).digest("hex"),
       metadata: inspected.metadataBytes.toString("utf8"),
     };
-    (out[inspected.name] ??= []).push({ dist, metadata: i % 2 === 0 });
+    out[inspected.name] = [...(out[inspected.name] ?? []), { dist, metadata: i % 2 === 0 }];
   }
   return out;
 }
