@@ -1,7 +1,124 @@
-// `wheelhouse install`: placeholder until its issue lands.
-import { WheelhouseError } from "../pep/errors.js";
+// `wheelhouse install [REQ...]`: wiring only; the work is mirror/install. Finds the environment
+// (--venv, created when missing; --python; else python3), refuses an externally managed one
+// (PEP 668), opens the store unless --no-store, prints progress and a summary, or --json.
+// Exit codes: 0 done (or nothing to do), 1 failure (resolution, bad wheel, build), 2 usage.
+// Trap: this module and everything it imports must never reach an index client (tested).
+
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { readRequirementInputs } from "../mirror/install/inputs.js";
+import { type InstallEvent, installRequirements } from "../mirror/install/install.js";
+import { type InterpreterInfo, probeInterpreter } from "../mirror/interpreter.js";
+import { quote, WheelhouseError } from "../pep/errors.js";
+import { canonicalizeName } from "../pep/names.js";
+import { closeStore, openStore } from "../store/store.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { printJson } from "./store-output.js";
+
+const execFileAsync = promisify(execFile);
+
+async function environment(options: Record<string, unknown>): Promise<InterpreterInfo> {
+  if (typeof options.venv === "string") {
+    const dir = resolve(options.venv);
+    const python =
+      process.platform === "win32"
+        ? join(dir, "Scripts", "python.exe")
+        : join(dir, "bin", "python");
+    if (!existsSync(python)) {
+      const base = typeof options.python === "string" ? options.python : "python3";
+      await execFileAsync(base, ["-m", "venv", dir]).catch((cause) => {
+        throw new WheelhouseError(
+          "VENV_CREATE_FAILED",
+          `could not create a venv in ${quote(dir)}`,
+          { cause },
+        );
+      });
+    }
+    return probeInterpreter(python);
+  }
+  const info = await probeInterpreter(
+    typeof options.python === "string" ? options.python : "python3",
+  );
+  if (info.externallyManaged) {
+    throw new WheelhouseError(
+      "EXTERNALLY_MANAGED",
+      `the environment of ${quote(info.executable)} is externally managed (PEP 668)` +
+        (info.externallyManagedMessage ? `: ${info.externallyManagedMessage}` : ""),
+      {
+        hint:
+          "install into a virtual environment instead (--venv DIR), or use your distribution's packages; " +
+          "see PEP 668 for the detailed specification",
+      },
+    );
+  }
+  return info;
+}
+
+function onlyBinary(values: string[]): ":all:" | Set<string> | undefined {
+  if (values.includes(":all:")) return ":all:";
+  const names = values.flatMap((v) => v.split(",")).filter((v) => v && v !== ":none:");
+  return names.length ? new Set(names.map((n) => canonicalizeName(n))) : undefined;
+}
 
 /** Run `wheelhouse install`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse install` is not implemented yet");
-}
+export const run: CommandRun = async (args, options) => {
+  const json = options.json === true;
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+  const inputs = readRequirementInputs(args, list(options.requirement), list(options.constraint));
+  if (inputs.requirements.length === 0) {
+    throw new WheelhouseError(
+      "USAGE_NO_REQUIREMENTS",
+      "nothing to install: give requirements or -r FILE",
+    );
+  }
+  const info = await environment(options);
+  const storeDir = options.store === false ? undefined : resolveStoreDir(options);
+  const useStore =
+    storeDir !== undefined && (typeof options.store === "string" || existsSync(storeDir));
+  const store = useStore ? await openStore(storeDir) : undefined;
+  const tty = process.stderr.isTTY && !json;
+  const say = (line: string) => {
+    if (!json) process.stderr.write(`${line}\n`);
+  };
+  const onEvent = (e: InstallEvent) => {
+    if (e.kind === "resolved")
+      say(`resolved: ${e.install} to install, ${e.keep} already installed`);
+    else if (e.kind === "built") say(`built ${e.filename}`);
+    else if (e.kind === "removed") say(`removed ${e.name} ${e.version}`);
+    else if (e.kind === "installed" && tty) say(`installed ${e.name} ${e.version}`);
+  };
+  try {
+    const report = await installRequirements({
+      ...inputs,
+      interpreter: info,
+      store,
+      findLinks: [...list(options.findLinks), ...inputs.findLinks],
+      requireHashes: options.requireHashes === true || inputs.requireHashes,
+      noDeps: options.deps === false,
+      upgrade: options.upgrade === true,
+      forceReinstall: options.forceReinstall === true,
+      compile: options.compile === true,
+      dryRun: options.dryRun === true,
+      pre: options.pre === true || inputs.pre,
+      onlyBinary: onlyBinary([...list(options.onlyBinary), ...inputs.onlyBinary]),
+      onEvent,
+    });
+    if (json) {
+      printJson(report);
+    } else {
+      const verb = report.dryRun ? "would install" : "installed";
+      for (const p of report.installed) process.stdout.write(`${verb} ${p.name} ${p.version}\n`);
+      process.stdout.write(
+        `${report.installed.length} ${verb}, ${report.kept.length} kept, ${report.removed.length} ` +
+          `${report.dryRun ? "would be removed" : "removed"}` +
+          `${report.compiled ? `, ${report.compiled} compiled` : ""} in ${report.seconds.toFixed(2)}s (${report.environment})\n`,
+      );
+    }
+    return 0;
+  } finally {
+    if (store) closeStore(store);
+  }
+};

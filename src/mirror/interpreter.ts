@@ -43,6 +43,8 @@ export interface InterpreterInfo {
   isVenv: boolean;
   /** sys.prefix. */
   prefix: string;
+  /** sys.implementation.cache_tag ("cpython-311"): names the .pyc files compileall writes. */
+  cacheTag?: string;
 }
 
 const PROBE = String.raw`
@@ -133,6 +135,7 @@ print(json.dumps({
     "externallyManagedMessage": message,
     "isVenv": is_venv,
     "prefix": sys.prefix,
+    "cacheTag": sys.implementation.cache_tag,
 }))
 `;
 

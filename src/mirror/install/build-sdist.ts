@@ -1,0 +1,84 @@
+// When only an sdist is at hand: build a wheel offline with the target interpreter's pip,
+// `python -m pip wheel --no-index --find-links <the same local sources> --no-deps`, so the
+// build requirements come from the same places as everything else (never an index).
+// Spec: https://peps.python.org/pep-0517/ (build backends), https://peps.python.org/pep-0518/
+// Traps:
+// - The store is not a flat directory (blobs are named by sha256): a temp dir of symlinks with
+//   the real filenames stands in for it, only for pip to read.
+// - pip names a missing build requirement as "No matching distribution found for X": that is
+//   turned into an error that says which one and how to get it.
+
+import { execFile } from "node:child_process";
+import { mkdir, readdir, symlink } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { iterateFiles } from "../../store/queries.js";
+import { blobPath, type Store } from "../../store/store.js";
+
+const execFileAsync = promisify(execFile);
+
+/** A flat directory of symlinks to every file of the store, named by filename. */
+export async function storeAsFindLinks(store: Store, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const f of iterateFiles(store)) {
+    await symlink(blobPath(store, f.sha256), join(dir, f.filename)).catch(() => undefined);
+  }
+  return dir;
+}
+
+/**
+ * Build `sdistPath` into a wheel in `outDir` with `python -m pip wheel`. Resolves to the wheel path.
+ * @throws WheelhouseError "BUILD_BACKEND_MISSING" naming the missing build requirement, or
+ *   "SDIST_BUILD_FAILED" with pip's last lines as the hint.
+ */
+export async function buildSdist(
+  python: string,
+  sdistPath: string,
+  filename: string,
+  findLinks: string[],
+  outDir: string,
+): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const args = [
+    "-m",
+    "pip",
+    "wheel",
+    "--no-index",
+    "--no-deps",
+    "--disable-pip-version-check",
+    "-q",
+    "-w",
+    outDir,
+  ];
+  for (const f of findLinks) args.push("--find-links", f);
+  args.push(sdistPath);
+  try {
+    await execFileAsync(python, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const output = `${(error as { stdout?: string }).stdout ?? ""}\n${(error as { stderr?: string }).stderr ?? ""}`;
+    const missing = /No matching distribution found for ([^\s]+)/.exec(output);
+    if (missing) {
+      throw new WheelhouseError(
+        "BUILD_BACKEND_MISSING",
+        `sdist ${quote(filename)} needs the build requirement ${quote(missing[1])}, which no local source has`,
+        {
+          cause: error,
+          hint: "fetch it with `wheelhouse sync` (it includes build requirements of sdists) or put its wheel in a --find-links directory",
+        },
+      );
+    }
+    throw new WheelhouseError("SDIST_BUILD_FAILED", `building sdist ${quote(filename)} failed`, {
+      cause: error,
+      hint: output.trim().split("\n").slice(-8).join("\n"),
+    });
+  }
+  const wheels = (await readdir(outDir)).filter((n) => n.endsWith(".whl"));
+  if (wheels.length === 0) {
+    throw new WheelhouseError(
+      "SDIST_BUILD_FAILED",
+      `building sdist ${quote(filename)} made no wheel`,
+    );
+  }
+  return join(outDir, wheels[0]);
+}

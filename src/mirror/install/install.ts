@@ -1,0 +1,294 @@
+// installRequirements(): requirements -> Target of the interpreter -> resolve over the store and
+// find-links only -> plan against what is installed -> build sdists offline -> stage every
+// wheel (checked against RECORD) -> remove replaced versions -> commit -> compile -> dist-info.
+// Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
+// https://packaging.python.org/en/latest/specifications/recording-installed-packages/
+// Traps:
+// - Every wheel is staged before anything in the environment changes: a bad wheel anywhere
+//   leaves the environment exactly as it was (all temp files and new directories removed).
+// - The old version of an upgraded project is removed only after its replacement is staged.
+// - compileall returns non-zero when any file fails to compile (Python 2 templates inside
+//   packages are common); like pip, that is not an error: the .pyc files that exist are recorded.
+
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { parseWheelFilename } from "../../pep/filename.js";
+import type { Requirement } from "../../pep/requirement.js";
+import { supportedTags } from "../../pep/target.js";
+import type { Store } from "../../store/store.js";
+import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
+import { resolve } from "../resolve/resolve.js";
+import type { ResolvedPackage } from "../resolve/types.js";
+import { buildSdist, storeAsFindLinks } from "./build-sdist.js";
+import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
+import { LocalProvider, sha256File } from "./sources.js";
+import { type Scheme, type StagedWheel, stageWheel } from "./unpack.js";
+
+/** What to install, where from, and how. */
+export interface InstallRequest {
+  requirements: Requirement[];
+  constraints?: Requirement[];
+  interpreter: InterpreterInfo;
+  store?: Store;
+  findLinks: string[];
+  /** Canonical name -> allowed sha256 (hex). */
+  hashes?: Map<string, Set<string>>;
+  requireHashes?: boolean;
+  noDeps?: boolean;
+  upgrade?: boolean;
+  forceReinstall?: boolean;
+  compile?: boolean;
+  dryRun?: boolean;
+  pre?: boolean;
+  onlyBinary?: ":all:" | Set<string>;
+  /** Told about each step (for progress output). */
+  onEvent?: (event: InstallEvent) => void;
+}
+
+/** Progress events. */
+export type InstallEvent =
+  | { kind: "resolved"; install: number; keep: number }
+  | { kind: "built"; filename: string }
+  | { kind: "staged"; filename: string }
+  | { kind: "removed"; name: string; version: string }
+  | { kind: "installed"; name: string; version: string };
+
+/** One distribution in a report. */
+export interface ReportedDistribution {
+  name: string;
+  version: string;
+  filename?: string;
+  source?: string;
+}
+
+/** What install did (or would do, with dryRun). */
+export interface InstallReport {
+  dryRun: boolean;
+  environment: string;
+  installed: ReportedDistribution[];
+  kept: ReportedDistribution[];
+  removed: ReportedDistribution[];
+  /** Files compiled to .pyc (with compile). */
+  compiled: number;
+  /** Wall time, seconds. */
+  seconds: number;
+}
+
+/**
+ * Install `request.requirements` into the environment of `request.interpreter`.
+ * @throws ResolutionError (nothing fits / conflicts), WheelhouseError from staging (bad wheel,
+ *   named), "WHEEL_UNSUPPORTED" (tags wanted and found), "HASH_MISMATCH", build errors. On any
+ *   throw the environment is unchanged, unless the failure came while committing renames.
+ */
+export async function installRequirements(request: InstallRequest): Promise<InstallReport> {
+  const started = performance.now();
+  const info = request.interpreter;
+  const target = interpreterTarget(info);
+  const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
+  const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
+  try {
+    const provider = new LocalProvider({
+      store: request.store,
+      findLinks: request.findLinks,
+      installed: request.forceReinstall ? [] : present,
+      hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
+      downloadDir: tmp,
+      noDeps: request.noDeps,
+    });
+    const resolution = await resolve(request.requirements, provider, {
+      target,
+      constraints: request.constraints,
+      hashes: request.hashes,
+      requireHashes: request.requireHashes,
+      installed: request.forceReinstall
+        ? undefined
+        : new Map(present.map((d) => [d.name, d.version])),
+      upgrade: request.upgrade,
+      pre: request.pre,
+      onlyBinary: request.onlyBinary,
+    });
+    const packages = resolution.packages.filter((p) => !p.buildOnly);
+    const toInstall = packages.filter((p) => p.file.source !== "installed");
+    const kept = packages.filter((p) => p.file.source === "installed");
+    const byName = new Map<string, InstalledDistribution>(present.map((d) => [d.name, d]));
+    const replaced = toInstall.flatMap((p) => (byName.has(p.name) ? [byName.get(p.name)!] : []));
+    request.onEvent?.({ kind: "resolved", install: toInstall.length, keep: kept.length });
+    const report: InstallReport = {
+      dryRun: request.dryRun === true,
+      environment: info.prefix,
+      installed: toInstall.map((p) => ({
+        name: p.displayName,
+        version: p.version,
+        filename: p.file.filename,
+        source: p.file.source,
+      })),
+      kept: kept.map((p) => ({ name: p.displayName, version: p.version })),
+      removed: replaced.map((d) => ({ name: d.displayName, version: d.version })),
+      compiled: 0,
+      seconds: 0,
+    };
+    if (!request.dryRun && toInstall.length > 0) {
+      report.compiled = await apply(request, provider, toInstall, replaced, tmp);
+    }
+    report.seconds = (performance.now() - started) / 1000;
+    return report;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function apply(
+  request: InstallRequest,
+  provider: LocalProvider,
+  toInstall: ResolvedPackage[],
+  replaced: InstalledDistribution[],
+  tmp: string,
+): Promise<number> {
+  const info = request.interpreter;
+  const scheme = schemeOf(info);
+  const requested = new Set(
+    request.requirements.map((r) => r.name.toLowerCase().replace(/[-_.]+/g, "-")),
+  );
+  const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, tmp));
+  const staged: StagedWheel[] = [];
+  try {
+    await mapLimit(wheels, 6, async (w) => {
+      const s = await stageWheel(w.path, w.filename, { scheme, python: info.executable });
+      staged.push(s);
+      request.onEvent?.({ kind: "staged", filename: w.filename });
+    });
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw error;
+  }
+  for (const old of replaced) {
+    await removeInstalled(old, info.prefix);
+    request.onEvent?.({ kind: "removed", name: old.name, version: old.version });
+  }
+  for (const s of staged) await s.commit();
+  const pycs = request.compile
+    ? await compile(
+        info,
+        staged.flatMap((s) => s.pyFiles),
+      )
+    : new Map<string, string>();
+  for (const s of staged) {
+    const extra = s.pyFiles.flatMap((f) => (pycs.has(f) ? [pycs.get(f)!] : []));
+    await s.finish({ requested: requested.has(s.name), extra });
+    request.onEvent?.({ kind: "installed", name: s.name, version: s.version });
+  }
+  return pycs.size;
+}
+
+/** The local wheel for a resolved package: checked against --hash, built when an sdist. */
+async function wheelFor(
+  request: InstallRequest,
+  provider: LocalProvider,
+  p: ResolvedPackage,
+  tmp: string,
+): Promise<{ path: string; filename: string }> {
+  const path = await provider.localPath(p.file);
+  const allowed = request.hashes?.get(p.name);
+  if (allowed || request.requireHashes) {
+    const digest = await sha256File(path);
+    if (!allowed?.has(digest)) {
+      throw new WheelhouseError(
+        "HASH_MISMATCH",
+        `${quote(p.file.filename)} has sha256 ${digest}, which is not among the --hash values for ${quote(p.name)}`,
+        {
+          hint: "the file changed or the requirements file is out of date; check where it came from",
+        },
+      );
+    }
+  }
+  if (!p.file.filename.endsWith(".whl")) {
+    const findLinks = [...request.findLinks];
+    if (request.store)
+      findLinks.push(await storeAsFindLinks(request.store, join(tmp, "store-links")));
+    const out = join(tmp, `build-${p.name}`);
+    const wheel = await buildSdist(
+      request.interpreter.executable,
+      path,
+      p.file.filename,
+      findLinks,
+      out,
+    );
+    request.onEvent?.({ kind: "built", filename: basename(wheel) });
+    return { path: wheel, filename: basename(wheel) };
+  }
+  checkTags(p.file.filename, request.interpreter);
+  return { path, filename: p.file.filename };
+}
+
+/** A wheel the resolver chose must still fit the interpreter; say what was wanted and found. */
+export function checkTags(filename: string, info: InterpreterInfo): void {
+  const wheel = parseWheelFilename(filename);
+  const wanted = supportedTags(interpreterTarget(info));
+  const set = new Set(wanted);
+  if (wheel.tags.some((t) => set.has(t))) return;
+  throw new WheelhouseError(
+    "WHEEL_UNSUPPORTED",
+    `wheel ${quote(filename)} does not install on this interpreter: it has tags ${wheel.tags.join(", ")}; ` +
+      `wanted one of ${wanted.slice(0, 5).join(", ")} ... (${wanted.length} tags)`,
+    { hint: "get the wheel built for this platform (`wheelhouse sync --target ...`)" },
+  );
+}
+
+function schemeOf(info: InterpreterInfo): Scheme {
+  const [major, minor] = info.version;
+  const headers = info.isVenv
+    ? join(info.prefix, "include", "site", `python${major}.${minor}`)
+    : info.paths.include;
+  return {
+    purelib: info.paths.purelib,
+    platlib: info.paths.platlib,
+    scripts: info.paths.scripts,
+    data: info.paths.data,
+    headers,
+  };
+}
+
+/** Byte-compile `files` with the target interpreter; source path -> .pyc path of those that exist. */
+async function compile(info: InterpreterInfo, files: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (files.length === 0) return out;
+  await new Promise<void>((done) => {
+    const child = execFile(info.executable, ["-m", "compileall", "-q", "-j", "0", "-i", "-"], () =>
+      done(),
+    );
+    child.stdin?.end(`${files.join("\n")}\n`);
+  });
+  const tag = info.cacheTag ?? `cpython-${info.version[0]}${info.version[1]}`;
+  for (const f of files) {
+    const pyc = join(dirname(f), "__pycache__", `${basename(f, ".py")}.${tag}.pyc`);
+    if (existsSync(pyc)) out.set(f, pyc);
+  }
+  return out;
+}
+
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]);
+      } catch (error) {
+        failed ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+  return results;
+}

@@ -1,0 +1,260 @@
+// The only places `wheelhouse install` takes distributions from, as one resolver Provider: the
+// store's catalog, flat find-links directories (as pip reads them: every file directly inside),
+// find-links URLs (an HTML page of links such as `wheelhouse serve`'s /links/), and the
+// distributions already installed (source "installed", so the resolver keeps them).
+// Spec: https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-f (find-links semantics),
+// https://packaging.python.org/en/latest/specifications/simple-repository-api/ (link pages)
+// Traps:
+// - Never an index and never the upstream client: the install path must work air-gapped, and a
+//   test scans its imports. Pages and files come through ./fetch-links.ts (Node's fetch).
+// - Local files have no stated sha256; it is computed only when hashes are asked for.
+// - A file may exist in several sources; the first source in order (store, then find-links in
+//   the order given) wins for the same filename, as the bytes are then the same wheel anyway.
+
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseCoreMetadata } from "../../pep/core-metadata.js";
+import { parseDistributionFilename } from "../../pep/filename.js";
+import { canonicalizeName } from "../../pep/names.js";
+import { parseLinksHtml } from "../../pep/simple-html.js";
+import { inspectDistribution } from "../../store/inspect.js";
+import { listFiles as listStoreFiles } from "../../store/queries.js";
+import { blobPath, type Store } from "../../store/store.js";
+import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import { downloadFile, fetchText } from "./fetch-links.js";
+import type { InstalledDistribution } from "./installed.js";
+
+/** Where install may look. */
+export interface LocalSources {
+  /** The store, unless --no-store. */
+  store?: Store;
+  /** --find-links values: directories (or paths of single files) and http(s) URLs. */
+  findLinks: string[];
+  /** Distributions already in the environment (offered as source "installed"). */
+  installed?: InstalledDistribution[];
+  /** Compute sha256 of local files (for --hash / --require-hashes). */
+  hashLocalFiles?: boolean;
+  /** Where downloaded files go (a temp dir owned by the caller). */
+  downloadDir: string;
+  /** --no-deps: every metadata is reported without Requires-Dist. */
+  noDeps?: boolean;
+}
+
+interface Located {
+  file: CandidateFile;
+  /** A local path, when the file is on disk already. */
+  path?: string;
+  /** PEP 658 metadata URL offered by a link page. */
+  metadataUrl?: string;
+  installed?: InstalledDistribution;
+}
+
+/** A Provider over {@link LocalSources} that can also hand out a local path of each file. */
+export class LocalProvider implements Provider {
+  private byProject?: Promise<Map<string, Located[]>>;
+  private readonly byUrl = new Map<string, Located>();
+  private readonly metadata = new Map<string, Promise<CandidateMetadata>>();
+  private readonly downloads = new Map<string, Promise<string>>();
+
+  constructor(private readonly sources: LocalSources) {}
+
+  async listFiles(project: string): Promise<CandidateFile[]> {
+    const located = (await this.index()).get(project) ?? [];
+    const out: CandidateFile[] = [];
+    for (const l of located) {
+      if (this.sources.hashLocalFiles && l.file.sha256 === undefined && l.path) {
+        l.file.sha256 = await sha256File(l.path);
+      }
+      out.push(l.file);
+    }
+    if (this.sources.store) {
+      for (const f of listStoreFiles(this.sources.store, project)) {
+        const path = blobPath(this.sources.store, f.sha256);
+        const file: CandidateFile = {
+          filename: f.filename,
+          url: pathToFileURL(path).href,
+          sha256: f.sha256,
+          size: f.size,
+          requiresPython: f.requiresPython,
+          yanked: f.yanked,
+          uploadTime: f.uploadTime,
+          source: "store",
+          hasCoreMetadata: true,
+        };
+        if (!this.byUrl.has(file.url)) this.byUrl.set(file.url, { file, path });
+        if (!out.some((o) => o.filename === f.filename && o.source !== "installed")) {
+          out.unshift(file);
+        }
+        const metadataPath = blobPath(this.sources.store, f.metadataSha256);
+        if (!this.metadata.has(file.url)) {
+          this.metadata.set(
+            file.url,
+            readMetadataFile(metadataPath).then((m) => this.trim(m)),
+          );
+        }
+      }
+    }
+    return out;
+  }
+
+  getMetadata(file: CandidateFile): Promise<CandidateMetadata> {
+    let pending = this.metadata.get(file.url);
+    if (!pending) {
+      pending = this.readMetadata(file).then((m) => this.trim(m));
+      this.metadata.set(file.url, pending);
+    }
+    return pending;
+  }
+
+  /** A local path holding the file's bytes (downloading a find-links URL file once). */
+  localPath(file: CandidateFile): Promise<string> {
+    const located = this.byUrl.get(file.url);
+    if (located?.path) return Promise.resolve(located.path);
+    let pending = this.downloads.get(file.url);
+    if (!pending) {
+      pending = downloadFile(file.url, file.filename, this.sources.downloadDir, file.sha256);
+      this.downloads.set(file.url, pending);
+    }
+    return pending;
+  }
+
+  /** The installed distribution behind a file of source "installed". */
+  installedFor(file: CandidateFile): InstalledDistribution | undefined {
+    return this.byUrl.get(file.url)?.installed;
+  }
+
+  private trim(m: CandidateMetadata): CandidateMetadata {
+    return this.sources.noDeps ? { ...m, requiresDist: [] } : m;
+  }
+
+  private async readMetadata(file: CandidateFile): Promise<CandidateMetadata> {
+    const located = this.byUrl.get(file.url);
+    if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
+    if (located?.metadataUrl) {
+      return toCandidate(parseCoreMetadata(await fetchText(located.metadataUrl)));
+    }
+    const path = await this.localPath(file);
+    const inspected = await inspectDistribution(path, file.filename);
+    return toCandidate(inspected.metadata);
+  }
+
+  private index(): Promise<Map<string, Located[]>> {
+    this.byProject ??= this.scan();
+    return this.byProject;
+  }
+
+  private async scan(): Promise<Map<string, Located[]>> {
+    const all: Located[] = [];
+    for (const d of this.sources.installed ?? []) {
+      const filename = `${d.name.replace(/-/g, "_")}-${d.version}-py3-none-any.whl`;
+      all.push({
+        file: {
+          filename,
+          url: pathToFileURL(d.distInfo).href,
+          yanked: false,
+          source: "installed",
+        },
+        installed: d,
+      });
+    }
+    for (const location of this.sources.findLinks) {
+      if (/^https?:\/\//i.test(location)) all.push(...(await scanPage(location)));
+      else all.push(...(await scanDirectory(location)));
+    }
+    const map = new Map<string, Located[]>();
+    for (const l of all) {
+      let name: string;
+      try {
+        name = parseDistributionFilename(l.file.filename).name;
+      } catch {
+        continue; // not a distribution: pip skips such links too
+      }
+      const list = map.get(name) ?? [];
+      if (!list.some((o) => o.file.filename === l.file.filename && o.file.source !== "installed")) {
+        list.push(l);
+        this.byUrl.set(l.file.url, l);
+      }
+      map.set(name, list);
+    }
+    return map;
+  }
+}
+
+async function scanDirectory(location: string): Promise<Located[]> {
+  const dir = resolvePath(location.startsWith("file:") ? new URL(location).pathname : location);
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") {
+      const path = dir;
+      return [located(path, pathToFileURL(path).href.replace(/\/[^/]*$/, ""))];
+    }
+    throw error;
+  }
+  return names.sort().map((n) => located(join(dir, n), dir));
+}
+
+function located(path: string, source: string): Located {
+  return {
+    file: {
+      filename: path.split(/[\\/]/).pop()!,
+      url: pathToFileURL(path).href,
+      yanked: false,
+      source,
+    },
+    path,
+  };
+}
+
+async function scanPage(url: string): Promise<Located[]> {
+  const page = parseLinksHtml(await fetchText(url), url);
+  return page.map((f) => ({
+    file: {
+      filename: f.filename,
+      url: f.url,
+      sha256: f.hashes.sha256,
+      size: f.size,
+      requiresPython: f.requiresPython,
+      yanked: f.yanked,
+      source: url,
+      hasCoreMetadata: f.coreMetadata !== false,
+    },
+    metadataUrl: f.coreMetadata !== false ? `${f.url}.metadata` : undefined,
+  }));
+}
+
+async function readMetadataFile(path: string): Promise<CandidateMetadata> {
+  return toCandidate(parseCoreMetadata(await readFile(path, "utf8")));
+}
+
+function toCandidate(m: ReturnType<typeof parseCoreMetadata>): CandidateMetadata {
+  return {
+    name: m.name,
+    version: m.version,
+    requiresDist: m.requiresDist,
+    requiresPython: m.requiresPython,
+    providesExtra: m.providesExtra,
+  };
+}
+
+/** Lower-case hex sha256 of a file. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Canonical project name of a distribution filename, or undefined. */
+export function projectOf(filename: string): string | undefined {
+  try {
+    return canonicalizeName(parseDistributionFilename(filename).name);
+  } catch {
+    return undefined;
+  }
+}

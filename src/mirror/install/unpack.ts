@@ -1,0 +1,418 @@
+// Install one wheel into an environment, in two steps so nothing half-installed is ever visible:
+// stageWheel() checks every entry's name, writes each file under a temp name beside its final
+// place while checking its hash and size against RECORD, and writes the launchers; commit()
+// renames them into place; finish() writes the .dist-info (INSTALLER, REQUESTED, a RECORD of
+// the installed paths) under a temp name and renames it last. Any failure before that removes
+// every temp file and every directory the wheel created.
+// Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
+// https://packaging.python.org/en/latest/specifications/recording-installed-packages/
+// Traps:
+// - Every member but RECORD (and its signatures) must be in RECORD with a hash: a wheel that
+//   does not say what a file is must not install it (pip and uv skip this check).
+// - Names are checked before anything is written: absolute, `..`, drive letters, backslashes.
+//   A symlink member (zip mode 0o120000) is created only when its target stays in its scheme dir.
+// - `.data/scripts/` files starting with `#!python` get the target interpreter; their RECORD
+//   row in the installed RECORD is the hash of the rewritten bytes.
+// - Files are copied out of the zip, never hard-linked from the store.
+
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { chmod, mkdir, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import { dirname, join, posix, relative, resolve, sep } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { parseWheelFilename } from "../../pep/filename.js";
+import { canonicalizeName } from "../../pep/names.js";
+import { formatRecord, parseRecord, type RecordEntry } from "../../pep/record.js";
+import { entryPointScripts, rewriteShebang } from "./scripts.js";
+import { type OpenWheel, openWheel } from "./wheel-zip.js";
+
+/** Absolute directories a wheel's files go to (sysconfig scheme of the target environment). */
+export interface Scheme {
+  purelib: string;
+  platlib: string;
+  scripts: string;
+  data: string;
+  headers: string;
+}
+
+/** How to install. */
+export interface StageOptions {
+  scheme: Scheme;
+  /** The interpreter launchers and `#!python` scripts run. */
+  python: string;
+}
+
+/** A wheel written under temp names; call commit() then finish(), or discard(). */
+export interface StagedWheel {
+  filename: string;
+  /** Canonical name and version from the filename. */
+  name: string;
+  version: string;
+  /** The directory holding the .dist-info (purelib or platlib by Root-Is-Purelib). */
+  root: string;
+  /** Final paths of the .py files installed (for --compile). */
+  pyFiles: string[];
+  commit(): Promise<void>;
+  /** Write the dist-info; `extra` are more installed paths to record (e.g. .pyc files). */
+  finish(options: { requested: boolean; extra?: string[] }): Promise<void>;
+  discard(): Promise<void>;
+}
+
+const HASHES = new Set([
+  "sha256",
+  "sha384",
+  "sha512",
+  "sha3_256",
+  "sha3_384",
+  "sha3_512",
+  "blake2b",
+  "blake2s",
+]);
+const DATA_KEYS = new Set(["purelib", "platlib", "scripts", "headers", "data"]);
+
+function fail(code: string, filename: string, why: string, hint?: string): WheelhouseError {
+  return new WheelhouseError(code, `wheel ${quote(filename)} ${why}`, {
+    hint: hint ?? "the wheel is damaged or unsafe; rebuild or re-download it",
+  });
+}
+
+/** Why an entry name is unsafe, or undefined when it is fine. */
+export function unsafeEntryName(name: string): string | undefined {
+  if (name.includes("\\")) return "contains a backslash";
+  if (name.startsWith("/")) return "is an absolute path";
+  if (/^[A-Za-z]:/.test(name)) return "starts with a drive letter";
+  if (name.split("/").some((part) => part === "..")) return 'climbs out with ".."';
+  if (name.includes("\0")) return "contains a NUL byte";
+  return undefined;
+}
+
+/**
+ * Check and write a wheel's files under temp names. `path` holds the bytes; `filename` names it.
+ * @throws WheelhouseError naming the wheel: NOT_A_ZIP, CORRUPT_ARCHIVE, UNSAFE_WHEEL_ENTRY,
+ *   INVALID_WHEEL (no or bad WHEEL/RECORD, unsupported Wheel-Version), RECORD_MISSING_ENTRY,
+ *   RECORD_HASH_MISMATCH, RECORD_SIZE_MISMATCH; after removing everything it wrote.
+ */
+export async function stageWheel(
+  path: string,
+  filename: string,
+  options: StageOptions,
+): Promise<StagedWheel> {
+  const parsed = parseWheelFilename(filename);
+  const zip = await openWheel(path, filename);
+  const stage = new Stage(filename, options);
+  try {
+    return await stage.run(zip, parsed.name, parsed.version);
+  } catch (error) {
+    await stage.discard();
+    throw error;
+  } finally {
+    zip.close();
+  }
+}
+
+class Stage {
+  private readonly tag = `.whtmp-${randomBytes(4).toString("hex")}`;
+  private readonly moves: { temp: string; dest: string }[] = [];
+  private readonly createdDirs: string[] = [];
+  private readonly knownDirs = new Set<string>();
+  private readonly records: RecordEntry[] = [];
+  private readonly pyFiles: string[] = [];
+  private distInfoTemp = "";
+  private root = "";
+
+  constructor(
+    private readonly filename: string,
+    private readonly options: StageOptions,
+  ) {}
+
+  async run(zip: OpenWheel, name: string, version: string): Promise<StagedWheel> {
+    const { filename } = this;
+    for (const entry of zip.entries) {
+      const why = unsafeEntryName(entry.name);
+      if (why)
+        throw fail(
+          "UNSAFE_WHEEL_ENTRY",
+          filename,
+          `has an unsafe entry ${quote(entry.name)}: it ${why}`,
+        );
+    }
+    const distInfo = findDistInfo(
+      zip.entries.map((e) => e.name),
+      name,
+      filename,
+    );
+    const dataDir = `${distInfo.slice(0, -".dist-info".length)}.data`;
+    const wheelText = (await zip.read(`${distInfo}/WHEEL`)).toString("utf8");
+    const wheelVersion = /^Wheel-Version:\s*(\d+)/im.exec(wheelText);
+    if (wheelVersion?.[1] !== "1") {
+      throw fail(
+        "INVALID_WHEEL",
+        filename,
+        `has Wheel-Version ${quote(wheelVersion?.[1] ?? "(none)")}; only 1.x is installable`,
+      );
+    }
+    const purelib = /^Root-Is-Purelib:\s*true\s*$/im.test(wheelText);
+    const { scheme } = this.options;
+    this.root = purelib ? scheme.purelib : scheme.platlib;
+    let record: Map<string, RecordEntry>;
+    try {
+      record = new Map(
+        parseRecord((await zip.read(`${distInfo}/RECORD`)).toString("utf8")).map((r) => [
+          r.path,
+          r,
+        ]),
+      );
+    } catch (error) {
+      if (error instanceof WheelhouseError && error.code === "INVALID_RECORD") {
+        throw fail("INVALID_WHEEL", filename, `has a bad RECORD: ${error.message}`);
+      }
+      throw error;
+    }
+    this.distInfoTemp = join(this.root, `${distInfo}${this.tag}`);
+    await this.mkdirs(this.distInfoTemp);
+    let entryPoints: string | undefined;
+    for (const entry of zip.entries) {
+      if (entry.name.endsWith("/")) continue;
+      const rel = entry.name;
+      const isRecordFile = [
+        `${distInfo}/RECORD`,
+        `${distInfo}/RECORD.jws`,
+        `${distInfo}/RECORD.p7s`,
+      ].includes(rel);
+      if (isRecordFile) continue;
+      const row = record.get(rel);
+      if (!row?.hash) {
+        throw fail(
+          "RECORD_MISSING_ENTRY",
+          filename,
+          `has ${quote(rel)} without a hash in its RECORD`,
+        );
+      }
+      const algorithm = row.hash.algorithm.toLowerCase();
+      if (!HASHES.has(algorithm)) {
+        throw fail(
+          "INVALID_WHEEL",
+          filename,
+          `hashes ${quote(rel)} with ${quote(algorithm)}, which is not allowed`,
+        );
+      }
+      let dest: string;
+      let base: string;
+      let isScript = false;
+      if (rel.startsWith(`${distInfo}/`)) {
+        base = this.root;
+        dest = join(this.distInfoTemp, rel.slice(distInfo.length + 1));
+        if (rel === `${distInfo}/entry_points.txt`)
+          entryPoints = (await zip.read(rel)).toString("utf8");
+      } else if (rel.startsWith(`${dataDir}/`)) {
+        const [key, ...rest] = rel.slice(dataDir.length + 1).split("/");
+        if (!DATA_KEYS.has(key) || rest.length === 0) {
+          throw fail(
+            "INVALID_WHEEL",
+            filename,
+            `has ${quote(rel)} in an unknown .data directory ${quote(key)}`,
+          );
+        }
+        base = scheme[key as keyof Scheme];
+        dest = join(base, ...rest);
+        isScript = key === "scripts";
+      } else {
+        base = this.root;
+        dest = join(this.root, ...rel.split("/"));
+      }
+      await this.writeMember(zip, entry, row, algorithm, dest, base, isScript);
+    }
+    if (entryPoints !== undefined) await this.writeLaunchers(entryPoints);
+    return this.staged(name, version, distInfo);
+  }
+
+  private staged(name: string, version: string, distInfo: string): StagedWheel {
+    const root = this.root;
+    const commit = async () => {
+      for (const m of this.moves) {
+        await rename(m.temp, m.dest);
+      }
+      this.moves.length = 0;
+    };
+    const finish = async ({ requested, extra = [] }: { requested: boolean; extra?: string[] }) => {
+      await writeFile(join(this.distInfoTemp, "INSTALLER"), "wheelhouse\n");
+      if (requested) await writeFile(join(this.distInfoTemp, "REQUESTED"), "");
+      const rows = [...this.records, ...extra.map((p) => ({ path: this.relPath(p) }))];
+      const finalInfo = join(root, distInfo);
+      const inInfo = (file: string) => ({ path: `${distInfo}/${file}` });
+      const written = [
+        inInfo("INSTALLER"),
+        ...(requested ? [inInfo("REQUESTED")] : []),
+        inInfo("RECORD"),
+      ];
+      await writeFile(join(this.distInfoTemp, "RECORD"), formatRecord([...rows, ...written]));
+      await rm(finalInfo, { recursive: true, force: true });
+      await rename(this.distInfoTemp, finalInfo);
+    };
+    return {
+      filename: this.filename,
+      name: canonicalizeName(name, { validate: false }),
+      version,
+      root,
+      pyFiles: this.pyFiles,
+      commit,
+      finish,
+      discard: () => this.discard(),
+    };
+  }
+
+  /** RECORD path of an absolute installed path: relative to the dist-info's directory, "/"-separated. */
+  private relPath(abs: string): string {
+    return relative(this.root, abs).split(sep).join("/");
+  }
+
+  private async writeMember(
+    zip: OpenWheel,
+    entry: OpenWheel["entries"][number],
+    row: RecordEntry,
+    algorithm: string,
+    dest: string,
+    base: string,
+    isScript: boolean,
+  ): Promise<void> {
+    const { filename } = this;
+    const inDistInfo = dest.startsWith(this.distInfoTemp + sep);
+    const temp = inDistInfo ? dest : `${dest}${this.tag}`;
+    await this.mkdirs(dirname(dest));
+    const check = (hash: ReturnType<typeof createHash>, size: number) => {
+      const digest = hash.digest("base64url");
+      if (digest !== row.hash!.digest.replace(/=+$/, "")) {
+        throw fail(
+          "RECORD_HASH_MISMATCH",
+          filename,
+          `has ${quote(entry.name)} whose ${algorithm} differs from its RECORD`,
+        );
+      }
+      if (row.size !== undefined && row.size !== size) {
+        throw fail(
+          "RECORD_SIZE_MISMATCH",
+          filename,
+          `has ${quote(entry.name)} of ${size} bytes; its RECORD says ${row.size}`,
+        );
+      }
+    };
+    if (!inDistInfo) this.moves.push({ temp, dest });
+    const finalPath = inDistInfo ? join(this.root, posix.normalize(entry.name)) : dest;
+    if (entry.isSymlink || isScript) {
+      const bytes = await zip.read(entry.name);
+      const hash = createHash(algorithm);
+      hash.update(bytes);
+      check(hash, bytes.length);
+      if (entry.isSymlink) {
+        const target = bytes.toString("utf8");
+        const resolved = resolve(dirname(dest), target);
+        if (
+          target.startsWith("/") ||
+          unsafeEntryName(target) === "starts with a drive letter" ||
+          !resolved.startsWith(resolve(base) + sep)
+        ) {
+          throw fail(
+            "UNSAFE_WHEEL_ENTRY",
+            filename,
+            `has a link ${quote(entry.name)} pointing outside its directory to ${quote(target)}`,
+          );
+        }
+        await symlink(target, temp);
+        this.records.push({ path: this.relPath(finalPath), hash: row.hash, size: bytes.length });
+        return;
+      }
+      const out = rewriteShebang(bytes, this.options.python);
+      await writeFile(temp, out, { mode: 0o755 });
+      const digest = createHash("sha256").update(out).digest("base64url");
+      this.records.push({
+        path: this.relPath(finalPath),
+        hash: { algorithm: "sha256", digest },
+        size: out.length,
+      });
+      return;
+    }
+    const hash = createHash(algorithm);
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(
+      await zip.stream(entry.name),
+      counter,
+      createWriteStream(temp, { mode: entry.executable ? 0o755 : 0o644 }),
+    );
+    check(hash, size);
+    if (entry.executable) await chmod(temp, 0o755);
+    this.records.push({ path: this.relPath(finalPath), hash: row.hash, size });
+    if (finalPath.endsWith(".py") && !inDistInfo) this.pyFiles.push(finalPath);
+  }
+
+  private async writeLaunchers(text: string): Promise<void> {
+    for (const script of entryPointScripts(text, this.options.python, this.filename)) {
+      const dest = join(this.options.scheme.scripts, script.name);
+      const temp = `${dest}${this.tag}`;
+      await this.mkdirs(dirname(dest));
+      await writeFile(temp, script.content, { mode: 0o755 });
+      this.moves.push({ temp, dest });
+      const bytes = Buffer.from(script.content);
+      const digest = createHash("sha256").update(bytes).digest("base64url");
+      this.records.push({
+        path: this.relPath(dest),
+        hash: { algorithm: "sha256", digest },
+        size: bytes.length,
+      });
+    }
+  }
+
+  /** mkdir -p, remembering each directory it created (for rollback). */
+  private async mkdirs(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    const first = await mkdir(dir, { recursive: true });
+    if (first !== undefined) {
+      for (let d = dir; d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
+    }
+    this.knownDirs.add(dir);
+  }
+
+  async discard(): Promise<void> {
+    await Promise.all(this.moves.map((m) => rm(m.temp, { force: true })));
+    if (this.distInfoTemp) await rm(this.distInfoTemp, { recursive: true, force: true });
+    const dirs = [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length);
+    for (const d of dirs) await rmdir(d).catch(() => undefined);
+  }
+}
+
+/** The `<name>-<version>.dist-info` top folder whose name matches the filename's project. */
+function findDistInfo(names: string[], project: string, filename: string): string {
+  const folders = new Set<string>();
+  for (const n of names) {
+    const m = /^([^/]+\.dist-info)\/WHEEL$/.exec(n);
+    if (m) folders.add(m[1]);
+  }
+  const matching = [...folders].filter((f) => {
+    const dash = f.lastIndexOf("-", f.length - ".dist-info".length - 1);
+    return (
+      dash > 0 &&
+      canonicalizeName(f.slice(0, dash), { validate: false }) ===
+        canonicalizeName(project, { validate: false })
+    );
+  });
+  if (matching.length !== 1) {
+    throw fail(
+      "INVALID_WHEEL",
+      filename,
+      matching.length === 0
+        ? "has no .dist-info/WHEEL for its project"
+        : `has several .dist-info folders: ${matching.join(", ")}`,
+    );
+  }
+  if (!names.includes(`${matching[0]}/RECORD`))
+    throw fail("INVALID_WHEEL", filename, `has no ${matching[0]}/RECORD`);
+  return matching[0];
+}
