@@ -1,7 +1,120 @@
-// `wheelhouse bundle`: placeholder until its issue lands.
+// `wheelhouse bundle [REQ...] [-r FILE]... [--target SPEC]... [--sync] -o FILE.tar.gz`: wiring
+// only; the work is mirror/bundle/bundle.ts. With --sync, `wheelhouse sync` runs first with the
+// same requirements, targets and store, so what is missing comes from the upstream.
+// Exit codes: 0 written, 1 error (resolution failures name what the store lacks).
+
+import { resolve as resolvePath } from "node:path";
+import { bundleFromStore } from "../mirror/bundle/bundle.js";
+import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
+import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
+import { selectTargets } from "../mirror/sync/targets.js";
 import { WheelhouseError } from "../pep/errors.js";
+import { formatRequirement } from "../pep/requirement.js";
+import { closeStore, openStore } from "../store/index.js";
+import type { CommandRun } from "./program.js";
+import { resolveStoreDir } from "./store-dir.js";
+import { formatBytes, printJson } from "./store-output.js";
+import { VERSION } from "./version.js";
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
 
 /** Run `wheelhouse bundle`; resolves to the exit code. */
-export async function run(_args: string[], _options: Record<string, unknown>): Promise<number> {
-  throw new WheelhouseError("NOT_IMPLEMENTED", "`wheelhouse bundle` is not implemented yet");
-}
+export const run: CommandRun = async (args, options) => {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const inputs = readSyncInputs(
+    args,
+    strings(options.requirement),
+    strings(options.constraint),
+    env,
+  );
+  if (inputs.locked !== undefined) {
+    throw new WheelhouseError("USAGE_UNSUPPORTED", "bundle does not read pylock.toml as -r yet", {
+      hint: "give requirements or a requirements.txt",
+    });
+  }
+  if (inputs.requirements.length === 0) {
+    throw new WheelhouseError("USAGE_NO_REQUIREMENTS", "nothing to bundle: no requirements given", {
+      hint: "name requirements (wheelhouse bundle 'flask>=3' -o f.tar.gz) or a file (-r requirements.txt)",
+    });
+  }
+  const targets = await selectTargets(
+    {
+      target: strings(options.target),
+      pythonVersion: text(options.pythonVersion),
+      platform: text(options.platform),
+      implementation: text(options.implementation),
+      abi: text(options.abi),
+    },
+    async () => interpreterTarget(await probeInterpreter()),
+  );
+  if (options.sync === true) {
+    const sync = await import("./sync.js");
+    const code = await sync.run(args, {
+      ...options,
+      json: false,
+      target: targets.map((t) => t.spec),
+      pythonVersion: undefined,
+      platform: undefined,
+      implementation: undefined,
+      abi: undefined,
+    });
+    if (code !== 0) return code;
+  }
+  const onlyBinary = binarySet(inputs.onlyBinary);
+  const noBinary = binarySet(inputs.noBinary);
+  const pre = options.pre === true || inputs.pre;
+  const store = await openStore(resolveStoreDir(options));
+  try {
+    const report = await bundleFromStore(store, {
+      output: resolvePath(String(options.output)),
+      requirements: inputs.requirements,
+      targets,
+      policy: {
+        constraints: inputs.constraints,
+        pre,
+        preferBinary: inputs.preferBinary,
+        hashes: inputs.hashes,
+        requireHashes: inputs.requireHashes,
+        ...(onlyBinary ? { onlyBinary } : {}),
+        ...(noBinary ? { noBinary } : {}),
+      },
+      toolVersion: VERSION,
+      inputs: {
+        requirements: inputs.requirements.map(formatRequirement),
+        constraints: inputs.constraints.map(formatRequirement),
+        targets: targets.map((t) => t.spec),
+        ...(pre ? { pre } : {}),
+      },
+    });
+    const files = report.manifest.files;
+    if (options.json === true) {
+      printJson({
+        output: report.output,
+        sha256: report.sha256,
+        size: report.size,
+        targets: report.manifest.targets,
+        files: files.map((f) => f.filename),
+      });
+    } else {
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      for (const t of report.manifest.targets) {
+        process.stdout.write(`${t.spec}: ${t.packages} packages\n`);
+      }
+      process.stdout.write(
+        `wrote ${report.output}: ${files.length} files (${formatBytes(bytes)}), ` +
+          `archive ${formatBytes(report.size)}, sha256 ${report.sha256}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    closeStore(store);
+  }
+};

@@ -1,0 +1,176 @@
+// `bundle`: resolve requirements against the store for each target and pack the union of the
+// chosen files with a pylock.toml, hashed requirements per target, install scripts and a
+// manifest into one reproducible, self-verifying tarball.
+// Specs: https://packaging.python.org/en/latest/specifications/pylock-toml/ (paths relative to
+// the lock file), https://pip.pypa.io/en/stable/topics/secure-installs/#hash-checking-mode
+// Traps:
+// - A requirements line lists every bundled file of that release (all targets' wheels and the
+//   sdist), so pip may pick whichever fits the machine and still pass --require-hashes.
+// - Build-only packages (what an sdist needs to build) go into wheels/ but not into pylock.toml
+//   or the requirements: pip's isolated build finds them through --find-links.
+// - Nothing of the machine or the day goes into any document: same store content and inputs,
+//   same bytes.
+
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { formatPylock } from "../../pep/pylock.js";
+import type { Requirement } from "../../pep/requirement.js";
+import { markerEnvironment, type Target } from "../../pep/target.js";
+import { findFile, type Store, type StoredFile } from "../../store/index.js";
+import { resolve } from "../resolve/resolve.js";
+import type { ResolveOptions } from "../resolve/types.js";
+import { buildLock } from "../sync/lockfile.js";
+import { selectionOf, type TargetSelection } from "../sync/plan.js";
+import { installPs1, installSh } from "./install-scripts.js";
+import type { ManifestTarget } from "./manifest.js";
+import { type Document, type PackReport, packArchive } from "./pack.js";
+import { StoreProvider } from "./store-provider.js";
+
+/** Options of {@link bundleFromStore}. */
+export interface BundleOptions {
+  /** The .tar.gz to write. */
+  output: string;
+  requirements: Requirement[];
+  /** One resolution per target, in this order. */
+  targets: Target[];
+  /** Resolver policies shared by every target. */
+  policy?: Omit<ResolveOptions, "target" | "onProgress" | "buildRequirements">;
+  /** The wheelhouse version, recorded in the manifest and pylock.toml. */
+  toolVersion: string;
+  /** The creation inputs to record (requirement strings, flags); must be reproducible. */
+  inputs?: Record<string, unknown>;
+}
+
+/** What {@link bundleFromStore} wrote. */
+export interface BundleReport extends PackReport {
+  selections: TargetSelection[];
+}
+
+/** The requirements file name of a target: "requirements-cp311-manylinux_2_28_x86_64.txt". */
+export function requirementsName(target: Target): string {
+  return `requirements-${target.spec}.txt`;
+}
+
+/**
+ * Resolve `options.requirements` from `store` for every target and write the bundle.
+ * @throws ResolutionError when a target cannot be resolved from the store (the hint suggests
+ *   `--sync`); WheelhouseError "BUNDLE_NO_TARGET", "BUNDLE_FILE_NOT_STORED"; those of packArchive.
+ */
+export async function bundleFromStore(store: Store, options: BundleOptions): Promise<BundleReport> {
+  if (options.targets.length === 0) {
+    throw new WheelhouseError("BUNDLE_NO_TARGET", "a bundle needs at least one target");
+  }
+  const provider = new StoreProvider(store);
+  const selections: TargetSelection[] = [];
+  for (const target of options.targets) {
+    const started = performance.now();
+    const resolution = await resolve(options.requirements, provider, {
+      ...options.policy,
+      target,
+      buildRequirements: true,
+    });
+    selections.push(selectionOf(resolution, performance.now() - started));
+  }
+  const files = new Map<string, StoredFile>();
+  for (const selection of selections) {
+    for (const pkg of selection.packages) {
+      const stored = findFile(store, pkg.file.filename);
+      if (stored === undefined) {
+        throw new WheelhouseError(
+          "BUNDLE_FILE_NOT_STORED",
+          `${quote(pkg.file.filename)} was chosen but is not in the store`,
+        );
+      }
+      files.set(stored.filename, stored);
+    }
+  }
+  const createdBy = "wheelhouse";
+  const lock = buildLock(options.targets, selections, createdBy);
+  for (const pkg of lock.packages) {
+    for (const f of [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])]) {
+      delete f.url;
+      f.path = `wheels/${f.name}`;
+    }
+  }
+  const targets: (ManifestTarget & { environment: Record<string, string> })[] = options.targets.map(
+    (target, i) => ({
+      spec: target.spec,
+      requirements: requirementsName(target),
+      packages: selections[i].packages.filter((p) => !p.buildOnly).length,
+      environment: pick(markerEnvironment(target)),
+    }),
+  );
+  const documents: Document[] = [
+    { path: "pylock.toml", text: formatPylock(lock) },
+    { path: "install.sh", text: installSh(), mode: 0o755 },
+    { path: "install.ps1", text: installPs1() },
+    { path: "README.txt", text: readme(targets, files.size) },
+    ...options.targets.map((target, i) => ({
+      path: requirementsName(target),
+      text: hashedRequirements(target, selections[i], [...files.values()]),
+    })),
+  ];
+  const report = await packArchive(
+    store,
+    options.output,
+    {
+      kind: "bundle",
+      tool: { name: "wheelhouse", version: options.toolVersion },
+      inputs: options.inputs ?? {},
+      targets,
+    },
+    documents,
+    [...files.values()],
+  );
+  return { ...report, selections };
+}
+
+function pick(env: Record<string, string>): Record<string, string> {
+  const keys = ["implementation_name", "python_version", "sys_platform", "platform_machine"];
+  return Object.fromEntries(keys.map((k) => [k, env[k]]));
+}
+
+/** `name==version --hash=sha256:...` for every bundled file of each installed release. */
+function hashedRequirements(
+  target: Target,
+  selection: TargetSelection,
+  files: StoredFile[],
+): string {
+  const lines = [
+    `# ${target.spec}: written by wheelhouse bundle; install with`,
+    `# python -m pip install --no-index --find-links wheels --require-hashes -r ${requirementsName(target)}`,
+  ];
+  const packages = selection.packages
+    .filter((p) => !p.buildOnly)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of packages) {
+    const hashes = files
+      .filter((f) => f.project === p.name && f.version === p.version)
+      .map((f) => f.sha256)
+      .sort();
+    lines.push(
+      `${p.name}==${p.version}${hashes.map((h) => ` \\\n    --hash=sha256:${h}`).join("")}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function readme(targets: ManifestTarget[], files: number): string {
+  return [
+    "wheelhouse bundle",
+    "",
+    `${files} distribution files under wheels/ for ${targets.length} target(s):`,
+    ...targets.map((t) => `  ${t.spec}: ${t.packages} packages, ${t.requirements}`),
+    "",
+    "Install without wheelhouse (checks every sha256 first, then runs pip offline):",
+    "  sh install.sh                  (POSIX; PYTHON=/path/to/python to choose)",
+    "  powershell -File install.ps1   (Windows)",
+    "Extra arguments go to pip, e.g. `sh install.sh --target DIR`. Activate a venv first",
+    "or set PYTHON to the venv's python to install into it.",
+    "",
+    "Or load it into a wheelhouse store: wheelhouse import THIS.tar.gz",
+    "",
+    "manifest.json lists every file with its sha256 and size; pylock.toml (PEP 751) locks the",
+    "same set for any installer that reads it.",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,40 @@
+// The resolver's view of the store for `bundle`: the install path's LocalProvider over the store
+// alone (no find-links, nothing installed), plus the build requirements of stored sdists so a
+// bundle carries what building them offline needs.
+// Spec: https://peps.python.org/pep-0518/ (build-system.requires), https://peps.python.org/pep-0517/
+// Trap: an sdist without a pyproject.toml `[build-system]` builds with setuptools and wheel
+// (the PEP 517/518 fallback pip applies).
+
+import { blobPath, findFile, inspectDistribution, type Store } from "../../store/index.js";
+import { LocalProvider } from "../install/sources.js";
+import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+
+const FALLBACK_BUILD_REQUIRES = ["setuptools>=40.8.0", "wheel"];
+
+/** A Provider over the files of `store` only. */
+export class StoreProvider implements Provider {
+  private readonly inner: LocalProvider;
+
+  constructor(private readonly store: Store) {
+    // Store files are local blobs: nothing is ever downloaded, so no download dir is used.
+    this.inner = new LocalProvider({ store, findLinks: [], downloadDir: store.layout.tmp });
+  }
+
+  listFiles(project: string): Promise<CandidateFile[]> {
+    return this.inner.listFiles(project);
+  }
+
+  getMetadata(file: CandidateFile): Promise<CandidateMetadata> {
+    return this.inner.getMetadata(file);
+  }
+
+  async getBuildRequires(file: CandidateFile): Promise<string[]> {
+    const stored = findFile(this.store, file.filename);
+    if (stored === undefined) return FALLBACK_BUILD_REQUIRES;
+    const inspected = await inspectDistribution(
+      blobPath(this.store, stored.sha256),
+      stored.filename,
+    );
+    return inspected.buildRequires ?? FALLBACK_BUILD_REQUIRES;
+  }
+}
