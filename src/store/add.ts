@@ -37,7 +37,7 @@ export interface AddOptions {
   onFile?: (event: AddEvent) => void;
   /** Called once with the number of files found, before any is added. */
   onStart?: (total: number) => void;
-  /** Projects staged at once (default 4). */
+  /** Projects staged at once (default 8). */
   concurrency?: number;
 }
 
@@ -126,7 +126,7 @@ export async function addPaths(
       await addProject(store, group, emit);
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return report;
 }
 

@@ -69,6 +69,24 @@ export async function inspectDistribution(
   path: string,
   filename: string = path.split(/[\\/]/).pop() ?? path,
 ): Promise<InspectedDistribution> {
+  return inspectSource(path, filename);
+}
+
+/**
+ * {@link inspectDistribution} of a file already in memory (`bytes`), named `filename`.
+ * @throws as inspectDistribution.
+ */
+export async function inspectDistributionBytes(
+  bytes: Buffer,
+  filename: string,
+): Promise<InspectedDistribution> {
+  return inspectSource(bytes, filename);
+}
+
+async function inspectSource(
+  path: string | Buffer,
+  filename: string,
+): Promise<InspectedDistribution> {
   const parsed = parseDistributionFilename(filename);
   let metadataBytes: Buffer;
   let buildRequires: string[] | undefined;
@@ -83,6 +101,7 @@ export async function inspectDistribution(
             parsed.extension === ".tar.bz2" ? "bzip2" : "gzip",
             (n) => TOP_LEVEL.test(n),
             filename,
+            (found) => found.size === 2,
           );
     const pkgInfo = [...members.keys()].filter((n) => n.endsWith("/PKG-INFO"));
     if (pkgInfo.length === 0) throw noMetadata(filename, "a top-level PKG-INFO");
@@ -133,7 +152,7 @@ function noMetadata(filename: string, what: string): WheelhouseError {
 }
 
 async function readWheelMetadata(
-  path: string,
+  path: string | Buffer,
   filename: string,
   name: string,
   version: string,
@@ -155,7 +174,7 @@ async function readWheelMetadata(
   }
 }
 
-async function readZipSdist(path: string, filename: string): Promise<Map<string, Buffer>> {
+async function readZipSdist(path: string | Buffer, filename: string): Promise<Map<string, Buffer>> {
   const zip = await openZip(path, filename);
   try {
     const members = new Map<string, Buffer>();

@@ -9,15 +9,19 @@
 // - A known filename with another sha256 is refused here already (FILENAME_CONFLICT) to spare a
 //   pointless blob; commitProject checks again inside its transaction, which is authoritative.
 
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
 import { discardTemp, promoteTemp, putBlob, readLocal, writeTemp } from "./blobs.js";
-import { inspectDistribution } from "./inspect.js";
+import { inspectDistribution, inspectDistributionBytes } from "./inspect.js";
 import { findFile } from "./queries.js";
 import type { Store } from "./store.js";
 import type { StagedFile, UpstreamFacts } from "./types.js";
+
+/** Local files up to this size (bytes) are read into memory whole. */
+const IN_MEMORY = 64 * 1024 * 1024;
 
 /** A file to stage: its distribution filename plus what its source says about it. */
 export interface StageInput extends UpstreamFacts {
@@ -49,17 +53,30 @@ export async function stageDistribution(
 ): Promise<StagedFile> {
   const { filename } = input;
   const parsed = parseDistributionFilename(filename);
-  const temp = await writeTemp(store, typeof source === "string" ? readLocal(source) : source, {
-    label: filename,
-    ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
-    ...(input.size !== undefined ? { size: input.size } : {}),
-  });
+  // Small local files are read once into memory: written, hashed and inspected from one buffer.
+  const size =
+    typeof source === "string" ? (await stat(source).catch(() => undefined))?.size : undefined;
+  const bytes =
+    typeof source === "string" && size !== undefined && size <= IN_MEMORY
+      ? await readFile(source)
+      : undefined;
+  const temp = await writeTemp(
+    store,
+    bytes ?? (typeof source === "string" ? readLocal(source) : source),
+    {
+      label: filename,
+      ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
+      ...(input.size !== undefined ? { size: input.size } : {}),
+    },
+  );
   try {
     const known = findFile(store, filename);
     if (known !== undefined && known.sha256 !== temp.sha256) {
       throw filenameConflict(filename, known.sha256, temp.sha256);
     }
-    const inspected = await inspectDistribution(temp.path, filename);
+    const inspected = bytes
+      ? await inspectDistributionBytes(bytes, filename)
+      : await inspectDistribution(temp.path, filename);
     const metadata = await putBlob(store, inspected.metadataBytes, {
       label: `${filename}.metadata`,
     });

@@ -17,18 +17,38 @@ import { MAX_MEMBER_BYTES } from "./zip-reader.js";
 /** The largest .tar.bz2 decoded in memory, in bytes. */
 const MAX_BZIP2_BYTES = 512 * 1024 * 1024;
 
+/** Compressed bytes are fed to the parser in slices of this size, to stop early. */
+const SLICE = 256 * 1024;
+
+async function* slices(source: string | Buffer, compression: "gzip" | "bzip2") {
+  if (compression === "bzip2") {
+    const size = typeof source === "string" ? (await stat(source)).size : source.length;
+    if (size > MAX_BZIP2_BYTES) throw new Error("too large to decode in memory");
+    source = Bunzip.decode(typeof source === "string" ? await readFile(source) : source);
+  }
+  if (typeof source === "string") {
+    yield* createReadStream(source, { highWaterMark: SLICE }) as AsyncIterable<Buffer>;
+  } else {
+    for (let i = 0; i < source.length; i += SLICE) yield source.subarray(i, i + SLICE);
+  }
+}
+
 /**
- * The members of the tar at `path` whose normalized names satisfy `want`, as name -> bytes.
+ * The members of a tar (`source`: a path or the file's bytes) whose normalized names satisfy
+ * `want`, as name -> bytes. Reading stops as soon as `enough(found)` is true.
  * `compression` is "gzip" (or none, detected) or "bzip2"; `label` names the file in errors.
  * @throws WheelhouseError "CORRUPT_ARCHIVE" when the file is not a readable tar.
  */
 export async function readTarMembers(
-  path: string,
+  source: string | Buffer,
   compression: "gzip" | "bzip2",
   want: (name: string) => boolean,
   label: string,
+  enough: (found: Map<string, Buffer>) => boolean = () => false,
 ): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
+  let failure: unknown;
+  let ended = false;
   try {
     const parser = new Parser({
       strict: true,
@@ -36,7 +56,8 @@ export async function readTarMembers(
         const name = entry.path.replace(/^(\.\/)+/, "");
         if ((entry.type === "File" || entry.type === "OldFile") && want(name)) {
           if (entry.size > MAX_MEMBER_BYTES) {
-            parser.emit("error", new Error(`member ${quote(name)} is too large`));
+            failure ??= new Error(`member ${quote(name)} is too large`);
+            entry.resume();
             return;
           }
           const chunks: Buffer[] = [];
@@ -47,19 +68,24 @@ export async function readTarMembers(
         }
       },
     });
-    const done = new Promise<void>((resolve, reject) => {
-      parser.on("end", () => resolve());
-      parser.on("error", reject);
+    parser.on("error", (e: unknown) => {
+      failure ??= e;
     });
-    if (compression === "bzip2") {
-      if ((await stat(path)).size > MAX_BZIP2_BYTES) throw new Error("too large to decode");
-      parser.end(Bunzip.decode(await readFile(path)));
-    } else {
-      const input = createReadStream(path);
-      input.on("error", (e) => parser.emit("error", e));
-      input.pipe(parser as unknown as NodeJS.WritableStream);
+    parser.on("end", () => {
+      ended = true;
+    });
+    for await (const chunk of slices(source, compression)) {
+      parser.write(chunk);
+      if (failure !== undefined) throw failure;
+      if (enough(found)) return found;
     }
-    await done;
+    parser.end();
+    if (!ended && failure === undefined) {
+      await new Promise<void>((resolve) => {
+        for (const event of ["end", "error", "close"]) parser.on(event, () => resolve());
+      });
+    }
+    if (failure !== undefined) throw failure;
   } catch (error) {
     throw new WheelhouseError(
       "CORRUPT_ARCHIVE",

@@ -4,12 +4,20 @@
 // Traps:
 // - "not a zip" (no end of central directory) and "a damaged zip" are different errors for the user.
 // - A member's declared size is checked before reading so a zip bomb cannot fill memory.
+// - yauzl spends an event-loop turn per central directory entry: thousands on a big wheel.
+//   Archives up to 64 MB are read into memory and parsed by zip-directory.ts instead; yauzl
+//   reads the bigger ones from disk.
 
+import { readFile, stat } from "node:fs/promises";
 import yauzl from "yauzl";
 import { quote, WheelhouseError } from "../pep/errors.js";
+import { readZipDirectory } from "./zip-directory.js";
 
 /** The largest member read into memory (core metadata, pyproject.toml), in bytes. */
 export const MAX_MEMBER_BYTES = 16 * 1024 * 1024;
+
+/** Zips up to this size (bytes) are read into memory whole. */
+const IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /** An open zip: the member names in archive order, a reader, and close(). */
 export interface ZipArchive {
@@ -19,16 +27,31 @@ export interface ZipArchive {
 }
 
 /**
- * Open the zip at `path`; `label` (the filename) names it in errors.
+ * Open the zip at `source` (a path, or the file's bytes); `label` (the filename) names it in
+ * errors. Files up to `inMemoryBytes` are read whole and parsed in memory, bigger ones by yauzl.
  * @throws WheelhouseError "NOT_A_ZIP" when the file has no zip directory, "CORRUPT_ARCHIVE" when
  *   the directory is damaged.
  */
-export async function openZip(path: string, label: string): Promise<ZipArchive> {
+export async function openZip(
+  source: string | Buffer,
+  label: string,
+  inMemoryBytes = IN_MEMORY_BYTES,
+): Promise<ZipArchive> {
+  if (!Buffer.isBuffer(source) && (await stat(source)).size <= inMemoryBytes) {
+    source = await readFile(source);
+  }
+  if (Buffer.isBuffer(source)) {
+    const directory = readZipDirectory(source, label, MAX_MEMBER_BYTES);
+    return { names: directory.names, read: async (n) => directory.read(n), close: () => {} };
+  }
+  const path = source;
+  const options = { lazyEntries: true, autoClose: false };
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zipfile) => {
+    const done = (error: Error | null, zipfile: yauzl.ZipFile) => {
       if (error) reject(error);
       else resolve(zipfile);
-    });
+    };
+    yauzl.open(path, options, done);
   }).catch((error: Error) => {
     const notZip = /end of central directory|not a zip/i.test(error.message);
     throw new WheelhouseError(

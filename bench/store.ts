@@ -1,0 +1,173 @@
+// bench/store: the catalog at PyPI-like scale and the speed of `add`.
+// 1. Fills a fresh catalog with 1,000,000 file rows of generated metadata (one transaction,
+//    prepared statements), then times a project lookup and the listing of one project's files
+//    (median and p99 over many random projects; target < 5 ms each).
+// 2. Times `add` (store/add.ts addPaths into a fresh store: copy, hash, fsync, inspect,
+//    commit) on the real wheels of ../shared/corpus against `sha256sum` over the same files,
+//    and prints the throughput ratio add/sha256sum (target >= 0.5). Both run with the files in
+//    the page cache; best of 3.
+// Run: `npm run bench:store` (compiles this file's import graph with tsc into .tmp/bench-store,
+// no new dependencies). BENCH_ROWS overrides the row count, BENCH_CORPUS the corpus folder.
+// Trap: the generated rows bypass commitProject (no blobs exist); they exercise the schema and
+// indexes that the real queries use, which is what is measured.
+
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  addPaths,
+  closeStore,
+  findProject,
+  listFiles,
+  openStore,
+  type Store,
+} from "../src/store/index.js";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const FILES_PER_PROJECT = 20;
+// npm runs scripts from the package root; the corpus is the `shared` folder beside the repo.
+const CORPUS = process.env.BENCH_CORPUS ?? join(process.cwd(), "..", "shared", "corpus");
+
+function hex(n: number, salt: string): string {
+  return `${salt}${n.toString(16)}`.padStart(64, "0").slice(-64);
+}
+
+function fill(store: Store, rows: number): void {
+  const db = store.db;
+  const project = db.prepare("INSERT INTO projects (id, name, display_name) VALUES (?, ?, ?)");
+  const release = db.prepare("INSERT INTO releases (id, project_id, version) VALUES (?, ?, ?)");
+  const file = db.prepare(
+    `INSERT INTO files (filename, project_id, release_id, sha256, size, package_type, tags,
+       requires_python, yanked, upload_time, metadata_sha256, metadata_size, source, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    let releaseId = 0;
+    const projects = Math.ceil(rows / FILES_PER_PROJECT);
+    for (let p = 1; p <= projects; p++) {
+      const name = `project-${p}`;
+      project.run(p, name, `Project_${p}`);
+      for (let r = 0; r < FILES_PER_PROJECT / 4; r++) {
+        releaseId++;
+        const version = `${r}.${p % 7}.0`;
+        release.run(releaseId, p, version);
+        for (const [suffix, type, tags] of [
+          ["py3-none-any.whl", "bdist_wheel", "py3-none-any"],
+          [
+            "cp311-cp311-manylinux_2_17_x86_64.whl",
+            "bdist_wheel",
+            "cp311-cp311-manylinux_2_17_x86_64",
+          ],
+          ["cp312-cp312-win_amd64.whl", "bdist_wheel", "cp312-cp312-win_amd64"],
+          ["tar.gz", "sdist", ""],
+        ] as const) {
+          const filename =
+            type === "sdist"
+              ? `project_${p}-${version}.${suffix}`
+              : `project_${p}-${version}-${suffix}`;
+          file.run(
+            filename,
+            p,
+            releaseId,
+            hex(releaseId * 4 + filename.length, "a"),
+            10_000 + ((p * 31 + r) % 100_000),
+            type,
+            tags,
+            ">=3.8",
+            now,
+            hex(releaseId * 4 + filename.length, "b"),
+            1_000,
+            `https://pypi.org/simple/${name}/`,
+            now,
+          );
+        }
+      }
+    }
+  }).immediate();
+}
+
+function time(fn: () => void, runs: number): { median: number; p99: number } {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    median: samples[Math.floor(runs / 2)],
+    p99: samples[Math.floor(runs * 0.99)],
+  };
+}
+
+async function benchCatalog(root: string): Promise<void> {
+  const store = await openStore(join(root, "catalog-bench"));
+  const started = Date.now();
+  fill(store, ROWS);
+  const filled = Date.now() - started;
+  const count = store.db.prepare("SELECT COUNT(*) FROM files").pluck().get() as number;
+  console.log(`catalog: ${count} file rows written in ${(filled / 1000).toFixed(1)} s`);
+  const projects = Math.ceil(ROWS / FILES_PER_PROJECT);
+  const pick = () => `Project.${1 + Math.floor(Math.random() * projects)}`;
+  findProject(store, pick());
+  listFiles(store, pick());
+  const lookup = time(() => {
+    if (findProject(store, pick()) === undefined) throw new Error("lookup failed");
+  }, 2000);
+  const listing = time(() => {
+    if (listFiles(store, pick()).length !== FILES_PER_PROJECT) throw new Error("listing failed");
+  }, 2000);
+  const verdict = (ms: number) => (ms < 5 ? "ok" : "SLOW");
+  console.log(
+    `project lookup:        median ${lookup.median.toFixed(3)} ms, p99 ${lookup.p99.toFixed(3)} ms (target < 5 ms: ${verdict(lookup.p99)})`,
+  );
+  console.log(
+    `list project's files:  median ${listing.median.toFixed(3)} ms, p99 ${listing.p99.toFixed(3)} ms for ${FILES_PER_PROJECT} files (target < 5 ms: ${verdict(listing.p99)})`,
+  );
+  closeStore(store);
+}
+
+async function benchAdd(root: string): Promise<void> {
+  const folders = [join(CORPUS, "wheels")].filter((f) => existsSync(f));
+  if (folders.length === 0) {
+    console.log("add: skipped (no ../shared/corpus)");
+    return;
+  }
+  const files: string[] = [];
+  for (const folder of folders) {
+    for (const name of (await readdir(folder)).sort()) files.push(join(folder, name));
+  }
+  execFileSync("sha256sum", files); // warm the page cache
+  let bestSum = Number.POSITIVE_INFINITY;
+  let bestAdd = Number.POSITIVE_INFINITY;
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) {
+    let t = process.hrtime.bigint();
+    execFileSync("sha256sum", files);
+    bestSum = Math.min(bestSum, Number(process.hrtime.bigint() - t) / 1e6);
+    const store = await openStore(join(root, `add-bench-${i}`));
+    t = process.hrtime.bigint();
+    const report = await addPaths(store, folders);
+    bestAdd = Math.min(bestAdd, Number(process.hrtime.bigint() - t) / 1e6);
+    if (report.failed.length > 0) throw new Error(`add failed: ${report.failed[0].message}`);
+    bytes = report.added.reduce((s, f) => s + f.size, 0);
+    closeStore(store);
+  }
+  const mb = bytes / 1e6;
+  const ratio = bestSum / bestAdd;
+  console.log(
+    `add: ${files.length} files, ${mb.toFixed(1)} MB: add ${bestAdd.toFixed(0)} ms (${(mb / (bestAdd / 1000)).toFixed(0)} MB/s), ` +
+      `sha256sum ${bestSum.toFixed(0)} ms (${(mb / (bestSum / 1000)).toFixed(0)} MB/s); ratio ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "ok" : "SLOW"})`,
+  );
+}
+
+const root = await mkdtemp(join(tmpdir(), "wh-bench-store-"));
+try {
+  await benchAdd(root);
+  await benchCatalog(root);
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
