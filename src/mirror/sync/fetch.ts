@@ -155,7 +155,9 @@ function commitStaged(
       const outcome: FileOutcome =
         result.status === "refused"
           ? failure(planned, result.error)
-          : { status: result.status === "added" ? "added" : "skipped", planned };
+          : result.status === "added"
+            ? { status: "added", planned, size: result.file.size }
+            : { status: "skipped", planned };
       outcomes.set(planned, outcome);
       events?.onFileDone?.(outcome);
     });

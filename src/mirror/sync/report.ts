@@ -23,7 +23,7 @@ export function buildReport(
       const outcome = byFilename.get(pkg.file.filename);
       if (outcome?.status === "added") {
         filesAdded++;
-        bytesAdded += outcome.planned.file.size ?? 0;
+        bytesAdded += outcome.size ?? outcome.planned.file.size ?? 0;
       } else if (outcome?.status === "skipped") filesSkipped++;
       else if (outcome?.status === "failed") filesFailed++;
       return {
@@ -65,7 +65,10 @@ export function buildReport(
       files: outcomes.length,
       filesAdded: added.length,
       filesSkipped: outcomes.filter((o) => o.status === "skipped").length,
-      bytesAdded: added.reduce((sum, o) => sum + (o.planned.file.size ?? 0), 0),
+      bytesAdded: added.reduce(
+        (sum, o) => sum + ((o.status === "added" ? o.size : 0) ?? o.planned.file.size ?? 0),
+        0,
+      ),
       elapsedMs: Math.round(elapsedMs),
     },
   };

@@ -60,7 +60,11 @@ export interface PlannedFile {
 
 /** What happened to a file the run needed. */
 export type FileOutcome =
-  | { status: "added" | "skipped"; planned: PlannedFile }
+  | {
+      status: "added" | "skipped";
+      planned: PlannedFile /** Bytes stored (added files). */;
+      size?: number;
+    }
   | { status: "failed"; planned: PlannedFile; code: string; message: string; hint?: string };
 
 /** Progress callbacks; every one is optional. */

@@ -1,0 +1,257 @@
+// bench/sync: `wheelhouse sync` against `python3 -m pip download`, side by side, from the same
+// nginx upstream on 127.0.0.1 (a generated static PEP 503 tree with PEP 658 .metadata files),
+// into empty directories. Cases: the corpus closure; a generated closure of 120+ wheels
+// (50 kB - 3 MB, incompressible, a dependency graph); and that closure for three targets in one
+// wheelhouse run against three pip runs (--platform/--python-version/--only-binary :all:).
+// Run: `npm run bench:sync` (needs nginx: `apt-get install nginx`). Prints times and ratios.
+// Traps: pip runs with --no-cache-dir and wheelhouse with an empty store and metadata cache, so
+// neither profits from an earlier run; nginx runs with one worker and no access log.
+
+import { execFile, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { inspectDistribution } from "../src/store/inspect.js";
+import { runProcess } from "../tests/helpers/cli.js";
+import { type BuiltDistribution, buildWheel } from "../tests/helpers/wheels.js";
+
+const exec = promisify(execFile);
+// Run from the package root (npm run): the compiled bench lives elsewhere, so paths start here.
+const CLI = join(process.cwd(), "dist", "cmd", "main.js");
+const CORPUS_DIR = join(process.cwd(), "..", "shared", "corpus");
+const PROJECTS = 120;
+const TARGETS = [
+  {
+    spec: "cp311-manylinux_2_28_x86_64",
+    tags: "cp311-cp311-manylinux_2_28_x86_64",
+    pip: [
+      "--platform",
+      "manylinux_2_28_x86_64",
+      "--python-version",
+      "3.11",
+      "--implementation",
+      "cp",
+      "--abi",
+      "cp311",
+    ],
+  },
+  {
+    spec: "cp312-win_amd64",
+    tags: "cp312-cp312-win_amd64",
+    pip: [
+      "--platform",
+      "win_amd64",
+      "--python-version",
+      "3.12",
+      "--implementation",
+      "cp",
+      "--abi",
+      "cp312",
+    ],
+  },
+  {
+    spec: "cp313-macosx_14_0_arm64",
+    tags: "cp313-cp313-macosx_14_0_arm64",
+    pip: [
+      "--platform",
+      "macosx_14_0_arm64",
+      "--python-version",
+      "3.13",
+      "--implementation",
+      "cp",
+      "--abi",
+      "cp313",
+    ],
+  },
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The generated closure: p000 needs p001 and p002, pN needs p(2N+1) and p(2N+2); every 4th is binary. */
+async function generated(): Promise<BuiltDistribution[]> {
+  const out: BuiltDistribution[] = [];
+  for (let i = 0; i < PROJECTS; i++) {
+    const name = `p${String(i).padStart(3, "0")}`;
+    const deps = [2 * i + 1, 2 * i + 2]
+      .filter((j) => j < PROJECTS)
+      .map((j) => `p${String(j).padStart(3, "0")}>=1`);
+    const size = 50_000 + ((i * 7919) % 100) * 29_500;
+    const files = { [`${name}/data.bin`]: randomBytes(size) };
+    const tagSets = i % 4 === 0 ? TARGETS.map((t) => t.tags) : ["py3-none-any"];
+    for (const tags of tagSets)
+      out.push(await buildWheel({ name, version: "1.1", tags, requiresDist: deps, files }));
+    if (i % 5 === 0) out.push(await buildWheel({ name, version: "1.0", requiresDist: deps }));
+  }
+  return out;
+}
+
+async function corpus(): Promise<BuiltDistribution[]> {
+  const dir = join(CORPUS_DIR, "wheels");
+  const out: BuiltDistribution[] = [];
+  for (const filename of readdirSync(dir).filter((f) => f.endsWith(".whl"))) {
+    const bytes = readFileSync(join(dir, filename));
+    const inspected = await inspectDistribution(join(dir, filename), filename);
+    out.push({
+      filename,
+      bytes,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      metadata: inspected.metadataBytes.toString("latin1"),
+    });
+  }
+  return out;
+}
+
+/** A static PEP 503 tree: /simple/<project>/index.html, /files/<file> and <file>.metadata. */
+async function writeTree(root: string, dists: BuiltDistribution[]): Promise<void> {
+  await mkdir(join(root, "files"), { recursive: true });
+  const byProject = new Map<string, BuiltDistribution[]>();
+  for (const d of dists) {
+    const project = d.filename.split("-")[0].toLowerCase().replace(/_/g, "-");
+    byProject.set(project, [...(byProject.get(project) ?? []), d]);
+    await writeFile(join(root, "files", d.filename), d.bytes);
+    await writeFile(
+      join(root, "files", `${d.filename}.metadata`),
+      Buffer.from(d.metadata, "latin1"),
+    );
+  }
+  for (const [project, files] of byProject) {
+    await mkdir(join(root, "simple", project), { recursive: true });
+    const links = files.map((d) => {
+      const meta = createHash("sha256").update(Buffer.from(d.metadata, "latin1")).digest("hex");
+      return `<a href="../../files/${d.filename}#sha256=${d.sha256}" data-dist-info-metadata="sha256=${meta}" data-core-metadata="sha256=${meta}">${d.filename}</a><br/>`;
+    });
+    await writeFile(
+      join(root, "simple", project, "index.html"),
+      `<!DOCTYPE html><html><body>\n${links.join("\n")}\n</body></html>\n`,
+    );
+  }
+}
+
+async function startNginx(dir: string, root: string): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const conf = join(dir, "nginx.conf");
+  await mkdir(join(dir, "nginx-tmp"), { recursive: true });
+  await writeFile(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${join(dir, "nginx.pid")};
+error_log ${join(dir, "nginx-error.log")};
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 100000;
+  types { text/html html; application/octet-stream whl; text/plain metadata; }
+  client_body_temp_path ${dir}/nginx-tmp; proxy_temp_path ${dir}/nginx-tmp; fastcgi_temp_path ${dir}/nginx-tmp;
+  uwsgi_temp_path ${dir}/nginx-tmp; scgi_temp_path ${dir}/nginx-tmp;
+  server { listen 127.0.0.1:${port}; root ${root}; index index.html; }
+}
+`,
+  );
+  await exec("chmod", ["-R", "a+rX", dir]);
+  const nginx = spawn("/usr/sbin/nginx", ["-c", conf, "-p", dir], { stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, 500));
+  return { url: `http://127.0.0.1:${port}/simple/`, stop: () => nginx.kill("SIGTERM") };
+}
+
+async function timed(label: string, file: string, args: string[]): Promise<number> {
+  const start = performance.now();
+  const ran = await runProcess(file, args, { timeoutMs: 600_000 });
+  const seconds = (performance.now() - start) / 1000;
+  if (ran.code !== 0) throw new Error(`${label} failed (${ran.code}): ${ran.stderr.slice(-2000)}`);
+  if (process.env.BENCH_VERBOSE) process.stdout.write(ran.stdout);
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "wh-bench-sync-"));
+  try {
+    const gen = await generated();
+    const root = join(dir, "www");
+    await writeTree(root, [...gen, ...(await corpus())]);
+    const nginx = await startNginx(dir, root);
+    const genReqs = join(dir, "generated.txt");
+    await writeFile(genReqs, "p000\n");
+    const rows: string[] = [];
+    let n = 0;
+    const fresh = () => join(dir, `out-${n++}`);
+    try {
+      const cases = [
+        {
+          name: "corpus closure, local target",
+          reqs: join(CORPUS_DIR, "wheels-requirements.txt"),
+          targets: [] as typeof TARGETS,
+        },
+        { name: "generated closure, local target", reqs: genReqs, targets: [] as typeof TARGETS },
+        { name: "generated closure, 3 targets", reqs: genReqs, targets: TARGETS },
+      ];
+      for (const c of cases) {
+        const out = fresh();
+        const whArgs = [
+          CLI,
+          "sync",
+          "--store",
+          out,
+          "--index-url",
+          nginx.url,
+          "-r",
+          c.reqs,
+          ...c.targets.flatMap((t) => ["--target", t.spec]),
+        ];
+        const ours = await timed(`wheelhouse ${c.name}`, process.execPath, whArgs);
+        const files = readdirSync(join(out, "blobs"), { recursive: true }).length;
+        const pipBase = [
+          "-m",
+          "pip",
+          "download",
+          "--disable-pip-version-check",
+          "--no-cache-dir",
+          "--quiet",
+          "--index-url",
+          nginx.url,
+          "-r",
+          c.reqs,
+        ];
+        let theirs = 0;
+        if (c.targets.length === 0)
+          theirs = await timed(`pip ${c.name}`, "python3", [...pipBase, "-d", fresh()]);
+        for (const t of c.targets)
+          theirs += await timed(`pip ${c.name} ${t.spec}`, "python3", [
+            ...pipBase,
+            "-d",
+            fresh(),
+            "--only-binary",
+            ":all:",
+            ...t.pip,
+          ]);
+        const pipFiles = c.targets.length === 0 ? "" : ` (${c.targets.length} pip runs)`;
+        rows.push(
+          `${c.name.padEnd(34)} wheelhouse ${ours.toFixed(2).padStart(6)} s | pip ${theirs.toFixed(2).padStart(6)} s${pipFiles} | pip/wheelhouse ${(theirs / ours).toFixed(1)}x [store entries ${files}]`,
+        );
+        process.stdout.write(`${rows[rows.length - 1]}\n`);
+      }
+    } finally {
+      nginx.stop();
+    }
+    const bytes = gen.reduce((s, d) => s + d.bytes.length, 0);
+    process.stdout.write(
+      `\nbench/sync: nginx on 127.0.0.1 (static PEP 503 + PEP 658); generated tree ${gen.length} files, ${(bytes / 1e6).toFixed(0)} MB; ` +
+        "wheelhouse sync (default concurrency 8) vs python3 -m pip download, both into empty directories\n",
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
