@@ -33,6 +33,13 @@ export interface WheelSpec {
   omitMetadata?: boolean;
   /** Fixed mtime so the bytes are reproducible. */
   mtime?: Date;
+  /** Symlink members: entry path -> link target (zip mode 0o120777, listed in RECORD). */
+  symlinks?: Record<string, string>;
+  /**
+   * Rename entries after zipping (yazl refuses unsafe names): placeholder -> final name of the
+   * same length, e.g. { "xx/evil.py": "../evil.py" }; RECORD lists the final names.
+   */
+  renameEntries?: Record<string, string>;
 }
 
 export interface BuiltDistribution {
@@ -86,17 +93,28 @@ export async function buildWheel(spec: WheelSpec): Promise<BuiltDistribution> {
     ),
   ]);
   if (spec.entryPoints) files.push([`${distInfo}/entry_points.txt`, Buffer.from(spec.entryPoints)]);
-  let record = files.map(([p, c]) => `${p},${recordHash(c)},${c.length}`);
+  const links: [string, Buffer][] = Object.entries(spec.symlinks ?? {}).map(([p, t]) => [
+    p,
+    Buffer.from(t),
+  ]);
+  const renamed = (p: string) => spec.renameEntries?.[p] ?? p;
+  let record = [...files, ...links].map(([p, c]) => `${renamed(p)},${recordHash(c)},${c.length}`);
   record.push(`${distInfo}/RECORD,,`);
   if (spec.editRecord) record = spec.editRecord(record);
   files.push([`${distInfo}/RECORD`, Buffer.from(`${record.join("\n")}\n`)]);
 
   const zip = new ZipFile();
   for (const [p, c] of files) zip.addBuffer(c, p, { mtime, mode: 0o100644 });
+  for (const [p, c] of links) zip.addBuffer(c, p, { mtime, mode: 0o120777 });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
+  let bytes = Buffer.concat(chunks);
+  for (const [from, to] of Object.entries(spec.renameEntries ?? {})) {
+    if (from.length !== to.length)
+      throw new Error(`renameEntries: ${from} and ${to} differ in length`);
+    bytes = Buffer.from(bytes.toString("latin1").split(from).join(to), "latin1");
+  }
   return { filename, bytes, sha256: createHash("sha256").update(bytes).digest("hex"), metadata };
 }
 

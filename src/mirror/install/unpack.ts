@@ -16,8 +16,8 @@
 // - Files are copied out of the zip, never hard-linked from the store.
 
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { chmod, mkdir, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import { createWriteStream, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmod, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, posix, relative, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -231,9 +231,7 @@ class Stage {
   private staged(name: string, version: string, distInfo: string): StagedWheel {
     const root = this.root;
     const commit = async () => {
-      for (const m of this.moves) {
-        await rename(m.temp, m.dest);
-      }
+      for (const m of this.moves) renameSync(m.temp, m.dest);
       this.moves.length = 0;
     };
     const finish = async ({ requested, extra = [] }: { requested: boolean; extra?: string[] }) => {
@@ -333,21 +331,26 @@ class Stage {
       });
       return;
     }
+    const now = zip.readNow(entry.name);
+    const mode = entry.executable ? 0o755 : 0o644;
     const hash = createHash(algorithm);
     let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    await pipeline(
-      await zip.stream(entry.name),
-      counter,
-      createWriteStream(temp, { mode: entry.executable ? 0o755 : 0o644 }),
-    );
-    check(hash, size);
+    if (now) {
+      hash.update(now);
+      size = now.length;
+      check(hash, size);
+      writeFileSync(temp, now, { mode });
+    } else {
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(await zip.stream(entry.name), counter, createWriteStream(temp, { mode }));
+      check(hash, size);
+    }
     if (entry.executable) await chmod(temp, 0o755);
     this.records.push({ path: this.relPath(finalPath), hash: row.hash, size });
     if (finalPath.endsWith(".py") && !inDistInfo) this.pyFiles.push(finalPath);
@@ -373,7 +376,7 @@ class Stage {
   /** mkdir -p, remembering each directory it created (for rollback). */
   private async mkdirs(dir: string): Promise<void> {
     if (this.knownDirs.has(dir)) return;
-    const first = await mkdir(dir, { recursive: true });
+    const first = mkdirSync(dir, { recursive: true });
     if (first !== undefined) {
       for (let d = dir; d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
     }
