@@ -97,7 +97,10 @@ export function buildProgram(): Command {
     .option("--require-hashes", "every requirement must carry --hash")
     .option("--dry-run", "resolve and report, download nothing")
     .option("--lock <file>", "write a PEP 751 pylock.toml covering every target")
-    .option("--requirements-out <file>", "write hashed requirements per target")
+    .option(
+      "--requirements-out <file>",
+      "write hashed requirements; with several targets one file each, the target spec inserted before the extension (reqs.cp312-win_amd64.txt)",
+    )
     .action(action(() => import("./sync.js")));
 
   store(
