@@ -7,10 +7,12 @@
 //   catalog row that points at it survives.
 // - A blob that already exists is touched (mtime = now) so gc's grace period protects it until
 //   the caller commits its row.
+// - stat/mkdir/utimes are synchronous on purpose: microseconds each, while the async versions
+//   queue behind fsyncs in libuv's small thread pool (and a missing file costs an exception).
 
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat, utimes } from "node:fs/promises";
+import { createReadStream, mkdirSync, statSync, utimesSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -104,17 +106,26 @@ function sizeMismatch(expect: BlobExpectation, size: number): WheelhouseError {
  */
 export async function promoteTemp(store: Store, temp: TempBlob): Promise<BlobRef> {
   const target = blobPathIn(store.layout, temp.sha256);
-  const existing = await stat(target).catch(() => undefined);
-  if (existing?.size === temp.size) {
+  if (touchIfPresent(target, temp.size)) {
     await rm(temp.path, { force: true });
-    const now = new Date();
-    await utimes(target, now, now).catch(() => undefined);
     return { sha256: temp.sha256, size: temp.size };
   }
-  await mkdir(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   await rename(temp.path, target);
   await syncDirectory(dirname(target));
   return { sha256: temp.sha256, size: temp.size };
+}
+
+/** True when a blob of `size` bytes is at `target`; its mtime is then set to now (see gc). */
+function touchIfPresent(target: string, size: number): boolean {
+  if (statSync(target, { throwIfNoEntry: false })?.size !== size) return false;
+  const now = new Date();
+  try {
+    utimesSync(target, now, now);
+  } catch {
+    // a read-only store still dedupes; gc's grace period is then the only protection
+  }
+  return true;
 }
 
 /** Drop a temp blob that will not be promoted. */
@@ -144,10 +155,7 @@ export async function putBlob(
     // Bytes in memory are hashed first: a blob already there (shared core metadata, a re-add)
     // costs a stat and a touch instead of a write, two fsyncs and a rename.
     const sha256 = createHash("sha256").update(source).digest("hex");
-    const target = blobPathIn(store.layout, sha256);
-    if ((await stat(target).catch(() => undefined))?.size === source.length) {
-      const now = new Date();
-      await utimes(target, now, now).catch(() => undefined);
+    if (touchIfPresent(blobPathIn(store.layout, sha256), source.length)) {
       return { sha256, size: source.length };
     }
   }
