@@ -21,7 +21,7 @@ import {
   type Store,
   verifyStore,
 } from "../../../src/store/index.js";
-import { buildWheel, writeDistributions } from "../../helpers/wheels.js";
+import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 
 let dir: string;
 let store: Store;
@@ -319,5 +319,31 @@ describe("bundle", () => {
     } finally {
       closeStore(other);
     }
+  });
+
+  it("carries an sdist's build requirements in wheels/ but not in the requirements", async () => {
+    const more = join(dir, "more");
+    await mkdir(more);
+    await writeDistributions(more, [
+      await buildSdist({
+        name: "src-only",
+        version: "1.0",
+        pyproject: '[build-system]\nrequires = ["backend>=1"]\nbuild-backend = "backend"\n',
+      }),
+      await buildWheel({ name: "backend", version: "1.2" }),
+    ]);
+    expect((await addPaths(store, [more])).failed).toEqual([]);
+    const out = join(dir, "s.tar.gz");
+    const report = await bundleFromStore(store, {
+      output: out,
+      requirements: [parseRequirement("src-only")],
+      targets: [targets[0]],
+      toolVersion: "0.0.0",
+    });
+    expect(report.manifest.files.map((f) => f.filename)).toEqual([
+      "backend-1.2-py3-none-any.whl",
+      "src_only-1.0.tar.gz",
+    ]);
+    expect(report.manifest.targets[0].packages).toBe(1);
   });
 });
