@@ -5,7 +5,7 @@
 // Traps:
 // - Directories are flat (find-links style): files whose names are not distributions are
 //   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION).
-// - Projects are staged a few at a time; files of one project one after another, so one
+// - Projects are staged a few at a time, the files of one project side by side, and one
 //   project's rows are always committed together.
 
 import { readdir, stat } from "node:fs/promises";
@@ -151,18 +151,21 @@ async function addRound(
   paths: string[],
   emit: (event: AddEvent) => void,
 ): Promise<void> {
-  const staged: { path: string; file: StagedFile }[] = [];
-  for (const path of paths) {
-    try {
-      const file = await stageDistribution(store, path, {
-        filename: basename(path),
-        source: resolve(path),
-      });
-      staged.push({ path, file });
-    } catch (error) {
-      emit({ status: "failed", path, error: asWheelhouseError(error, path) });
-    }
-  }
+  const outcomes = await Promise.all(
+    paths.map(async (path) => {
+      try {
+        const file = await stageDistribution(store, path, {
+          filename: basename(path),
+          source: resolve(path),
+        });
+        return { path, file };
+      } catch (error) {
+        emit({ status: "failed", path, error: asWheelhouseError(error, path) });
+        return undefined;
+      }
+    }),
+  );
+  const staged = outcomes.filter((o): o is { path: string; file: StagedFile } => o !== undefined);
   const results = commitProject(
     store,
     staged.map((s) => s.file),

@@ -7,12 +7,13 @@
 //   catalog row that points at it survives.
 // - A blob that already exists is touched (mtime = now) so gc's grace period protects it until
 //   the caller commits its row.
-// - stat/mkdir/utimes are synchronous on purpose: microseconds each, while the async versions
-//   queue behind fsyncs in libuv's small thread pool (and a missing file costs an exception).
+// - stat/utimes are synchronous on purpose: microseconds each, while the async versions queue
+//   behind fsyncs in libuv's small thread pool (and a missing file costs an exception). mkdir
+//   of a new shard is a journaled metadata write, so it stays asynchronous.
 
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, mkdirSync, statSync, utimesSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { createReadStream, statSync, utimesSync } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -74,11 +75,7 @@ export async function writeTemp(
     if (expect.size !== undefined && size !== expect.size) throw sizeMismatch(expect, size);
     const sha256 = hash.digest("hex");
     if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
-      throw new WheelhouseError(
-        "HASH_MISMATCH",
-        `${quote(expect.label)} has sha256 ${sha256}, expected ${expect.sha256}`,
-        { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
-      );
+      throw hashMismatch(expect, sha256);
     }
     return { path, sha256, size };
   } catch (error) {
@@ -90,6 +87,29 @@ export async function writeTemp(
       { cause: error },
     );
   }
+}
+
+function hashMismatch(expect: BlobExpectation, sha256: string): WheelhouseError {
+  return new WheelhouseError(
+    "HASH_MISMATCH",
+    `${quote(expect.label)} has sha256 ${sha256}, expected ${expect.sha256}`,
+    { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
+  );
+}
+
+/**
+ * sha256 and size of `bytes`, checked against `expect`.
+ * @throws WheelhouseError "SIZE_MISMATCH" / "HASH_MISMATCH" naming `expect.label`.
+ */
+export function verifyBytes(bytes: Buffer, expect: BlobExpectation): BlobRef {
+  if (expect.size !== undefined && bytes.length !== expect.size) {
+    throw sizeMismatch(expect, bytes.length);
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
+    throw hashMismatch(expect, sha256);
+  }
+  return { sha256, size: bytes.length };
 }
 
 function sizeMismatch(expect: BlobExpectation, size: number): WheelhouseError {
@@ -110,7 +130,9 @@ export async function promoteTemp(store: Store, temp: TempBlob): Promise<BlobRef
     await rm(temp.path, { force: true });
     return { sha256: temp.sha256, size: temp.size };
   }
-  mkdirSync(dirname(target), { recursive: true });
+  if (statSync(dirname(target), { throwIfNoEntry: false }) === undefined) {
+    await mkdir(dirname(target), { recursive: true });
+  }
   await rename(temp.path, target);
   await syncDirectory(dirname(target));
   return { sha256: temp.sha256, size: temp.size };
@@ -151,15 +173,39 @@ export async function putBlob(
   source: Readable | Buffer,
   expect: BlobExpectation,
 ): Promise<BlobRef> {
-  if (Buffer.isBuffer(source) && expect.sha256 === undefined && expect.size === undefined) {
-    // Bytes in memory are hashed first: a blob already there (shared core metadata, a re-add)
-    // costs a stat and a touch instead of a write, two fsyncs and a rename.
-    const sha256 = createHash("sha256").update(source).digest("hex");
-    if (touchIfPresent(blobPathIn(store.layout, sha256), source.length)) {
-      return { sha256, size: source.length };
-    }
-  }
+  if (Buffer.isBuffer(source)) return putVerifiedBytes(store, source, verifyBytes(source, expect));
   return promoteTemp(store, await writeTemp(store, source, expect));
+}
+
+/**
+ * Store `bytes` whose sha256 and size the caller has just computed ({@link verifyBytes}), without
+ * hashing them again. A blob already there (shared core metadata, a re-add) costs a stat and a
+ * touch instead of a write, two fsyncs and a rename.
+ */
+export async function putVerifiedBytes(
+  store: Store,
+  bytes: Buffer,
+  ref: BlobRef,
+): Promise<BlobRef> {
+  if (touchIfPresent(blobPathIn(store.layout, ref.sha256), ref.size)) return ref;
+  const path = join(store.layout.tmp, `${randomBytes(12).toString("hex")}.part`);
+  try {
+    const handle = await open(path, "wx");
+    try {
+      await handle.write(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(path, { force: true });
+    throw new WheelhouseError(
+      "STORE_WRITE_FAILED",
+      `blob ${ref.sha256} could not be written to the store: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return promoteTemp(store, { path, ...ref });
 }
 
 /** sha256 (hex) and size in bytes of the file at `path`; rejects with the fs error. */

@@ -3,19 +3,34 @@
 // leaves at worst orphan blobs for gc (which spares young blobs: see gc.ts).
 // Spec: https://peps.python.org/pep-0658/ (metadata served byte-identical from its own blob)
 // Traps:
-// - The file is inspected as written in tmp/, so the bytes checked are the bytes stored even if
-//   the source changes meanwhile.
+// - The bytes inspected are the bytes stored, even if the source changes meanwhile: a small
+//   local file is read once into memory; a stream is inspected from its copy in tmp/.
 // - The filename is parsed before any byte is written, so an unknown extension costs nothing.
 // - A known filename with another sha256 is refused here already (FILENAME_CONFLICT) to spare a
 //   pointless blob; commitProject checks again inside its transaction, which is authoritative.
 
-import { readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
-import { discardTemp, promoteTemp, putBlob, readLocal, writeTemp } from "./blobs.js";
-import { inspectDistribution, inspectDistributionBytes } from "./inspect.js";
+import {
+  type BlobExpectation,
+  type BlobRef,
+  discardTemp,
+  promoteTemp,
+  putBlob,
+  putVerifiedBytes,
+  readLocal,
+  verifyBytes,
+  writeTemp,
+} from "./blobs.js";
+import {
+  type InspectedDistribution,
+  inspectDistribution,
+  inspectDistributionBytes,
+} from "./inspect.js";
 import { findFile } from "./queries.js";
 import type { Store } from "./store.js";
 import type { StagedFile, UpstreamFacts } from "./types.js";
@@ -53,50 +68,81 @@ export async function stageDistribution(
 ): Promise<StagedFile> {
   const { filename } = input;
   const parsed = parseDistributionFilename(filename);
-  // Small local files are read once into memory: written, hashed and inspected from one buffer.
-  const size =
-    typeof source === "string" ? (await stat(source).catch(() => undefined))?.size : undefined;
-  const bytes =
-    typeof source === "string" && size !== undefined && size <= IN_MEMORY
-      ? await readFile(source)
-      : undefined;
-  const temp = await writeTemp(
-    store,
-    bytes ?? (typeof source === "string" ? readLocal(source) : source),
-    {
-      label: filename,
-      ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
-      ...(input.size !== undefined ? { size: input.size } : {}),
-    },
-  );
+  const expect = {
+    label: filename,
+    ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
+    ...(input.size !== undefined ? { size: input.size } : {}),
+  };
+  const staged =
+    typeof source === "string" ? await stageSmallFile(store, source, expect) : undefined;
+  const { blob, metadata, inspected } =
+    staged ??
+    (await stageStream(store, typeof source === "string" ? readLocal(source) : source, expect));
+  return {
+    filename,
+    project: inspected.name,
+    displayName: inspected.displayName,
+    version: inspected.version,
+    sha256: blob.sha256,
+    size: blob.size,
+    packageType: parsed.kind === "wheel" ? "bdist_wheel" : "sdist",
+    tags: inspected.tags ?? [],
+    ...optional("requiresPython", input.requiresPython ?? inspected.metadata.requiresPython),
+    yanked: input.yanked ?? false,
+    ...optional("uploadTime", input.uploadTime),
+    metadataSha256: metadata.sha256,
+    metadataSize: metadata.size,
+    source: input.source ?? (typeof source === "string" ? resolve(source) : "stream"),
+  };
+}
+
+interface Stored {
+  blob: BlobRef;
+  metadata: BlobRef;
+  inspected: InspectedDistribution;
+}
+
+function checkConflict(store: Store, filename: string, sha256: string): void {
+  const known = findFile(store, filename);
+  if (known !== undefined && known.sha256 !== sha256) {
+    throw filenameConflict(filename, known.sha256, sha256);
+  }
+}
+
+// A small local file is read once: hashed, checked and inspected in memory before anything is
+// written, then the distribution and metadata blobs are written side by side.
+async function stageSmallFile(
+  store: Store,
+  path: string,
+  expect: BlobExpectation,
+): Promise<Stored | undefined> {
+  const size = statSync(path, { throwIfNoEntry: false })?.size;
+  if (size === undefined || size > IN_MEMORY) return undefined;
+  const bytes = await readFile(path);
+  const ref = verifyBytes(bytes, expect);
+  checkConflict(store, expect.label, ref.sha256);
+  const inspected = await inspectDistributionBytes(bytes, expect.label);
+  const [blob, metadata] = await Promise.all([
+    putVerifiedBytes(store, bytes, ref),
+    putBlob(store, inspected.metadataBytes, { label: `${expect.label}.metadata` }),
+  ]);
+  return { blob, metadata, inspected };
+}
+
+// A stream (a download) goes to tmp/ first; it is inspected there, then moved into place.
+async function stageStream(
+  store: Store,
+  source: Readable,
+  expect: BlobExpectation,
+): Promise<Stored> {
+  const temp = await writeTemp(store, source, expect);
   try {
-    const known = findFile(store, filename);
-    if (known !== undefined && known.sha256 !== temp.sha256) {
-      throw filenameConflict(filename, known.sha256, temp.sha256);
-    }
-    const inspected = bytes
-      ? await inspectDistributionBytes(bytes, filename)
-      : await inspectDistribution(temp.path, filename);
+    checkConflict(store, expect.label, temp.sha256);
+    const inspected = await inspectDistribution(temp.path, expect.label);
     const metadata = await putBlob(store, inspected.metadataBytes, {
-      label: `${filename}.metadata`,
+      label: `${expect.label}.metadata`,
     });
-    await promoteTemp(store, temp);
-    return {
-      filename,
-      project: inspected.name,
-      displayName: inspected.displayName,
-      version: inspected.version,
-      sha256: temp.sha256,
-      size: temp.size,
-      packageType: parsed.kind === "wheel" ? "bdist_wheel" : "sdist",
-      tags: inspected.tags ?? [],
-      ...optional("requiresPython", input.requiresPython ?? inspected.metadata.requiresPython),
-      yanked: input.yanked ?? false,
-      ...optional("uploadTime", input.uploadTime),
-      metadataSha256: metadata.sha256,
-      metadataSize: metadata.size,
-      source: input.source ?? (typeof source === "string" ? resolve(source) : "stream"),
-    };
+    return { blob: await promoteTemp(store, temp), metadata, inspected };
   } catch (error) {
     await discardTemp(temp);
     throw error;
