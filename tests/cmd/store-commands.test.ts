@@ -2,6 +2,7 @@
 // `npx tsc -p tsconfig.build.json`), with real processes for the crash and concurrency cases.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -131,6 +132,31 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     expect(JSON.parse(gc.stdout)).toMatchObject({ removedBlobs: 0, removedTmp: 1 });
     expect((await cli(["gc", "--store", store, "--grace", "soon"])).code).toBe(2);
   });
+
+  it("finds the store through XDG_DATA_HOME when neither --store nor WHEELHOUSE_STORE is set", async () => {
+    const dir = await freshDir();
+    const wheel = await buildWheel({ name: "xdg", version: "1.0" });
+    const env = { XDG_DATA_HOME: dir, WHEELHOUSE_STORE: "" };
+    expect((await cli(["add", ...(await writeDistributions(dir, [wheel]))], env)).code).toBe(0);
+    expect(existsSync(join(dir, "wheelhouse", "catalog.db"))).toBe(true);
+    expect((await cli(["list", "xdg", "--json"], env)).stdout).toContain(wheel.sha256);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "draws a progress bar on a terminal for many files",
+    async () => {
+      const dir = await freshDir();
+      const paths = await writeDistributions(dir, await manyWheels(12, 1));
+      const { stdout } = await exec("/usr/bin/script", [
+        "-qec",
+        [process.execPath, BIN, "add", "--store", join(dir, "store"), ...paths].join(" "),
+        "/dev/null",
+      ]);
+      expect(stdout).toContain("files");
+      expect(stdout).not.toContain("added w0-1.0");
+      expect(stdout).toMatch(/12 added/);
+    },
+  );
 
   it("verify reports a corrupt file by name and exits 1; --repair removes it", async () => {
     const dir = await freshDir();

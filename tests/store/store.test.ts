@@ -125,6 +125,19 @@ describe("stageDistribution + commitProject (the two phases sync uses)", () => {
     expect(await readdir(store.layout.blobs)).toEqual([]);
   });
 
+  it.each([
+    ["sha256", { sha256: "0".repeat(64) }, "HASH_MISMATCH"],
+    ["size", { size: 1 }, "SIZE_MISMATCH"],
+  ])("refuses a local file whose %s differs and leaves nothing", async (_, facts, code) => {
+    const wheel = await buildWheel({ name: "local", version: "1.0" });
+    const [path] = await writeDistributions(ctx.dir, [wheel]);
+    expect(
+      await codeOf(stageDistribution(store, path, { filename: wheel.filename, ...facts })),
+    ).toBe(code);
+    expect(await tmpEntries()).toEqual([]);
+    expect(await readdir(store.layout.blobs)).toEqual([]);
+  });
+
   it("commits files of one project together and refuses mixed projects", async () => {
     const a = await buildWheel({ name: "proj", version: "1.0" });
     const b = await buildSdist({ name: "proj", version: "2.0" });
