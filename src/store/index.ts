@@ -32,13 +32,19 @@ export {
   hashFile,
   promoteTemp,
   putBlob,
+  putVerifiedBytes,
   type TempBlob,
+  verifyBytes,
   writeTemp,
 } from "./blobs.js";
 export { type CommitResult, commitFiles, commitProject } from "./commit.js";
 export { type DiskUsage, diskUsage } from "./du.js";
 export { collectGarbage, DEFAULT_GC_GRACE_MS, type GcOptions, type GcReport } from "./gc.js";
-export { type InspectedDistribution, inspectDistribution } from "./inspect.js";
+export {
+  type InspectedDistribution,
+  inspectDistribution,
+  inspectDistributionBytes,
+} from "./inspect.js";
 export { isSha256, type StoreLayout, storeLayout } from "./layout.js";
 export { findFile, findProject, iterateFiles, listFiles, listProjects } from "./queries.js";
 export { filenameConflict, type StageInput, stageDistribution } from "./stage.js";
