@@ -25,6 +25,15 @@ export interface BlobExpectation {
   label: string;
   sha256?: string;
   size?: number;
+  /** Where the bytes came from (a URL, a path), named in mismatch errors after the label. */
+  source?: string;
+}
+
+/** `"label"`, or `"label" from "source"`, for error messages. */
+function named(expect: BlobExpectation): string {
+  return expect.source === undefined
+    ? quote(expect.label)
+    : `${quote(expect.label)} from ${quote(expect.source)}`;
 }
 
 /** A blob written and verified in tmp/, not yet at its content address. */
@@ -92,7 +101,7 @@ export async function writeTemp(
 function hashMismatch(expect: BlobExpectation, sha256: string): WheelhouseError {
   return new WheelhouseError(
     "HASH_MISMATCH",
-    `${quote(expect.label)} has sha256 ${sha256}, expected ${expect.sha256}`,
+    `${named(expect)} has sha256 ${sha256}, expected ${expect.sha256}`,
     { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
   );
 }
@@ -115,7 +124,7 @@ export function verifyBytes(bytes: Buffer, expect: BlobExpectation): BlobRef {
 function sizeMismatch(expect: BlobExpectation, size: number): WheelhouseError {
   return new WheelhouseError(
     "SIZE_MISMATCH",
-    `${quote(expect.label)} has ${size === expect.size ? "" : "at least "}${size} bytes, expected ${expect.size}`,
+    `${named(expect)} has ${size === expect.size ? "" : "at least "}${size} bytes, expected ${expect.size}`,
     { hint: "the file was truncated or changed upstream; nothing was stored" },
   );
 }

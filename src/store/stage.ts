@@ -4,7 +4,8 @@
 // Spec: https://peps.python.org/pep-0658/ (metadata served byte-identical from its own blob)
 // Traps:
 // - The bytes inspected are the bytes stored, even if the source changes meanwhile: a small
-//   local file is read once into memory; a stream is inspected from its copy in tmp/.
+//   local file is read once into memory, bytes given (a download) are used as they are; a
+//   stream is inspected from its copy in tmp/.
 // - The filename is parsed before any byte is written, so an unknown extension costs nothing.
 // - A known filename with another sha256 is refused here already (FILENAME_CONFLICT) to spare a
 //   pointless blob; commitProject checks again inside its transaction, which is authoritative.
@@ -53,7 +54,7 @@ export function filenameConflict(filename: string, stored: string, got: string):
 }
 
 /**
- * Stage a distribution read from `source` (a local path, or a stream of its bytes): write it to
+ * Stage a distribution read from `source` (a local path, its bytes, or a stream of them): write it to
  * tmp/ while hashing, check `input.sha256`/`input.size`, inspect its core metadata, store the
  * metadata bytes as their own blob, then move the file to its content address.
  * Commit the result with {@link commitProject}.
@@ -63,7 +64,7 @@ export function filenameConflict(filename: string, stored: string, got: string):
  */
 export async function stageDistribution(
   store: Store,
-  source: string | Readable,
+  source: string | Buffer | Readable,
   input: StageInput,
 ): Promise<StagedFile> {
   const { filename } = input;
@@ -72,12 +73,20 @@ export async function stageDistribution(
     label: filename,
     ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
     ...(input.size !== undefined ? { size: input.size } : {}),
+    ...(input.source !== undefined ? { source: input.source } : {}),
   };
-  const staged =
-    typeof source === "string" ? await stageSmallFile(store, source, expect) : undefined;
+  const staged = Buffer.isBuffer(source)
+    ? await stageBytes(store, source, expect)
+    : typeof source === "string"
+      ? await stageSmallFile(store, source, expect)
+      : undefined;
   const { blob, metadata, inspected } =
     staged ??
-    (await stageStream(store, typeof source === "string" ? readLocal(source) : source, expect));
+    (await stageStream(
+      store,
+      typeof source === "string" ? readLocal(source) : (source as Readable),
+      expect,
+    ));
   return {
     filename,
     project: inspected.name,
@@ -118,7 +127,12 @@ async function stageSmallFile(
 ): Promise<Stored | undefined> {
   const size = statSync(path, { throwIfNoEntry: false })?.size;
   if (size === undefined || size > IN_MEMORY) return undefined;
-  const bytes = await readFile(path);
+  return stageBytes(store, await readFile(path), expect);
+}
+
+// Bytes in memory (a small file, a download): hashed once, checked and inspected before anything
+// is written, then the distribution and metadata blobs are written side by side.
+async function stageBytes(store: Store, bytes: Buffer, expect: BlobExpectation): Promise<Stored> {
   const ref = verifyBytes(bytes, expect);
   checkConflict(store, expect.label, ref.sha256);
   const inspected = await inspectDistributionBytes(bytes, expect.label);

@@ -1,24 +1,26 @@
 // The fetch phase of a sync: download the planned files that are missing, a bounded number at a
-// time, each streamed at once into the store's tmp/ while it is hashed, then commit each
-// project's rows in one catalog transaction as soon as its last file has landed.
+// time, each handed to the store (which hashes it once, checks it against the index's sha256
+// and size, and keeps it), then commit each project's rows in one catalog transaction as soon
+// as its last file has landed.
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ (hashes)
 // Traps:
-// - The bytes are checked twice on the way: by the download (which names the URL in its
-//   HASH_MISMATCH error) and by the store's stage (authoritative: the bytes checked are the bytes
-//   kept). The download's error wins when both fail, since it says where the file came from.
+// - A file up to IN_MEMORY bytes is read whole into memory: the store then hashes, writes and
+//   inspects that one buffer, with no second hashing pass and no re-read of what it just wrote.
+//   Bigger files stream straight into the store. Either way the bytes checked are the bytes
+//   kept, and a HASH_MISMATCH names the file, its URL, the expected and the actual digest.
 // - A failure of one file does not stop the others, and the other files of its project are
 //   still committed: an interrupted or partly failed run keeps what it verified.
 // - A kill at any point leaves at worst orphan blobs (staged, not committed) that gc removes; the
 //   next run finds no row for them and fetches them again.
 
-import { PassThrough } from "node:stream";
 import { WheelhouseError } from "../../pep/errors.js";
 import { commitProject } from "../../store/commit.js";
 import { stageDistribution } from "../../store/stage.js";
 import type { Store } from "../../store/store.js";
 import type { StagedFile } from "../../store/types.js";
-import { downloadDistribution } from "../upstream/download.js";
+import { readDistribution } from "../upstream/download.js";
 import type { HttpClient } from "../upstream/http-client.js";
+import { redactUrl } from "../upstream/http-errors.js";
 import { createLimit } from "../upstream/limit.js";
 import type { FileOutcome, PlannedFile, SyncEvents } from "./types.js";
 
@@ -47,7 +49,14 @@ function failure(planned: PlannedFile, error: unknown): FileOutcome {
   };
 }
 
-/** Download one file straight into the store; resolves with its staged row. */
+/**
+ * Files up to this many bytes (nearly every wheel) are read into memory whole; at the default
+ * concurrency that bounds the buffers to 8 x 64 MiB, what the store's zip reader would take
+ * anyway to inspect them.
+ */
+const IN_MEMORY = 64 * 1024 * 1024;
+
+/** Download one file into the store; resolves with its staged row. */
 async function fetchOne(
   store: Store,
   http: HttpClient,
@@ -55,26 +64,19 @@ async function fetchOne(
   events: SyncEvents | undefined,
 ): Promise<StagedFile> {
   const { file } = planned;
-  const pipe = new PassThrough();
-  const staging = stageDistribution(store, pipe, {
+  const body = await readDistribution(http, file, {
+    maxInMemory: IN_MEMORY,
+    onBytes: (bytes) => events?.onBytes?.(planned, bytes),
+  });
+  return stageDistribution(store, body, {
     filename: file.filename,
-    source: file.url,
+    source: redactUrl(file.url),
     yanked: file.yanked,
     ...(file.sha256 !== undefined ? { sha256: file.sha256 } : {}),
     ...(file.size !== undefined ? { size: file.size } : {}),
     ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
     ...(file.requiresPython !== undefined ? { requiresPython: file.requiresPython } : {}),
   });
-  const downloading = downloadDistribution(http, file, pipe, {
-    onBytes: (bytes) => events?.onBytes?.(planned, bytes),
-  }).catch((error: unknown) => {
-    pipe.destroy(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  });
-  const [download, stage] = await Promise.allSettled([downloading, staging]);
-  if (download.status === "rejected") throw download.reason;
-  if (stage.status === "rejected") throw stage.reason;
-  return stage.value;
 }
 
 /**

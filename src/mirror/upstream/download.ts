@@ -8,11 +8,14 @@
 // - Errors of the body (network) and of the sink (disk full) are told apart: only the first are
 //   wrapped as NETWORK_ERROR / TIMEOUT with the URL.
 // - file: URLs (find-links directories) are read from disk, never through the network client.
+// - readDistribution does not hash: its caller (the store) hashes the bytes it keeps, once. A
+//   file bigger than the memory bound is handed over as a stream from the first byte on, so
+//   memory stays bounded whatever the index says (or does not say) about the size.
 
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { type Readable, Transform, Writable } from "node:stream";
+import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
@@ -135,6 +138,80 @@ export async function downloadDistribution(
   }
   if (target.size !== undefined && size !== target.size) throw sizeMismatch(target, String(size));
   return { sha256, size };
+}
+
+/** Options of {@link readDistribution}. */
+export interface ReadOptions extends DownloadOptions {
+  /** Bodies up to this many bytes are returned whole; bigger ones as a stream. */
+  maxInMemory: number;
+}
+
+/**
+ * Read `target`'s body into memory when it has at most `options.maxInMemory` bytes (one buffer,
+ * ready to hash, write and inspect without a second read), else return it as a stream (the
+ * bytes already read first). The size stated by the index is enforced either way; the sha256 is
+ * left to the caller, who hashes the bytes it keeps.
+ * @throws WheelhouseError "SIZE_MISMATCH" (with the URL), the HTTP client's errors
+ *   (HTTP_ERROR, NETWORK_ERROR, TIMEOUT...), FILE_NOT_FOUND for a missing file: URL. The
+ *   returned stream fails with the same errors.
+ */
+export async function readDistribution(
+  http: HttpClient,
+  target: DownloadTarget,
+  options: ReadOptions,
+): Promise<Buffer | Readable> {
+  const body = await openBody(http, target.url);
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let size = 0;
+  const next = async (): Promise<Buffer | undefined> => {
+    let step: IteratorResult<Buffer>;
+    try {
+      step = await chunks.next();
+    } catch (error) {
+      throw /^file:/i.test(target.url) || error instanceof WheelhouseError
+        ? error
+        : wrapNetworkError(error, "GET", target.url, http.timeoutMs);
+    }
+    if (step.done) {
+      if (target.size !== undefined && size !== target.size) {
+        throw sizeMismatch(target, String(size));
+      }
+      return undefined;
+    }
+    size += step.value.length;
+    if (target.size !== undefined && size > target.size) {
+      body.destroy();
+      throw sizeMismatch(target, `more than ${target.size}`);
+    }
+    options.onBytes?.(step.value.length);
+    return step.value;
+  };
+  const read: Buffer[] = [];
+  if (target.size === undefined || target.size <= options.maxInMemory) {
+    for (let chunk = await next(); chunk !== undefined; chunk = await next()) {
+      read.push(chunk);
+      if (size > options.maxInMemory) return Readable.from(rest(body, read, next));
+    }
+    return read.length === 1 ? read[0] : Buffer.concat(read, size);
+  }
+  return Readable.from(rest(body, read, next));
+}
+
+// The rest of a body as a stream; a consumer that stops early (a failed store write) releases
+// the connection by destroying the body.
+async function* rest(
+  body: Readable,
+  read: Buffer[],
+  next: () => Promise<Buffer | undefined>,
+): AsyncGenerator<Buffer> {
+  let done = false;
+  try {
+    yield* read.splice(0);
+    for (let chunk = await next(); chunk !== undefined; chunk = await next()) yield chunk;
+    done = true;
+  } finally {
+    if (!done) body.destroy();
+  }
 }
 
 /**
