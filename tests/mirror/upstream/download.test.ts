@@ -2,9 +2,14 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { downloadDistribution, downloadToFile } from "../../../src/mirror/upstream/download.js";
+import {
+  downloadDistribution,
+  downloadToFile,
+  readDistribution,
+} from "../../../src/mirror/upstream/download.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "./helpers.js";
@@ -107,5 +112,71 @@ describe("downloadDistribution", () => {
       () => {},
     ).catch((e) => e);
     expect(error.message).toBe(`GET "${url}" failed: HTTP 404 Not Found`);
+  });
+});
+
+describe("readDistribution", () => {
+  const url = () => `${index.origin}/files/${dist.filename}`;
+  const collect = async (body: Buffer | Readable) => {
+    if (Buffer.isBuffer(body)) return { kind: "bytes", bytes: body };
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return { kind: "stream", bytes: Buffer.concat(chunks) };
+  };
+
+  // [case, stated size, memory bound, expected kind]
+  const cases: [string, number | undefined, number, string][] = [
+    ["unknown size, fits", undefined, 1 << 20, "bytes"],
+    ["stated size, fits", -1, 1 << 20, "bytes"],
+    ["unknown size, too big: switches to a stream midway", undefined, 10, "stream"],
+    ["stated size too big: a stream from the start", -1, 10, "stream"],
+  ];
+  it.each(cases)("%s", async (_, stated, maxInMemory, kind) => {
+    let progress = 0;
+    const size = stated === -1 ? dist.bytes.length : stated;
+    const body = await readDistribution(
+      testClient(),
+      { filename: dist.filename, url: url(), ...(size !== undefined ? { size } : {}) },
+      {
+        maxInMemory,
+        onBytes: (n) => {
+          progress += n;
+        },
+      },
+    );
+    const got = await collect(body);
+    expect(got.kind).toBe(kind);
+    expect(got.bytes.equals(dist.bytes)).toBe(true);
+    expect(progress).toBe(dist.bytes.length);
+  });
+
+  it.each([
+    ["in memory", 1 << 20],
+    ["streamed", 10],
+  ])("checks the stated size, naming file and URL (%s)", async (_, maxInMemory) => {
+    for (const [size, text] of [
+      [10, "is more than 10 bytes"],
+      [dist.bytes.length + 1, `is ${dist.bytes.length} bytes, expected ${dist.bytes.length + 1}`],
+    ] as const) {
+      const error = await readDistribution(
+        testClient(),
+        { filename: dist.filename, url: url(), size },
+        { maxInMemory },
+      )
+        .then(collect)
+        .catch((e) => e);
+      expect(error.code).toBe("SIZE_MISMATCH");
+      expect(error.message).toContain(`"${dist.filename}" from "${url()}" ${text}`);
+    }
+  });
+
+  it("reads file: URLs from disk", async () => {
+    const [path] = await writeDistributions(dir, [dist]);
+    const body = await readDistribution(
+      testClient(),
+      { filename: dist.filename, url: pathToFileURL(path).href },
+      { maxInMemory: 1 << 20 },
+    );
+    expect(Buffer.isBuffer(body) && body.equals(dist.bytes)).toBe(true);
   });
 });
