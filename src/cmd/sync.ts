@@ -3,6 +3,9 @@
 // the targets, runs the sync with a progress display on stderr, then prints a summary (or the
 // --json report) on stdout and writes --lock / --requirements-out.
 // Exit codes: 0 ok, 1 failure (resolution impossible, a download failed), 2 usage.
+// Trap: startup time counts (a sync of a few files is mostly startup). The local interpreter is
+// probed (a python3 process, ~0.15 s) while the engine's modules (undici, SQLite, the resolver:
+// ~0.15 s) load, so those are imported dynamically, after the probe has been started.
 
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,18 +13,25 @@ import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
-import { sync } from "../mirror/sync/sync.js";
 import { selectTargets } from "../mirror/sync/targets.js";
-import { createDispatcher } from "../mirror/upstream/dispatcher.js";
-import { createHttpClient } from "../mirror/upstream/http-client.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock } from "../pep/pylock.js";
-import { closeStore, openStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
-import { createSyncProgress } from "./sync-progress.js";
 import { VERSION } from "./version.js";
+
+/** The modules that do the work, loaded while the interpreter probe runs. */
+async function loadEngine() {
+  const [sync, dispatcher, httpClient, store, output, progress] = await Promise.all([
+    import("../mirror/sync/sync.js"),
+    import("../mirror/upstream/dispatcher.js"),
+    import("../mirror/upstream/http-client.js"),
+    import("../store/index.js"),
+    import("./store-output.js"),
+    import("./sync-progress.js"),
+  ]);
+  return { ...sync, ...dispatcher, ...httpClient, ...store, ...output, ...progress };
+}
 
 /** The upstream when neither a flag, a requirements file nor the environment names one. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple/";
@@ -88,6 +98,20 @@ export const run: CommandRun = async (args, options) => {
   const retries = nonNegativeInt(options.retries ?? "5", "--retries");
   const timeoutS = positiveInt(options.timeout ?? "30", "--timeout");
   const excludeNewer = excludeNewerOf(text(options.excludeNewer));
+  // Without --target the local interpreter is (nearly always) needed: start it now. A failure
+  // is reported where the probe is awaited, if it is.
+  const probing = strings(options.target).length === 0 ? probeInterpreter() : undefined;
+  probing?.catch(() => undefined);
+  const {
+    sync,
+    createDispatcher,
+    createHttpClient,
+    openStore,
+    closeStore,
+    formatBytes,
+    printJson,
+    createSyncProgress,
+  } = await loadEngine();
   const noIndex = options.index === false || inputs.noIndex;
   const indexUrl =
     text(options.indexUrl) ?? inputs.indexUrl ?? env.WHEELHOUSE_INDEX_URL ?? DEFAULT_INDEX_URL;
@@ -103,7 +127,7 @@ export const run: CommandRun = async (args, options) => {
       implementation: text(options.implementation),
       abi: text(options.abi),
     },
-    async () => interpreterTarget(await probeInterpreter()),
+    async () => interpreterTarget(await (probing ?? probeInterpreter())),
   );
   const onlyBinary = binarySet([...inputs.onlyBinary, ...strings(options.onlyBinary)]);
   const noBinary = binarySet([...inputs.noBinary, ...strings(options.binary)]);
