@@ -26,8 +26,12 @@ function action(load: () => Promise<{ run: CommandRun }>) {
   };
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/**
+ * Accumulate a repeatable option. Commander treats every `--no-X` flag as the negation of `X`
+ * and seeds it with `true`, so `--no-binary NAMES` arrives here with `previous === true`.
+ */
+function collect(value: string, previous: unknown): string[] {
+  return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
 }
 
 /** Build the commander program with every command registered. */

@@ -5,7 +5,8 @@
 // Traps:
 // - pip's flags fill in from the local interpreter what they leave out (`--python-version 3.12`
 //   alone means this machine's platform), so the probe runs only when something is missing.
-// - `--python-version` takes "3.12" or pip's "312" form.
+// - `--python-version` takes "3.12", pip's "312" form, or a full "3.12.4" (then Requires-Python
+//   is checked against that release, as pip does).
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseTarget, type Target } from "../../pep/target.js";
@@ -23,12 +24,17 @@ function usage(message: string, hint: string): WheelhouseError {
   return new WheelhouseError("USAGE_INVALID_TARGET", message, { hint });
 }
 
-function pythonVersionOf(value: string): [number, number] {
-  const m = /^(\d)\.?(\d+)$/.exec(value.trim());
+function pythonVersionOf(value: string): [number, number, number?] {
+  const m = /^(\d)\.?(\d+)(?:\.(\d+))?$/.exec(value.trim());
   if (m === null) {
-    throw usage(`--python-version ${quote(value)} is invalid`, 'write it as "3.12" (or "312")');
+    throw usage(
+      `--python-version ${quote(value)} is invalid`,
+      'write it as "3.12", "312" or "3.12.4"',
+    );
   }
-  return [Number(m[1]), Number(m[2])];
+  return m[3] === undefined
+    ? [Number(m[1]), Number(m[2])]
+    : [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
 /**
@@ -73,5 +79,11 @@ export async function selectTargets(
   }
   const platform = flags.platform ?? local!.platform;
   const spec = `${implementation}${version[0]}${version[1]}${flags.abi ? `-${flags.abi}` : ""}-${platform}`;
-  return [parseTarget(spec)];
+  const target = parseTarget(spec);
+  const micro = version[2];
+  if (micro !== undefined) {
+    return [{ ...target, pythonFullVersion: `${version[0]}.${version[1]}.${micro}` }];
+  }
+  const full = flags.pythonVersion === undefined ? local?.pythonFullVersion : undefined;
+  return [full === undefined ? target : { ...target, pythonFullVersion: full }];
 }

@@ -91,6 +91,8 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
+function ignoreError(): void {}
+
 /** Read and drop a body so its connection can serve the next request. */
 async function discard(body: Readable): Promise<void> {
   try {
@@ -173,6 +175,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const v = res.headers[name.toLowerCase()];
         return Array.isArray(v) ? v.join(", ") : v;
       };
+      // A caller that gives up on a body destroys it; undici then emits "error" (aborted), which
+      // must not crash the process when nobody is reading. Readers still get errors through
+      // iteration or pipeline.
+      res.body.on("error", ignoreError);
       return { url: target.toString(), status: res.statusCode, header: headerOf, body: res.body };
     }
   }

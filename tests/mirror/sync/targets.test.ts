@@ -1,0 +1,64 @@
+// Which targets a sync resolves for: --target specs, pip's one-target flags (filled in from the
+// local interpreter), or the local interpreter.
+import { describe, expect, it } from "vitest";
+import { selectTargets } from "../../../src/mirror/sync/targets.js";
+import { parseTarget } from "../../../src/pep/target.js";
+
+const local = { ...parseTarget("cp311-manylinux_2_36_x86_64"), pythonFullVersion: "3.11.7" };
+
+async function select(flags: Parameters<typeof selectTargets>[0]) {
+  let probes = 0;
+  const targets = await selectTargets(flags, async () => {
+    probes++;
+    return local;
+  });
+  return { targets, probes };
+}
+
+describe("selectTargets", () => {
+  it("defaults to the local interpreter, probed once", async () => {
+    const { targets, probes } = await select({});
+    expect(targets).toEqual([local]);
+    expect(probes).toBe(1);
+  });
+
+  it("takes several --target specs without probing, dropping repeats", async () => {
+    const { targets, probes } = await select({
+      target: ["cp312-win_amd64", "cp313-macosx_14_0_arm64", "cp312-win_amd64"],
+    });
+    expect(targets.map((t) => t.spec)).toEqual(["cp312-win_amd64", "cp313-macosx_14_0_arm64"]);
+    expect(probes).toBe(0);
+  });
+
+  it.each([
+    [{ pythonVersion: "3.12", platform: "win_amd64" }, "cp312-win_amd64", "3.12.0", 0],
+    [{ pythonVersion: "312", platform: "win_amd64" }, "cp312-win_amd64", "3.12.0", 0],
+    [
+      { pythonVersion: "3.9.21", platform: "manylinux_2_28_x86_64" },
+      "cp39-manylinux_2_28_x86_64",
+      "3.9.21",
+      0,
+    ],
+    [{ platform: "win_amd64" }, "cp311-win_amd64", "3.11.7", 1],
+    [{ pythonVersion: "3.13" }, "cp313-manylinux_2_36_x86_64", "3.13.0", 1],
+  ])("composes pip's flags %j into %s (Python %s)", async (flags, spec, full, probes) => {
+    const got = await select(flags);
+    expect(got.targets).toHaveLength(1);
+    expect(got.targets[0].spec).toBe(spec);
+    expect(got.targets[0].pythonFullVersion ?? `${got.targets[0].pythonVersion.join(".")}.0`).toBe(
+      full,
+    );
+    expect(got.probes).toBe(probes);
+  });
+
+  it("refuses --target mixed with pip's flags, and bad versions", async () => {
+    await expect(
+      select({ target: ["cp312-win_amd64"], platform: "win_amd64" }),
+    ).rejects.toMatchObject({
+      code: "USAGE_INVALID_TARGET",
+    });
+    await expect(select({ pythonVersion: "three", platform: "win_amd64" })).rejects.toMatchObject({
+      code: "USAGE_INVALID_TARGET",
+    });
+  });
+});
