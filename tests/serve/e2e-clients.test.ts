@@ -1,10 +1,13 @@
 // End to end: `wheelhouse serve` as a real process over a store of real wheels, judged by the
 // real clients: `python3 -m pip` (download, install) and twine (upload).
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIMPLE_JSON } from "../../src/pep/simple-json.js";
+import { inspectDistribution } from "../../src/store/inspect.js";
 import { listFiles } from "../../src/store/queries.js";
 import { closeStore, openStore } from "../../src/store/store.js";
 import { runProcess, type ServeProcess, startServe, wheelhouse } from "../helpers/cli.js";
@@ -98,6 +101,27 @@ describe("real pip against wheelhouse serve", () => {
     ]);
     expect(ran.code, ran.stderr).toBe(0);
     expect((await readdir(out)).some((f) => f.startsWith("flask-"))).toBe(true);
+  });
+});
+
+describe("PEP 658 metadata of real wheels", () => {
+  it("serves each wheel's .metadata equal to the METADATA inside it, with the advertised sha256", async () => {
+    const wheels = (await readdir(wheelsDir)).filter((f) => f.endsWith(".whl"));
+    for (const filename of wheels) {
+      const inside = await inspectDistribution(join(wheelsDir, filename));
+      const page = await readJson(
+        await fetch(`${server.url}/simple/${inside.name}/`, { headers: { Accept: SIMPLE_JSON } }),
+      );
+      const entry = page.files.find((f: { filename: string }) => f.filename === filename);
+      expect(entry, filename).toBeDefined();
+      const res = await fetch(new URL(`${entry.url}.metadata`, server.url));
+      expect(res.status, filename).toBe(200);
+      const served = Buffer.from(await res.arrayBuffer());
+      expect(served.equals(inside.metadataBytes), filename).toBe(true);
+      expect(entry["core-metadata"]).toEqual({
+        sha256: createHash("sha256").update(served).digest("hex"),
+      });
+    }
   });
 });
 
