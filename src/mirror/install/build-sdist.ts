@@ -7,10 +7,12 @@
 //   the real filenames stands in for it, only for pip to read.
 // - pip names a missing build requirement as "No matching distribution found for X": that is
 //   turned into an error that says which one and how to get it.
+// - pip recognises an sdist by its file extension: a store blob (named by sha256) is linked
+//   under its real filename first, or pip calls it an invalid requirement.
 
 import { execFile } from "node:child_process";
 import { mkdir, readdir, symlink } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { iterateFiles } from "../../store/queries.js";
@@ -40,6 +42,13 @@ export async function buildSdist(
   outDir: string,
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
+  let source = sdistPath;
+  if (basename(sdistPath) !== filename) {
+    const named = `${outDir}-sdist`;
+    await mkdir(named, { recursive: true });
+    source = join(named, filename);
+    await symlink(sdistPath, source);
+  }
   const args = [
     "-m",
     "pip",
@@ -52,7 +61,7 @@ export async function buildSdist(
     outDir,
   ];
   for (const f of findLinks) args.push("--find-links", f);
-  args.push(sdistPath);
+  args.push(source);
   try {
     await execFileAsync(python, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
@@ -68,9 +77,12 @@ export async function buildSdist(
         },
       );
     }
+    const hint = /No module named pip\b/.test(output)
+      ? `building an sdist needs pip in the target environment, and ${quote(python)} has none: install pip there, or provide a wheel`
+      : output.trim().split("\n").slice(-8).join("\n");
     throw new WheelhouseError("SDIST_BUILD_FAILED", `building sdist ${quote(filename)} failed`, {
       cause: error,
-      hint: output.trim().split("\n").slice(-8).join("\n"),
+      hint,
     });
   }
   const wheels = (await readdir(outDir)).filter((n) => n.endsWith(".whl"));

@@ -1,0 +1,363 @@
+// `wheelhouse install` through the built CLI from each kind of source and into each kind of
+// environment: the store (and --no-store ignoring it), a find-links URL served by
+// `wheelhouse serve`, --python into an externally managed environment (PEP 668) and into a venv,
+// hashed requirements files, and sdists built offline with pip (a real build backend from the
+// corpus when present).
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Ran, startServe, wheelhouse } from "../helpers/cli.js";
+import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
+import {
+  type BuiltDistribution,
+  buildSdist,
+  buildWheel,
+  writeDistributions,
+} from "../helpers/wheels.js";
+import { listTree, makeVenv } from "../mirror/install/env.js";
+
+let root: string;
+let links: string;
+let store: string;
+let app: BuiltDistribution;
+let lib: BuiltDistribution;
+let venvCount = 0;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "wh-cli-install-src-"));
+  links = join(root, "links");
+  store = join(root, "store");
+  mkdirSync(links);
+  app = await buildWheel({ name: "app", version: "1.0", requiresDist: ["lib>=2"] });
+  lib = await buildWheel({ name: "lib", version: "2.0" });
+  await writeDistributions(links, [app, lib]);
+  const added = await wheelhouse(["add", "--store", store, links]);
+  expect(added.code, added.stderr).toBe(0);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function install(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(root, "xdg"), ...extraEnv };
+  if (!("WHEELHOUSE_STORE" in extraEnv)) delete env.WHEELHOUSE_STORE;
+  return wheelhouse(["install", ...args], env);
+}
+
+function freshVenv(): string {
+  const dir = join(root, `venv${venvCount++}`);
+  makeVenv(dir);
+  return dir;
+}
+
+function sitePackages(venv: string): string {
+  const [lib] = readdirSync(join(venv, "lib")).filter((n) => n.startsWith("python"));
+  return join(venv, "lib", lib, "site-packages");
+}
+
+function json(ran: Ran): {
+  installed: { name: string; version: string; source: string }[];
+  kept: unknown[];
+} {
+  expect(ran.code, ran.stderr).toBe(0);
+  return JSON.parse(ran.stdout);
+}
+
+const installed = (ran: Ran) =>
+  json(ran)
+    .installed.map((p) => `${p.name} ${p.version} ${p.source}`)
+    .sort();
+
+describe("install from the store", () => {
+  it("installs from --store, and from WHEELHOUSE_STORE", async () => {
+    expect(
+      installed(await install(["--venv", freshVenv(), "--store", store, "app", "--json"])),
+    ).toEqual(["app 1.0 store", "lib 2.0 store"]);
+    expect(
+      installed(
+        await install(["--venv", freshVenv(), "app", "--json"], { WHEELHOUSE_STORE: store }),
+      ),
+    ).toEqual(["app 1.0 store", "lib 2.0 store"]);
+  });
+
+  it("--no-store ignores it, whether given by --store or WHEELHOUSE_STORE", async () => {
+    const venv = freshVenv();
+    const before = listTree(venv);
+    for (const ran of [
+      await install(["--venv", venv, "--store", store, "--no-store", "app"]),
+      await install(["--venv", venv, "--no-store", "app"], { WHEELHOUSE_STORE: store }),
+    ]) {
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(/^error: .*\bapp\b/m);
+    }
+    expect(listTree(venv)).toEqual(before);
+    // With a find-links dir instead, the same request works.
+    expect(
+      installed(
+        await install([
+          "--venv",
+          venv,
+          "--store",
+          store,
+          "--no-store",
+          "-f",
+          links,
+          "app",
+          "--json",
+        ]),
+      ),
+    ).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
+  });
+});
+
+describe("install from a find-links URL", () => {
+  it("reads `wheelhouse serve`'s /links/ page and downloads what it chose", async () => {
+    const serve = await startServe(["--store", store, "--quiet"]);
+    try {
+      const url = `${serve.url}/links/`;
+      const venv = freshVenv();
+      expect(
+        installed(await install(["--venv", venv, "--no-store", "-f", url, "app", "--json"])),
+      ).toEqual([`app 1.0 ${url}`, `lib 2.0 ${url}`]);
+      const python = join(venv, "bin", "python");
+      expect(
+        execFileSync(python, ["-c", "import app, lib; print(lib.__version__)"], {
+          encoding: "utf8",
+        }),
+      ).toBe("2.0\n");
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it("exits 1 naming the URL when nothing answers there", async () => {
+    const url = "http://127.0.0.1:9/links/";
+    const ran = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app"]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain(url);
+  });
+});
+
+describe("install --python", () => {
+  /**
+   * A Python installation that is not a venv, with PEP 668's marker in its stdlib dir: a copy of
+   * the interpreter binary in a new prefix whose lib/pythonX.Y links every stdlib entry (so the
+   * real installation is never touched). A venv cannot stand in: the marker does not count in one,
+   * and a venv's stdlib dir is the base installation's.
+   */
+  function externallyManaged(): string {
+    const probe = execFileSync(
+      "python3",
+      [
+        "-I",
+        "-c",
+        "import os,sys,sysconfig;print(os.path.realpath(sys.executable));print(sysconfig.get_path('stdlib'))",
+      ],
+      { encoding: "utf8" },
+    );
+    const [executable, stdlib] = probe.trim().split("\n");
+    const prefix = join(root, "managed");
+    const lib = join(prefix, "lib", basename(stdlib));
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    mkdirSync(join(lib, "site-packages"), { recursive: true });
+    copyFileSync(executable, join(prefix, "bin", "python3"));
+    for (const entry of readdirSync(stdlib)) {
+      if (entry !== "site-packages" && entry !== "EXTERNALLY-MANAGED")
+        symlinkSync(join(stdlib, entry), join(lib, entry));
+    }
+    writeFileSync(
+      join(lib, "EXTERNALLY-MANAGED"),
+      "[externally-managed]\nError=This Python belongs to the test suite; use a venv.\n",
+    );
+    const python = join(prefix, "bin", "python3");
+    const check = execFileSync(
+      python,
+      [
+        "-I",
+        "-c",
+        "import sys,sysconfig;print(sys.prefix==sys.base_prefix, sysconfig.get_path('stdlib'))",
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(check.trim()).toBe(`True ${lib}`);
+    return python;
+  }
+
+  it("refuses an externally managed environment with PEP 668's hint and changes nothing", async () => {
+    const python = externallyManaged();
+    const before = listTree(join(root, "managed"));
+    const ran = await install(["--python", python, "--no-store", "-f", links, "app"]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(
+      /^error: .*externally managed \(PEP 668\).*belongs to the test suite; use a venv\./m,
+    );
+    expect(ran.stderr).toMatch(/^hint: .*virtual environment.*PEP 668/m);
+    expect(listTree(join(root, "managed"))).toEqual(before);
+  });
+
+  it("installs into a venv's interpreter given by path", async () => {
+    const venv = freshVenv();
+    const python = join(venv, "bin", "python");
+    const ran = await install(["--python", python, "--no-store", "-f", links, "app", "--json"]);
+    expect(installed(ran)).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
+    expect(existsSync(join(sitePackages(venv), "app-1.0.dist-info", "RECORD"))).toBe(true);
+  });
+});
+
+describe("install -r with hashes", () => {
+  it("passes when every hash matches; fails naming the file when one differs", async () => {
+    const venv = freshVenv();
+    const reqs = join(root, "hashed.txt");
+    writeFileSync(
+      reqs,
+      `app==1.0 --hash=sha256:${app.sha256}\nlib==2.0 \\\n    --hash=sha256:${"0".repeat(64)}\n`,
+    );
+    const before = listTree(venv);
+    const bad = await install(["--venv", venv, "--no-store", "-f", links, "-r", reqs]);
+    expect(bad.code).toBe(1);
+    // The resolver drops the file whose hash is not listed, and says so naming it.
+    expect(bad.stderr).toMatch(/^error: .*lib==2\.0/m);
+    expect(bad.stderr).toMatch(/lib-2\.0-py3-none-any\.whl: sha256 [0-9a-f]{64} matches no --hash/);
+    expect(listTree(venv)).toEqual(before);
+
+    writeFileSync(
+      reqs,
+      `app==1.0 --hash=sha256:${app.sha256}\nlib==2.0 --hash=sha256:${lib.sha256}\n`,
+    );
+    expect(
+      installed(await install(["--venv", venv, "--no-store", "-f", links, "-r", reqs, "--json"])),
+    ).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
+  });
+
+  it("--require-hashes refuses a requirement without --hash", async () => {
+    const venv = freshVenv();
+    const reqs = join(root, "unhashed.txt");
+    writeFileSync(reqs, "lib==2.0\n");
+    const ran = await install([
+      "--venv",
+      venv,
+      "--no-store",
+      "-f",
+      links,
+      "-r",
+      reqs,
+      "--require-hashes",
+    ]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/^error: .*\blib\b/m);
+    expect(existsSync(join(sitePackages(venv), "lib-2.0.dist-info"))).toBe(false);
+  });
+});
+
+describe("install when only an sdist is at hand", () => {
+  let sdists: string;
+  /** A venv that sees the base interpreter's pip (building an sdist needs pip in the target). */
+  let venv: string;
+  beforeAll(async () => {
+    sdists = join(root, "sdists");
+    mkdirSync(sdists);
+    const pyproject = [
+      "[build-system]",
+      'requires = ["flit_core>=3.2,<4"]',
+      'build-backend = "flit_core.buildapi"',
+      "",
+      "[project]",
+      'name = "built-pkg"',
+      'version = "1.0"',
+      'description = "an sdist built by the tests"',
+      "",
+      "[tool.flit.module]",
+      'name = "built_pkg"',
+      "",
+    ].join("\n");
+    await writeDistributions(sdists, [
+      await buildSdist({
+        name: "built-pkg",
+        version: "1.0",
+        pyproject,
+        files: { "built_pkg/__init__.py": "VALUE = 42\n" },
+      }),
+    ]);
+    venv = join(root, "pip-venv");
+    execFileSync("python3", ["-m", "venv", "--without-pip", "--system-site-packages", venv]);
+  });
+
+  it("fails naming the missing build backend and pointing at `wheelhouse sync`", async () => {
+    const before = listTree(venv);
+    const ran = await install(["--venv", venv, "--no-store", "-f", sdists, "built-pkg"]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/^error: .*built_pkg-1\.0\.tar\.gz.*flit_core/m);
+    expect(ran.stderr).toMatch(/^hint: .*wheelhouse sync.*build requirements/m);
+    expect(listTree(venv)).toEqual(before);
+  });
+
+  it("says pip is needed when the target environment has none", async () => {
+    const ran = await install(["--venv", freshVenv(), "--no-store", "-f", sdists, "built-pkg"]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/^hint: .*needs pip in the target environment/m);
+  });
+
+  describe.skipIf(!HAS_CORPUS)("with a real build backend from the corpus", () => {
+    /** A find-links dir holding only the corpus's flit_core wheel (made on first use). */
+    const backendDir = (): string => {
+      const dir = join(root, "backend");
+      if (existsSync(dir)) return dir;
+      mkdirSync(dir);
+      const wheel = readdirSync(corpusPath("build")).find((n) => /^flit_core-3\..*\.whl$/.test(n));
+      if (wheel === undefined) throw new Error("no flit_core 3 wheel in the corpus's build folder");
+      copyFileSync(corpusPath("build", wheel), join(dir, wheel));
+      return dir;
+    };
+
+    it("builds it offline from find-links and installs the wheel", async () => {
+      const ran = await install([
+        "--venv",
+        venv,
+        "--no-store",
+        "-f",
+        sdists,
+        "-f",
+        backendDir(),
+        "built-pkg",
+      ]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toMatch(/^built built_pkg-1\.0-.*\.whl$/m);
+      const python = join(venv, "bin", "python");
+      expect(
+        execFileSync(python, ["-c", "import built_pkg; print(built_pkg.VALUE)"], {
+          encoding: "utf8",
+        }),
+      ).toBe("42\n");
+      expect(readdirSync(sitePackages(venv)).filter((n) => n.endsWith(".dist-info"))).toEqual([
+        "built_pkg-1.0.dist-info",
+      ]);
+    });
+
+    it("builds it from the store, the backend coming from the store too", async () => {
+      const sdistStore = join(root, "sdist-store");
+      const added = await wheelhouse(["add", "--store", sdistStore, sdists, backendDir()]);
+      expect(added.code, added.stderr).toBe(0);
+      const ran = await install([
+        "--venv",
+        venv,
+        "--store",
+        sdistStore,
+        "--force-reinstall",
+        "built-pkg",
+        "--json",
+      ]);
+      expect(installed(ran)).toEqual(["built-pkg 1.0 store"]);
+    });
+  });
+});
