@@ -12,9 +12,11 @@
 //   method instead of failing the run.
 // - A server that ignores Range is remembered per origin, so only its first file pays the probe.
 // - Sdists need the whole file anyway for [build-system].requires; one download serves both.
+// - The disk cache is listed once per fetcher and its directory made once: a fresh cache then
+//   costs no failed open per lookup and no mkdir per write (both sit on the resolver's path).
 
 import { createHash, getHashes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,10 +151,18 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
 
   const diskPath = (file: MetadataTarget, ext: string) =>
     options.cacheDir && file.sha256 ? join(options.cacheDir, `${file.sha256}${ext}`) : undefined;
+  // The cache's file names when this fetcher first looked (none when it does not exist yet).
+  let listing: Promise<Set<string>> | undefined;
+  let made: Promise<unknown> | undefined;
 
   async function fromDisk(file: MetadataTarget): Promise<FetchedMetadata | undefined> {
     const path = diskPath(file, ".metadata");
-    if (path === undefined) return undefined;
+    if (path === undefined || options.cacheDir === undefined) return undefined;
+    listing ??= readdir(options.cacheDir).then(
+      (names) => new Set(names),
+      () => new Set<string>(),
+    );
+    if (!(await listing).has(`${file.sha256}.metadata`)) return undefined;
     const bytes = await readFile(path).catch(() => undefined);
     if (bytes === undefined) return undefined;
     const result: FetchedMetadata = {
@@ -172,7 +182,8 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
   async function toDisk(file: MetadataTarget, result: FetchedMetadata): Promise<void> {
     const path = diskPath(file, ".metadata");
     if (path === undefined || options.cacheDir === undefined) return;
-    await mkdir(options.cacheDir, { recursive: true });
+    made ??= mkdir(options.cacheDir, { recursive: true });
+    await made;
     // Write-then-rename is not needed: a torn file fails to parse and is simply refetched.
     await writeFile(path, result.metadataBytes);
     if (result.buildRequiresKnown) {
