@@ -148,8 +148,11 @@ async function addBuildRequirements(
       if (!(error instanceof ResolutionError)) throw error;
       throw new ResolutionError(
         error.code as "RESOLUTION_IMPOSSIBLE",
-        `cannot resolve the build requirements of ${pkg.file.filename}: ${error.message}`,
-        { hint: error.hint, cause: error },
+        `cannot resolve the build requirements of ${pkg.file.filename} (${lines.join(", ")}): ${error.message}`,
+        {
+          hint: `the sdist is chosen because no wheel of ${pkg.displayName} ${pkg.version} fits; building it offline needs its build backend: add a source that offers it (--find-links, --extra-index-url), or refuse the sdist with --only-binary ${pkg.name}`,
+          cause: error,
+        },
       );
     }
     for (const b of built) {

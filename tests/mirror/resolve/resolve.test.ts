@@ -305,6 +305,21 @@ describe("resolve: installed, build requirements, progress", () => {
     );
   });
 
+  it("names the sdist, its build requirements and the way out when they cannot be resolved", async () => {
+    const t: Table = { s: { "1.0": { files: ["sdist"], buildRequires: ["hatchling"] } } };
+    const failure = resolve([parseRequirement("s")], new TableProvider(t), {
+      target: LINUX,
+      buildRequirements: true,
+    });
+    await expect(failure).rejects.toMatchObject({
+      code: "NO_MATCHING_DISTRIBUTION",
+      message: expect.stringContaining(
+        "cannot resolve the build requirements of s-1.0.tar.gz (hatchling)",
+      ),
+      hint: expect.stringContaining("--only-binary s"),
+    });
+  });
+
   it("reports progress", async () => {
     const events: string[] = [];
     await resolve([parseRequirement("a")], new TableProvider(table), {
