@@ -24,6 +24,7 @@ import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { buildSdist, storeAsFindLinks } from "./build-sdist.js";
+import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { LocalProvider, sha256File } from "./sources.js";
 import { type Scheme, type StagedWheel, stageWheel } from "./unpack.js";
@@ -155,15 +156,18 @@ async function apply(
   );
   const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, tmp));
   const staged: StagedWheel[] = [];
+  const writer = new FileWriter();
   try {
     await mapLimit(wheels, 6, async (w) => {
-      const s = await stageWheel(w.path, w.filename, { scheme, python: info.executable });
+      const s = await stageWheel(w.path, w.filename, { scheme, python: info.executable, writer });
       staged.push(s);
       request.onEvent?.({ kind: "staged", filename: w.filename });
     });
   } catch (error) {
     await Promise.all(staged.map((s) => s.discard()));
     throw error;
+  } finally {
+    await writer.close();
   }
   for (const old of replaced) {
     await removeInstalled(old, info.prefix);

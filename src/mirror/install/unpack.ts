@@ -1,9 +1,10 @@
 // Install one wheel into an environment, in two steps so nothing half-installed is ever visible:
-// stageWheel() checks every entry's name, writes each file under a temp name beside its final
-// place while checking its hash and size against RECORD, and writes the launchers; commit()
-// renames them into place; finish() writes the .dist-info (INSTALLER, REQUESTED, a RECORD of
-// the installed paths) under a temp name and renames it last. Any failure before that removes
-// every temp file and every directory the wheel created.
+// stageWheel() checks every entry's name, checks each file's hash and size against RECORD and
+// writes it into a hidden staging directory inside its scheme directory (./staging.ts), and
+// writes the launchers; commit() renames the staged trees into place; finish() writes the
+// .dist-info (INSTALLER, REQUESTED, a RECORD of the installed paths) under a temp name and
+// renames it last. Any failure before that removes the staging directories, the temp dist-info
+// and every scheme directory the wheel created.
 // Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
 // https://packaging.python.org/en/latest/specifications/recording-installed-packages/
 // Traps:
@@ -16,16 +17,18 @@
 // - Files are copied out of the zip, never hard-linked from the store.
 
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { chmod, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
-import { dirname, join, posix, relative, resolve, sep } from "node:path";
+import { createWriteStream } from "node:fs";
+import { chmod, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { formatRecord, parseRecord, type RecordEntry } from "../../pep/record.js";
+import type { FileWriter } from "./file-writer.js";
 import { entryPointScripts, rewriteShebang } from "./scripts.js";
+import { Staging } from "./staging.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
 /** Absolute directories a wheel's files go to (sysconfig scheme of the target environment). */
@@ -42,9 +45,11 @@ export interface StageOptions {
   scheme: Scheme;
   /** The interpreter launchers and `#!python` scripts run. */
   python: string;
+  /** Writes the files (worker threads, shared by the wheels of one install). */
+  writer: FileWriter;
 }
 
-/** A wheel written under temp names; call commit() then finish(), or discard(). */
+/** A wheel written into staging directories; call commit() then finish(), or discard(). */
 export interface StagedWheel {
   filename: string;
   /** Canonical name and version from the filename. */
@@ -83,13 +88,15 @@ export function unsafeEntryName(name: string): string | undefined {
   if (name.includes("\\")) return "contains a backslash";
   if (name.startsWith("/")) return "is an absolute path";
   if (/^[A-Za-z]:/.test(name)) return "starts with a drive letter";
-  if (name.split("/").some((part) => part === "..")) return 'climbs out with ".."';
+  if (name.split("/").some((part) => part === ".."))
+    return 'climbs out with ".." (an invalid relative path)';
   if (name.includes("\0")) return "contains a NUL byte";
   return undefined;
 }
 
 /**
- * Check and write a wheel's files under temp names. `path` holds the bytes; `filename` names it.
+ * Check a wheel's files and write them into staging directories. `path` holds the bytes;
+ * `filename` names it.
  * @throws WheelhouseError naming the wheel: NOT_A_ZIP, CORRUPT_ARCHIVE, UNSAFE_WHEEL_ENTRY,
  *   INVALID_WHEEL (no or bad WHEEL/RECORD, unsupported Wheel-Version), RECORD_MISSING_ENTRY,
  *   RECORD_HASH_MISMATCH, RECORD_SIZE_MISMATCH; after removing everything it wrote.
@@ -114,9 +121,7 @@ export async function stageWheel(
 
 class Stage {
   private readonly tag = `.whtmp-${randomBytes(4).toString("hex")}`;
-  private readonly moves: { temp: string; dest: string }[] = [];
-  private readonly createdDirs: string[] = [];
-  private readonly knownDirs = new Set<string>();
+  private readonly staging: Staging;
   private readonly records: RecordEntry[] = [];
   private readonly pyFiles: string[] = [];
   private distInfoTemp = "";
@@ -125,7 +130,9 @@ class Stage {
   constructor(
     private readonly filename: string,
     private readonly options: StageOptions,
-  ) {}
+  ) {
+    this.staging = new Staging(this.tag, options.writer);
+  }
 
   async run(zip: OpenWheel, name: string, version: string): Promise<StagedWheel> {
     const { filename } = this;
@@ -170,18 +177,17 @@ class Stage {
       }
       throw error;
     }
+    // The dist-info is staged beside its final place, renamed last by finish().
+    this.staging.prepare(this.root);
     this.distInfoTemp = join(this.root, `${distInfo}${this.tag}`);
-    await this.mkdirs(this.distInfoTemp);
+    const recordFiles = new Set(
+      ["RECORD", "RECORD.jws", "RECORD.p7s"].map((f) => `${distInfo}/${f}`),
+    );
     let entryPoints: string | undefined;
     for (const entry of zip.entries) {
       if (entry.name.endsWith("/")) continue;
       const rel = entry.name;
-      const isRecordFile = [
-        `${distInfo}/RECORD`,
-        `${distInfo}/RECORD.jws`,
-        `${distInfo}/RECORD.p7s`,
-      ].includes(rel);
-      if (isRecordFile) continue;
+      if (recordFiles.has(rel)) continue;
       const row = record.get(rel);
       if (!row?.hash) {
         throw fail(
@@ -200,43 +206,52 @@ class Stage {
       }
       let dest: string;
       let base: string;
+      let temp: string;
       let isScript = false;
-      if (rel.startsWith(`${distInfo}/`)) {
+      const inDistInfo = rel.startsWith(`${distInfo}/`);
+      if (inDistInfo) {
         base = this.root;
-        dest = join(this.distInfoTemp, rel.slice(distInfo.length + 1));
+        dest = join(this.root, rel);
+        temp = join(this.distInfoTemp, rel.slice(distInfo.length + 1));
         if (rel === `${distInfo}/entry_points.txt`)
           entryPoints = (await zip.read(rel)).toString("utf8");
-      } else if (rel.startsWith(`${dataDir}/`)) {
-        const [key, ...rest] = rel.slice(dataDir.length + 1).split("/");
-        if (!DATA_KEYS.has(key) || rest.length === 0) {
-          throw fail(
-            "INVALID_WHEEL",
-            filename,
-            `has ${quote(rel)} in an unknown .data directory ${quote(key)}`,
-          );
-        }
-        base = scheme[key as keyof Scheme];
-        dest = join(base, ...rest);
-        isScript = key === "scripts";
       } else {
-        base = this.root;
-        dest = join(this.root, ...rel.split("/"));
+        if (rel.startsWith(`${dataDir}/`)) {
+          const [key, ...rest] = rel.slice(dataDir.length + 1).split("/");
+          if (!DATA_KEYS.has(key) || rest.length === 0) {
+            throw fail(
+              "INVALID_WHEEL",
+              filename,
+              `has ${quote(rel)} in an unknown .data directory ${quote(key)}`,
+            );
+          }
+          base = scheme[key as keyof Scheme];
+          dest = join(base, ...rest);
+          isScript = key === "scripts";
+        } else {
+          base = this.root;
+          dest = join(this.root, ...rel.split("/"));
+        }
+        temp = this.staging.path(base, dest);
       }
-      await this.writeMember(zip, entry, row, algorithm, dest, base, isScript);
+      await this.writeMember(
+        zip,
+        entry,
+        row,
+        algorithm,
+        { dest, base, temp, inDistInfo },
+        isScript,
+      );
     }
     if (entryPoints !== undefined) await this.writeLaunchers(entryPoints);
+    await this.staging.settle();
     return this.staged(name, version, distInfo);
   }
 
   private staged(name: string, version: string, distInfo: string): StagedWheel {
     const root = this.root;
-    const commit = async () => {
-      for (const m of this.moves) renameSync(m.temp, m.dest);
-      this.moves.length = 0;
-    };
+    const commit = async () => this.staging.commit();
     const finish = async ({ requested, extra = [] }: { requested: boolean; extra?: string[] }) => {
-      await writeFile(join(this.distInfoTemp, "INSTALLER"), "wheelhouse\n");
-      if (requested) await writeFile(join(this.distInfoTemp, "REQUESTED"), "");
       const rows = [...this.records, ...extra.map((p) => ({ path: this.relPath(p) }))];
       const finalInfo = join(root, distInfo);
       const inInfo = (file: string) => ({ path: `${distInfo}/${file}` });
@@ -245,8 +260,12 @@ class Stage {
         ...(requested ? [inInfo("REQUESTED")] : []),
         inInfo("RECORD"),
       ];
-      await writeFile(join(this.distInfoTemp, "RECORD"), formatRecord([...rows, ...written]));
-      await rm(finalInfo, { recursive: true, force: true });
+      await Promise.all([
+        writeFile(join(this.distInfoTemp, "INSTALLER"), "wheelhouse\n"),
+        requested ? writeFile(join(this.distInfoTemp, "REQUESTED"), "") : undefined,
+        writeFile(join(this.distInfoTemp, "RECORD"), formatRecord([...rows, ...written])),
+        rm(finalInfo, { recursive: true, force: true }),
+      ]);
       await rename(this.distInfoTemp, finalInfo);
     };
     return {
@@ -263,24 +282,22 @@ class Stage {
 
   /** RECORD path of an absolute installed path: relative to the dist-info's directory, "/"-separated. */
   private relPath(abs: string): string {
-    return relative(this.root, abs).split(sep).join("/");
+    const rel = relative(this.root, abs);
+    return sep === "/" ? rel : rel.split(sep).join("/");
   }
 
+  /** Check one member against its RECORD row and stage it (the write runs in the background). */
   private async writeMember(
     zip: OpenWheel,
     entry: OpenWheel["entries"][number],
     row: RecordEntry,
     algorithm: string,
-    dest: string,
-    base: string,
+    to: { dest: string; base: string; temp: string; inDistInfo: boolean },
     isScript: boolean,
   ): Promise<void> {
     const { filename } = this;
-    const inDistInfo = dest.startsWith(this.distInfoTemp + sep);
-    const temp = inDistInfo ? dest : `${dest}${this.tag}`;
-    await this.mkdirs(dirname(dest));
-    const check = (hash: ReturnType<typeof createHash>, size: number) => {
-      const digest = hash.digest("base64url");
+    const { dest, base, temp, inDistInfo } = to;
+    const check = (digest: string, size: number) => {
       if (digest !== row.hash!.digest.replace(/=+$/, "")) {
         throw fail(
           "RECORD_HASH_MISMATCH",
@@ -296,51 +313,13 @@ class Stage {
         );
       }
     };
-    if (!inDistInfo) this.moves.push({ temp, dest });
-    const finalPath = inDistInfo ? join(this.root, posix.normalize(entry.name)) : dest;
-    if (entry.isSymlink || isScript) {
-      const bytes = await zip.read(entry.name);
+    const bytes =
+      zip.readNow(entry.name) ??
+      (entry.isSymlink || isScript ? await zip.read(entry.name) : undefined);
+    if (bytes === undefined) {
+      // A member of a wheel too big for memory: streamed to its staged path, checked after.
       const hash = createHash(algorithm);
-      hash.update(bytes);
-      check(hash, bytes.length);
-      if (entry.isSymlink) {
-        const target = bytes.toString("utf8");
-        const resolved = resolve(dirname(dest), target);
-        if (
-          target.startsWith("/") ||
-          unsafeEntryName(target) === "starts with a drive letter" ||
-          !resolved.startsWith(resolve(base) + sep)
-        ) {
-          throw fail(
-            "UNSAFE_WHEEL_ENTRY",
-            filename,
-            `has a link ${quote(entry.name)} pointing outside its directory to ${quote(target)}`,
-          );
-        }
-        await symlink(target, temp);
-        this.records.push({ path: this.relPath(finalPath), hash: row.hash, size: bytes.length });
-        return;
-      }
-      const out = rewriteShebang(bytes, this.options.python);
-      await writeFile(temp, out, { mode: 0o755 });
-      const digest = createHash("sha256").update(out).digest("base64url");
-      this.records.push({
-        path: this.relPath(finalPath),
-        hash: { algorithm: "sha256", digest },
-        size: out.length,
-      });
-      return;
-    }
-    const now = zip.readNow(entry.name);
-    const mode = entry.executable ? 0o755 : 0o644;
-    const hash = createHash(algorithm);
-    let size = 0;
-    if (now) {
-      hash.update(now);
-      size = now.length;
-      check(hash, size);
-      writeFileSync(temp, now, { mode });
-    } else {
+      let size = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, done) {
           hash.update(chunk);
@@ -348,21 +327,63 @@ class Stage {
           done(null, chunk);
         },
       });
+      await this.staging.mkdirs(dirname(temp));
+      const mode = entry.executable ? 0o755 : 0o644;
       await pipeline(await zip.stream(entry.name), counter, createWriteStream(temp, { mode }));
-      check(hash, size);
+      check(hash.digest("base64url"), size);
+      if (entry.executable) await chmod(temp, 0o755);
+      this.recordFile(dest, row.hash, size, inDistInfo);
+      return;
     }
-    if (entry.executable) await chmod(temp, 0o755);
-    this.records.push({ path: this.relPath(finalPath), hash: row.hash, size });
-    if (finalPath.endsWith(".py") && !inDistInfo) this.pyFiles.push(finalPath);
+    check(createHash(algorithm).update(bytes).digest("base64url"), bytes.length);
+    if (entry.isSymlink) {
+      const target = bytes.toString("utf8");
+      const resolved = resolve(dirname(dest), target);
+      if (
+        target.startsWith("/") ||
+        unsafeEntryName(target) === "starts with a drive letter" ||
+        !resolved.startsWith(resolve(base) + sep)
+      ) {
+        throw fail(
+          "UNSAFE_WHEEL_ENTRY",
+          filename,
+          `has a link ${quote(entry.name)} pointing outside its directory to ${quote(target)}`,
+        );
+      }
+      await this.staging.symlink(target, temp);
+      this.records.push({ path: this.relPath(dest), hash: row.hash, size: bytes.length });
+      return;
+    }
+    if (isScript) {
+      const out = rewriteShebang(bytes, this.options.python);
+      await this.staging.write(temp, out, 0o755);
+      const digest = createHash("sha256").update(out).digest("base64url");
+      this.records.push({
+        path: this.relPath(dest),
+        hash: { algorithm: "sha256", digest },
+        size: out.length,
+      });
+      return;
+    }
+    await this.staging.write(temp, bytes, entry.executable ? 0o755 : 0o644);
+    this.recordFile(dest, row.hash, bytes.length, inDistInfo);
+  }
+
+  private recordFile(
+    dest: string,
+    hash: RecordEntry["hash"],
+    size: number,
+    inDistInfo: boolean,
+  ): void {
+    this.records.push({ path: this.relPath(dest), hash, size });
+    if (!inDistInfo && dest.endsWith(".py")) this.pyFiles.push(dest);
   }
 
   private async writeLaunchers(text: string): Promise<void> {
+    const scripts = this.options.scheme.scripts;
     for (const script of entryPointScripts(text, this.options.python, this.filename)) {
-      const dest = join(this.options.scheme.scripts, script.name);
-      const temp = `${dest}${this.tag}`;
-      await this.mkdirs(dirname(dest));
-      await writeFile(temp, script.content, { mode: 0o755 });
-      this.moves.push({ temp, dest });
+      const dest = join(scripts, script.name);
+      await this.staging.write(this.staging.path(scripts, dest), script.content, 0o755);
       const bytes = Buffer.from(script.content);
       const digest = createHash("sha256").update(bytes).digest("base64url");
       this.records.push({
@@ -373,21 +394,9 @@ class Stage {
     }
   }
 
-  /** mkdir -p, remembering each directory it created (for rollback). */
-  private async mkdirs(dir: string): Promise<void> {
-    if (this.knownDirs.has(dir)) return;
-    const first = mkdirSync(dir, { recursive: true });
-    if (first !== undefined) {
-      for (let d = dir; d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
-    }
-    this.knownDirs.add(dir);
-  }
-
   async discard(): Promise<void> {
-    await Promise.all(this.moves.map((m) => rm(m.temp, { force: true })));
+    await this.staging.discard();
     if (this.distInfoTemp) await rm(this.distInfoTemp, { recursive: true, force: true });
-    const dirs = [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length);
-    for (const d of dirs) await rmdir(d).catch(() => undefined);
   }
 }
 

@@ -88,6 +88,32 @@ describe("installing generated wheels", () => {
     expect(out.trim()).toMatch(/^1\.0 \d+ \['dep>=2'\]$/);
   });
 
+  it("merges wheels that share a directory (namespace package, bin) and leaves no staging dirs", async () => {
+    await install(
+      [
+        {
+          name: "ns-a",
+          version: "1.0",
+          requiresDist: ["ns-b"],
+          files: { "nsshared/a/__init__.py": "A = 1\n" },
+          entryPoints: "[console_scripts]\nns-a = nsshared.a:A\n",
+        },
+        { name: "ns-b", version: "1.0", files: { "nsshared/b/__init__.py": "B = 2\n" } },
+      ],
+      ["ns-a"],
+    );
+    const out = execFileSync(
+      python,
+      ["-c", "import nsshared.a, nsshared.b; print(nsshared.a.A + nsshared.b.B)"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(out.trim()).toBe("3");
+    expect(existsSync(join(venv, "bin", "ns-a"))).toBe(true);
+    expect(listTree(venv).filter((p) => p.includes(".whtmp-"))).toEqual([]);
+  });
+
   it("keeps what satisfies and upgrades by removing the old files", async () => {
     const a = await install(
       [{ name: "keep-me", version: "1.0", files: { "keep_me/old.py": "" } }],
