@@ -4,7 +4,7 @@
 import { closeStore, diskUsage, openStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
+import { formatBytes, plural, printJson } from "./store-output.js";
 
 /** Run `wheelhouse du`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
@@ -18,7 +18,7 @@ export const run: CommandRun = async (_args, options) => {
     const projects = [...usage.projects].sort((a, b) => b.size - a.size);
     for (const p of projects) {
       process.stdout.write(
-        `${formatBytes(p.size).padStart(10)}  ${p.files} files  ${p.displayName}\n`,
+        `${formatBytes(p.size).padStart(10)}  ${plural(p.files, "file")}  ${p.displayName}\n`,
       );
     }
     process.stdout.write(

@@ -16,7 +16,7 @@ import {
 } from "../store/index.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
+import { formatBytes, plural, printJson } from "./store-output.js";
 
 function byVersion(a: string, b: string): number {
   try {
@@ -39,7 +39,9 @@ export const run: CommandRun = async (args, options) => {
       }
       const projects = listProjects(store);
       for (const p of projects) {
-        process.stdout.write(`${p.displayName}  ${p.files} files  ${formatBytes(p.size)}\n`);
+        process.stdout.write(
+          `${p.displayName}  ${plural(p.files, "file")}  ${formatBytes(p.size)}\n`,
+        );
       }
       process.stdout.write(`${projects.length} projects\n`);
       return 0;

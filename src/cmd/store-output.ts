@@ -5,6 +5,11 @@
 
 import cliProgress from "cli-progress";
 
+/** "1 file", "2 files": a count with its noun, singular or plural. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
 /** "12.3 MB" style size (SI units), for humans. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
