@@ -13,10 +13,8 @@ import { type InstallEvent, installRequirements } from "../mirror/install/instal
 import { type InterpreterInfo, probeInterpreter } from "../mirror/interpreter.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName } from "../pep/names.js";
-import { closeStore, openStore } from "../store/store.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { printJson } from "./store-output.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -78,7 +76,9 @@ export const run: CommandRun = async (args, options) => {
   const storeDir = options.store === false ? undefined : resolveStoreDir(options);
   const useStore =
     storeDir !== undefined && (typeof options.store === "string" || existsSync(storeDir));
-  const store = useStore ? await openStore(storeDir) : undefined;
+  // Imported only when used: loading the SQLite binding costs start-up time.
+  const stores = useStore ? await import("../store/store.js") : undefined;
+  const store = stores && storeDir ? await stores.openStore(storeDir) : undefined;
   const tty = process.stderr.isTTY && !json;
   const say = (line: string) => {
     if (!json) process.stderr.write(`${line}\n`);
@@ -107,6 +107,7 @@ export const run: CommandRun = async (args, options) => {
       onEvent,
     });
     if (json) {
+      const { printJson } = await import("./store-output.js");
       printJson(report);
     } else {
       const verb = report.dryRun ? "would install" : "installed";
@@ -119,6 +120,6 @@ export const run: CommandRun = async (args, options) => {
     }
     return 0;
   } finally {
-    if (store) closeStore(store);
+    if (store) stores?.closeStore(store);
   }
 };

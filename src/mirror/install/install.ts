@@ -23,7 +23,6 @@ import type { Store } from "../../store/store.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
-import { buildSdist, storeAsFindLinks } from "./build-sdist.js";
 import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { LocalProvider, sha256File } from "./sources.js";
@@ -210,6 +209,8 @@ async function wheelFor(
     }
   }
   if (!p.file.filename.endsWith(".whl")) {
+    // Imported only for sdists: it reaches the store's catalog (SQLite).
+    const { buildSdist, storeAsFindLinks } = await import("./build-sdist.js");
     const findLinks = [...request.findLinks];
     if (request.store)
       findLinks.push(await storeAsFindLinks(request.store, join(tmp, "store-links")));

@@ -16,16 +16,16 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseCoreMetadata } from "../../pep/core-metadata.js";
+import { type CoreMetadata, parseCoreMetadata } from "../../pep/core-metadata.js";
+import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
-import { parseLinksHtml } from "../../pep/simple-html.js";
-import { inspectDistribution } from "../../store/inspect.js";
-import { listFiles as listStoreFiles } from "../../store/queries.js";
-import { blobPath, type Store } from "../../store/store.js";
+import { normalizeVersion } from "../../pep/version.js";
+import type { Store } from "../../store/store.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { downloadFile, fetchText } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
+import { openWheel } from "./wheel-zip.js";
 
 /** Where install may look. */
 export interface LocalSources {
@@ -71,6 +71,9 @@ export class LocalProvider implements Provider {
       out.push(l.file);
     }
     if (this.sources.store) {
+      // Imported here: the catalog's SQLite binding is not loaded for find-links-only installs.
+      const { listFiles: listStoreFiles } = await import("../../store/queries.js");
+      const { blobPath } = await import("../../store/store.js");
       for (const f of listStoreFiles(this.sources.store, project)) {
         const path = blobPath(this.sources.store, f.sha256);
         const file: CandidateFile = {
@@ -137,8 +140,10 @@ export class LocalProvider implements Provider {
       return toCandidate(parseCoreMetadata(await fetchText(located.metadataUrl)));
     }
     const path = await this.localPath(file);
-    const inspected = await inspectDistribution(path, file.filename);
-    return toCandidate(inspected.metadata);
+    if (file.filename.endsWith(".whl"))
+      return toCandidate(await readWheelMetadata(path, file.filename));
+    const { inspectDistribution } = await import("../../store/inspect.js");
+    return toCandidate((await inspectDistribution(path, file.filename)).metadata);
   }
 
   private index(): Promise<Map<string, Located[]>> {
@@ -213,6 +218,8 @@ function located(path: string, source: string): Located {
 }
 
 async function scanPage(url: string): Promise<Located[]> {
+  // Imported only for link pages: the HTML parser is a large share of start-up.
+  const { parseLinksHtml } = await import("../../pep/simple-html.js");
   const page = parseLinksHtml(await fetchText(url), url);
   return page.map((f) => ({
     file: {
@@ -227,6 +234,58 @@ async function scanPage(url: string): Promise<Located[]> {
     },
     metadataUrl: f.coreMetadata !== false ? `${f.url}.metadata` : undefined,
   }));
+}
+
+const DIST_INFO_METADATA = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/;
+
+function normalized(version: string): string {
+  try {
+    return normalizeVersion(version);
+  } catch {
+    return version;
+  }
+}
+
+/**
+ * The core metadata of the wheel at `path`, read from its zip directory in memory (the same
+ * reader that installs it), checked against the filename like the store checks it.
+ * @throws WheelhouseError NOT_A_ZIP / CORRUPT_ARCHIVE, NO_METADATA, METADATA_MISMATCH.
+ */
+async function readWheelMetadata(path: string, filename: string): Promise<CoreMetadata> {
+  const parsed = parseDistributionFilename(filename);
+  const zip = await openWheel(path, filename);
+  try {
+    const candidates = zip.entries.map((e) => e.name).filter((n) => DIST_INFO_METADATA.test(n));
+    const member =
+      candidates.find((n) => {
+        const [, name, version] = DIST_INFO_METADATA.exec(n)!;
+        return (
+          canonicalizeName(name, { validate: false }) === parsed.name &&
+          normalized(version) === normalized(parsed.version)
+        );
+      }) ?? candidates[0];
+    if (member === undefined) {
+      throw new WheelhouseError(
+        "NO_METADATA",
+        `${quote(filename)} has no core metadata (a .dist-info/METADATA)`,
+        { hint: "the archive is incomplete or not a Python distribution" },
+      );
+    }
+    const metadata = parseCoreMetadata((await zip.read(member)).toString("utf8"));
+    if (
+      canonicalizeName(metadata.name, { validate: false }) !== parsed.name ||
+      normalized(metadata.version) !== normalized(parsed.version)
+    ) {
+      throw new WheelhouseError(
+        "METADATA_MISMATCH",
+        `${quote(filename)} says ${quote(`${parsed.name} ${parsed.version}`)} in its filename but ${quote(`${metadata.name} ${metadata.version}`)} in its core metadata`,
+        { hint: "the file was renamed or built wrongly; rebuild it or fix its name" },
+      );
+    }
+    return metadata;
+  } finally {
+    zip.close();
+  }
 }
 
 async function readMetadataFile(path: string): Promise<CandidateMetadata> {
