@@ -30,8 +30,16 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
       await execFileAsync(base, ["-m", "venv", dir]).catch((cause) => {
         throw new WheelhouseError(
           "VENV_CREATE_FAILED",
-          `could not create a venv in ${quote(dir)}`,
-          { cause },
+          `could not create a venv in ${quote(dir)} with ${quote(base)}`,
+          {
+            cause,
+            // venv's own complaint (a file in the way, no ensurepip, ...) is the useful part.
+            hint:
+              String((cause as { stderr?: string }).stderr ?? "")
+                .trim()
+                .split("\n")
+                .pop() || undefined,
+          },
         );
       });
     }

@@ -25,14 +25,14 @@ import {
   buildWheel,
   writeDistributions,
 } from "../helpers/wheels.js";
-import { listTree, makeVenv } from "../mirror/install/env.js";
+import { listTree } from "../mirror/install/env.js";
+import { freshVenv as makeFresh, report, runInstall, sitePackages } from "./install-cli.js";
 
 let root: string;
 let links: string;
 let store: string;
 let app: BuiltDistribution;
 let lib: BuiltDistribution;
-let venvCount = 0;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "wh-cli-install-src-"));
@@ -47,33 +47,11 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function install(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(root, "xdg"), ...extraEnv };
-  if (!("WHEELHOUSE_STORE" in extraEnv)) delete env.WHEELHOUSE_STORE;
-  return wheelhouse(["install", ...args], env);
-}
-
-function freshVenv(): string {
-  const dir = join(root, `venv${venvCount++}`);
-  makeVenv(dir);
-  return dir;
-}
-
-function sitePackages(venv: string): string {
-  const [lib] = readdirSync(join(venv, "lib")).filter((n) => n.startsWith("python"));
-  return join(venv, "lib", lib, "site-packages");
-}
-
-function json(ran: Ran): {
-  installed: { name: string; version: string; source: string }[];
-  kept: unknown[];
-} {
-  expect(ran.code, ran.stderr).toBe(0);
-  return JSON.parse(ran.stdout);
-}
-
+const install = (args: string[], env: NodeJS.ProcessEnv = {}) => runInstall(root, args, env);
+const freshVenv = () => makeFresh(root);
+/** "name version source" of each installed distribution, sorted. */
 const installed = (ran: Ran) =>
-  json(ran)
+  report(ran)
     .installed.map((p) => `${p.name} ${p.version} ${p.source}`)
     .sort();
 

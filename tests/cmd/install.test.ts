@@ -3,21 +3,28 @@
 // venv creation, kept/--upgrade/--force-reinstall/--no-deps/--dry-run, --json, exit codes and
 // the summary on a non-terminal. Sources (store, URL), PEP 668, hashes and sdists: install-sources.test.ts.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Ran, wheelhouse } from "../helpers/cli.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
-import { listTree, makeVenv } from "../mirror/install/env.js";
+import { listTree } from "../mirror/install/env.js";
+import {
+  distInfos,
+  freshVenv as makeFresh,
+  nameVersions,
+  report,
+  runInstall,
+  SUMMARY,
+  sitePackages,
+} from "./install-cli.js";
 
 let root: string;
 /** app 1.0 (console script `app`, needs lib>=2) and lib 2.0. */
 let links1: string;
 /** app 2.0 (no script, one more module) and lib 2.1. */
 let links2: string;
-let venvCount = 0;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "wh-cli-install-"));
@@ -47,51 +54,9 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** No default store may leak in: XDG_DATA_HOME points into the temp root, WHEELHOUSE_STORE unset. */
-function install(args: string[]): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(root, "xdg") };
-  delete env.WHEELHOUSE_STORE;
-  return wheelhouse(["install", ...args], env);
-}
-
-/** A fresh venv without pip (fast), by path. */
-function freshVenv(): string {
-  const dir = join(root, `venv${venvCount++}`);
-  makeVenv(dir);
-  return dir;
-}
-
-function sitePackages(venv: string): string {
-  const [lib] = readdirSync(join(venv, "lib")).filter((n) => n.startsWith("python"));
-  return join(venv, "lib", lib, "site-packages");
-}
-
-function distInfos(venv: string): string[] {
-  return readdirSync(sitePackages(venv))
-    .filter((n) => n.endsWith(".dist-info") && !/^(pip|setuptools)-/.test(n))
-    .sort();
-}
-
-const SUMMARY =
-  /^(\d+) (?:installed|would install), (\d+) kept, (\d+) (?:removed|would be removed)(?:, \d+ compiled)? in \d+\.\d\ds \((.+)\)$/;
-
-interface Report {
-  dryRun: boolean;
-  environment: string;
-  installed: { name: string; version: string; filename: string; source: string }[];
-  kept: { name: string; version: string }[];
-  removed: { name: string; version: string }[];
-  compiled: number;
-  seconds: number;
-}
-
-function report(ran: Ran): Report {
-  expect(ran.code, ran.stderr).toBe(0);
-  return JSON.parse(ran.stdout) as Report;
-}
-
-const names = (list: { name: string; version: string }[]) =>
-  list.map((p) => `${p.name} ${p.version}`).sort();
+const install = (args: string[]) => runInstall(root, args);
+const freshVenv = () => makeFresh(root);
+const names = nameVersions;
 
 describe("wheelhouse install --venv", () => {
   it("creates a missing venv, installs into it, and keeps what is there on a second run", async () => {
@@ -299,7 +264,7 @@ describe("wheelhouse install: exit codes and output", () => {
     expect(ran.code, ran.stderr).toBe(0);
     const summaries = ran.stdout.split("\n").filter((l) => SUMMARY.test(l));
     expect(summaries).toHaveLength(1);
-    const [, installed, kept, removed, env] = SUMMARY.exec(summaries[0]) ?? [];
+    const [, installed, kept, removed, , env] = SUMMARY.exec(summaries[0]) ?? [];
     expect([installed, kept, removed, env]).toEqual(["2", "0", "0", venv]);
     expect(ran.stdout.trim().split("\n").at(-1)).toBe(summaries[0]);
     expect(`${ran.stdout}${ran.stderr}`).not.toMatch(/[\r\x1b]/);
