@@ -18,16 +18,22 @@ import { commitProject } from "../../store/commit.js";
 import { stageDistribution } from "../../store/stage.js";
 import type { Store } from "../../store/store.js";
 import type { StagedFile } from "../../store/types.js";
+import type { CandidateFile } from "../resolve/provider.js";
 import { readDistribution } from "../upstream/download.js";
 import type { HttpClient } from "../upstream/http-client.js";
 import { redactUrl } from "../upstream/http-errors.js";
-import { createLimit } from "../upstream/limit.js";
+import { createLimit, type Limit } from "../upstream/limit.js";
+import type { Prefetch } from "./prefetch.js";
 import type { FileOutcome, PlannedFile, SyncEvents } from "./types.js";
 
 /** Options of {@link fetchFiles}. */
 export interface FetchOptions {
-  /** Parallel downloads (default 8). */
+  /** Parallel downloads (default 8); ignored when `limit` is given. */
   concurrency?: number;
+  /** The limit of parallel downloads, shared with `prefetch`. */
+  limit?: Limit;
+  /** Downloads started during resolution (see prefetch.ts), taken over instead of repeated. */
+  prefetch?: Prefetch;
   events?: SyncEvents;
 }
 
@@ -56,17 +62,20 @@ function failure(planned: PlannedFile, error: unknown): FileOutcome {
  */
 const IN_MEMORY = 64 * 1024 * 1024;
 
-/** Download one file into the store; resolves with its staged row. */
-async function fetchOne(
+/**
+ * Download `file` into the store (blobs written and verified, no catalog row yet).
+ * @returns the row to commit with commitProject.
+ * @throws the errors of readDistribution and stageDistribution (HASH_MISMATCH names the URL).
+ */
+export async function stageDownload(
   store: Store,
   http: HttpClient,
-  planned: PlannedFile,
-  events: SyncEvents | undefined,
+  file: CandidateFile,
+  onBytes?: (bytes: number) => void,
 ): Promise<StagedFile> {
-  const { file } = planned;
   const body = await readDistribution(http, file, {
     maxInMemory: IN_MEMORY,
-    onBytes: (bytes) => events?.onBytes?.(planned, bytes),
+    ...(onBytes ? { onBytes } : {}),
   });
   return stageDistribution(store, body, {
     filename: file.filename,
@@ -92,7 +101,7 @@ export async function fetchFiles(
   options: FetchOptions = {},
 ): Promise<FileOutcome[]> {
   const { events } = options;
-  const limit = createLimit(options.concurrency ?? 8);
+  const limit = options.limit ?? createLimit(options.concurrency ?? 8);
   const outcomes = new Map<PlannedFile, FileOutcome>();
   const missing = plan.filter((p) => p.state === "missing");
   for (const p of plan) {
@@ -110,22 +119,44 @@ export async function fetchFiles(
       const staged: { planned: PlannedFile; row: StagedFile }[] = [];
       await Promise.all(
         files.map((planned) =>
-          limit(async () => {
-            events?.onFileStart?.(planned);
-            try {
-              staged.push({ planned, row: await fetchOne(store, http, planned, events) });
-            } catch (error) {
+          fetchPlanned(store, http, planned, limit, options.prefetch, events).then(
+            (row) => void staged.push({ planned, row }),
+            (error: unknown) => {
               const outcome = failure(planned, error);
               outcomes.set(planned, outcome);
               events?.onFileDone?.(outcome);
-            }
-          }),
+            },
+          ),
         ),
       );
       commitStaged(store, staged, outcomes, events);
     }),
   );
   return plan.map((p) => outcomes.get(p)!);
+}
+
+/** One planned file's staged row: taken over from the prefetch, else downloaded now. */
+async function fetchPlanned(
+  store: Store,
+  http: HttpClient,
+  planned: PlannedFile,
+  limit: Limit,
+  prefetch: Prefetch | undefined,
+  events: SyncEvents | undefined,
+): Promise<StagedFile> {
+  const ahead = prefetch?.take(planned.file);
+  if (ahead !== undefined) {
+    events?.onFileStart?.(planned);
+    const row = await ahead.staged.catch(() => undefined);
+    if (row !== undefined) {
+      events?.onBytes?.(planned, ahead.bytes);
+      return row;
+    }
+  }
+  return limit(async () => {
+    if (ahead === undefined) events?.onFileStart?.(planned);
+    return stageDownload(store, http, planned.file, (bytes) => events?.onBytes?.(planned, bytes));
+  });
 }
 
 /** Commit one project's staged rows; the stage reports the real project name, so group by it. */

@@ -5,6 +5,8 @@
 // Traps:
 // - The targets are resolved concurrently over one provider whose metadata lookups are shared,
 //   so a second target costs almost no requests when its files' metadata is the same.
+// - Downloads start during resolution: a wheel whose metadata the resolver reads is fetched
+//   ahead (see prefetch.ts), so the fetch phase mostly collects what is already staged.
 // - A pylock.toml input is not resolved: each package whose marker holds on a target (in the
 //   lock-file marker context) contributes all its listed files, verified by their sha256.
 
@@ -12,12 +14,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluateMarker } from "../../pep/marker.js";
+import { canonicalizeName } from "../../pep/names.js";
 import { markerEnvironment, type Target } from "../../pep/target.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
+import { createLimit } from "../upstream/limit.js";
 import { createUpstreamProvider } from "../upstream/provider.js";
 import { fetchFiles } from "./fetch.js";
 import { planFiles, type TargetSelection } from "./plan.js";
+import { createPrefetch } from "./prefetch.js";
 import { buildReport } from "./report.js";
 import type { FileOutcome, LockedPackage, SyncOptions, SyncReport } from "./types.js";
 
@@ -27,8 +32,14 @@ export interface SyncResult {
   selections: TargetSelection[];
 }
 
-/** A provider whose metadata and build requirements are asked upstream once per file URL. */
-function sharedProvider(inner: Provider & Required<Pick<Provider, "getBuildRequires">>): Provider {
+/**
+ * A provider whose metadata and build requirements are asked upstream once per file URL;
+ * `onMetadata` hears of each file whose metadata was read (the prefetch).
+ */
+function sharedProvider(
+  inner: Provider & Required<Pick<Provider, "getBuildRequires">>,
+  onMetadata?: (file: CandidateFile, metadata: CandidateMetadata) => void,
+): Provider {
   const metadata = new Map<string, Promise<CandidateMetadata>>();
   const build = new Map<string, Promise<string[]>>();
   const once = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
@@ -42,7 +53,12 @@ function sharedProvider(inner: Provider & Required<Pick<Provider, "getBuildRequi
   };
   return {
     listFiles: (project) => inner.listFiles(project),
-    getMetadata: (file: CandidateFile) => once(metadata, file.url, () => inner.getMetadata(file)),
+    getMetadata: (file: CandidateFile) =>
+      once(metadata, file.url, async () => {
+        const got = await inner.getMetadata(file);
+        onMetadata?.(file, got);
+        return got;
+      }),
     getBuildRequires: (file: CandidateFile) =>
       once(build, file.url, () => inner.getBuildRequires(file)),
   };
@@ -83,7 +99,19 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       tmpDir: tmp,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
-    const provider = sharedProvider(upstream);
+    const limit = createLimit(options.concurrency ?? 8);
+    const prefetch = options.dryRun
+      ? undefined
+      : createPrefetch(options.store, options.http, limit);
+    const provider = sharedProvider(upstream, (file, metadata) => {
+      let project: string;
+      try {
+        project = canonicalizeName(metadata.name);
+      } catch {
+        return;
+      }
+      prefetch?.consider(file, project, metadata.version);
+    });
     const selections = await Promise.all(
       options.targets.map(async (target): Promise<TargetSelection> => {
         events?.onResolveStart?.(target.spec);
@@ -114,7 +142,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     const outcomes: FileOutcome[] = options.dryRun
       ? plan.flatMap((p) => (p.state === "stored" ? [{ status: "skipped", planned: p }] : []))
       : await fetchFiles(options.store, options.http, plan, {
-          concurrency: options.concurrency ?? 8,
+          limit,
+          ...(prefetch ? { prefetch } : {}),
           ...(events ? { events } : {}),
         });
     const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);

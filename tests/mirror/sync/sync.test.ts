@@ -11,6 +11,7 @@ import type { Store } from "../../../src/store/store.js";
 import { closeStore } from "../../../src/store/store.js";
 import { HAS_CORPUS } from "../../helpers/corpus.js";
 import { type FakeFile, type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
+import { buildWheel } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
 import { corpusProjects, freshStore, generatedProjects, THREE_TARGETS } from "./sync-fixtures.js";
 
@@ -256,5 +257,68 @@ describe("a pylock.toml as input", () => {
       locked,
     });
     expect(tampered.report.failed.map((f) => f.code)).toEqual(["HASH_MISMATCH"]);
+  });
+});
+
+describe("downloads started during resolution", () => {
+  /** Full GETs of distribution files (not .metadata, not Range probes), by path. */
+  function fullGets(fake: FakeIndex): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const r of fake.log) {
+      if (!r.path.startsWith("/files/") || r.path.endsWith(".metadata") || r.headers.range)
+        continue;
+      counts.set(r.path, (counts.get(r.path) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it("fetches every wheel once: the fetch phase takes over what started during resolution", async () => {
+    // Range on: wheels without a .metadata file are read by Range requests, not whole.
+    const fake = await index(generated, { format: "json", range: true });
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: THREE_TARGETS.map(parseTarget),
+      requirements: ["app", "tool"].map(parseRequirement),
+    });
+    expect(report.failed).toEqual([]);
+    const stored = storedNames(s);
+    const gets = fullGets(fake);
+    const wheels = stored.filter((f) => f.endsWith(".whl"));
+    expect(wheels.map((f) => [f, gets.get(`/files/${f}`)])).toEqual(wheels.map((f) => [f, 1]));
+    // Nothing else was fetched whole but the sdist (read for its build requirements, then kept).
+    expect([...gets.keys()].filter((p) => !wheels.includes(p.slice("/files/".length)))).toEqual([
+      "/files/tool-1.2.tar.gz",
+    ]);
+  });
+
+  it("a version the resolver backs away from gets no row", async () => {
+    const projects = {
+      root: [
+        { dist: await buildWheel({ name: "root", version: "1.0", requiresDist: ["lib", "dep"] }) },
+      ],
+      lib: [
+        { dist: await buildWheel({ name: "lib", version: "2.0", requiresDist: ["dep<1"] }) },
+        { dist: await buildWheel({ name: "lib", version: "1.0", requiresDist: ["dep>=1"] }) },
+      ],
+      dep: [{ dist: await buildWheel({ name: "dep", version: "1.5" }) }],
+    };
+    const fake = await index(projects);
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: [parseRequirement("root")],
+    });
+    expect(report.failed).toEqual([]);
+    expect(storedNames(s)).toEqual([
+      "dep-1.5-py3-none-any.whl",
+      "lib-1.0-py3-none-any.whl",
+      "root-1.0-py3-none-any.whl",
+    ]);
   });
 });

@@ -1,0 +1,76 @@
+// Downloads started while the resolver is still working: when the resolver reads the core
+// metadata of a wheel, that wheel is nearly always the one it will pin, so it is fetched and
+// staged in the store (blob written and verified, no catalog row) at once. The fetch phase then
+// takes over what is under way instead of asking again; rows are only ever written for the files
+// of the final plan.
+// Spec background: https://packaging.python.org/en/latest/specifications/simple-repository-api/
+// Traps:
+// - Only the first version the resolver asks about for a project is fetched ahead: asking about
+//   a second one means it is backtracking, and a backtracking resolver may look at dozens of
+//   versions. At most one unneeded version per project is downloaded; its blobs stay orphans
+//   (no row), which gc removes as it does after an interrupted run.
+// - The downloads share the fetch phase's concurrency limit, and a file taken over is awaited
+//   outside that limit (a waiter holding a slot while its download waits for one would deadlock).
+// - A file already in the store (same filename and sha256) is never fetched ahead.
+// - A failed download ahead is not reported: the fetch phase simply fetches that file again.
+
+import { parseDistributionFilename } from "../../pep/filename.js";
+import { findFile } from "../../store/queries.js";
+import type { Store } from "../../store/store.js";
+import type { StagedFile } from "../../store/types.js";
+import type { CandidateFile } from "../resolve/provider.js";
+import type { HttpClient } from "../upstream/http-client.js";
+import type { Limit } from "../upstream/limit.js";
+import { stageDownload } from "./fetch.js";
+
+/** A download started ahead of the plan: its staged row, and its bytes so far. */
+export interface Ahead {
+  staged: Promise<StagedFile>;
+  /** Bytes received so far (progress of a download the fetch phase takes over). */
+  bytes: number;
+}
+
+/** Downloads started ahead of the plan, by file URL. */
+export interface Prefetch {
+  /**
+   * The resolver read the metadata of `file` (project and version as its metadata says): fetch
+   * it now if it is a wheel of the first version asked about for its project. Never throws.
+   */
+  consider(file: CandidateFile, project: string, version: string): void;
+  /** The download of `file` started ahead, if any; removed from the prefetch. */
+  take(file: CandidateFile): Ahead | undefined;
+}
+
+/** Create a prefetch over `store` and `http` whose downloads run under `limit`. */
+export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Prefetch {
+  const firstVersion = new Map<string, string>();
+  const started = new Map<string, Ahead>();
+  return {
+    consider(file, project, version) {
+      if (firstVersion.get(project) === undefined) firstVersion.set(project, version);
+      if (firstVersion.get(project) !== version || started.has(file.url)) return;
+      let wheel: boolean;
+      try {
+        wheel = parseDistributionFilename(file.filename).kind === "wheel";
+      } catch {
+        return;
+      }
+      const stored = findFile(store, file.filename);
+      if (!wheel || (stored !== undefined && stored.sha256 === file.sha256?.toLowerCase())) return;
+      if (stored !== undefined && file.sha256 === undefined) return;
+      const ahead: Ahead = { bytes: 0, staged: Promise.resolve() as never };
+      ahead.staged = limit(() =>
+        stageDownload(store, http, file, (n) => {
+          ahead.bytes += n;
+        }),
+      );
+      ahead.staged.catch(() => undefined);
+      started.set(file.url, ahead);
+    },
+    take(file) {
+      const ahead = started.get(file.url);
+      started.delete(file.url);
+      return ahead;
+    },
+  };
+}
