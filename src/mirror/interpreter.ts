@@ -11,9 +11,17 @@
 // - The glibc version comes from confstr; musl has no confstr, so the probe asks the musl loader.
 // - PEP 668's marker only counts outside a venv (pip checks running_under_virtualenv first).
 // - The cache key is the resolved executable path plus its mtime: a rebuilt interpreter re-probes.
+// - Starting Python is a large share of a small install, so venvs use a disk cache
+//   (WHEELHOUSE_CACHE_DIR, else $XDG_CACHE_HOME/wheelhouse or ~/.cache/wheelhouse), one file per
+//   interpreter: a venv (pyvenv.cfg beside bin/) of an interpreter already probed in another
+//   venv needs no probe, since venvs of one interpreter differ only in their prefix; the other
+//   answer is rewritten with the new prefix. Best effort: any error there means "probe".
 
 import { execFile } from "node:child_process";
-import { realpath, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import type { Target } from "../pep/target.js";
@@ -189,11 +197,72 @@ export async function probeInterpreter(python = "python3"): Promise<InterpreterI
   }
   let pending = cache.get(key);
   if (!pending) {
-    pending = runProbe(path);
+    pending = probeCached(path, key);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
   return pending;
+}
+
+function cacheDir(): string {
+  return (
+    process.env.WHEELHOUSE_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wheelhouse")
+  );
+}
+
+/** The prefix of the venv `path` (its bin/python) belongs to, when pyvenv.cfg says it is one. */
+async function venvPrefix(path: string): Promise<string | undefined> {
+  const prefix = dirname(dirname(resolve(path)));
+  try {
+    return (await stat(join(prefix, "pyvenv.cfg"))).isFile() ? prefix : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCached(file: string): Promise<InterpreterInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as InterpreterInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCached(file: string, info: InterpreterInfo): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(info));
+    await rename(temp, file);
+  } catch {
+    // a cache that cannot be written is no cache
+  }
+}
+
+/** `info` of a venv at `from`, moved to the venv at `to` (invoked as `executable`). */
+function moveVenv(info: InterpreterInfo, from: string, to: string, executable: string) {
+  const move = (p: string) =>
+    p === from || p.startsWith(from + sep) ? to + p.slice(from.length) : p;
+  const paths = { ...info.paths };
+  for (const k of Object.keys(paths) as (keyof typeof paths)[]) paths[k] = move(paths[k]);
+  return { ...info, executable, prefix: to, paths };
+}
+
+async function probeCached(path: string, key: string): Promise<InterpreterInfo> {
+  const venv = await venvPrefix(path);
+  // Only venvs use the disk: outside one, PEP 668's marker may come and go.
+  if (!venv) return runProbe(path);
+  // One file per interpreter (the real executable and its mtime), not per venv: bounded.
+  const [, real, mtime] = key.split("\0");
+  const id = createHash("sha256").update(`${PROBE}\0${real}\0${mtime}`).digest("hex");
+  const file = join(cacheDir(), "interpreters", `venv-${id.slice(0, 32)}.json`);
+  const other = await readCached(file);
+  if (other?.isVenv) return moveVenv(other, other.prefix, venv, resolve(path));
+  const info = await runProbe(path);
+  if (info.isVenv && info.prefix === venv && info.executable === resolve(path))
+    await writeCached(file, info);
+  return info;
 }
 
 async function runProbe(path: string): Promise<InterpreterInfo> {

@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { interpreterTarget, probeInterpreter } from "../../src/mirror/interpreter.js";
 import { markerEnvironment, supportedTags } from "../../src/pep/target.js";
@@ -41,6 +44,30 @@ describe("probeInterpreter", () => {
     const a = await probeInterpreter("python3");
     const b = await probeInterpreter("python3");
     expect(a).toBe(b);
+  });
+
+  it("answers for a new venv from another venv's probe kept on disk, as a probe would", async () => {
+    const root = mkdtempSync(join(tmpdir(), "wh-probe-"));
+    const saved = process.env.WHEELHOUSE_CACHE_DIR;
+    try {
+      process.env.WHEELHOUSE_CACHE_DIR = join(root, "cache");
+      for (const v of ["a", "b"])
+        execFileSync("python3", ["-m", "venv", "--without-pip", join(root, v)]);
+      await probeInterpreter(join(root, "a", "bin", "python"));
+      expect(readdirSync(join(root, "cache", "interpreters")).length).toBe(1);
+      const derived = await probeInterpreter(join(root, "b", "bin", "python"));
+      // A real probe of b: another name for its python, with an empty cache.
+      process.env.WHEELHOUSE_CACHE_DIR = join(root, "cache2");
+      symlinkSync("python", join(root, "b", "bin", "python-alias"));
+      const probed = await probeInterpreter(join(root, "b", "bin", "python-alias"));
+      expect(probed.executable).toBe(join(root, "b", "bin", "python-alias"));
+      expect({ ...derived, executable: "" }).toEqual({ ...probed, executable: "" });
+      expect(derived.executable).toBe(join(root, "b", "bin", "python"));
+    } finally {
+      if (saved === undefined) delete process.env.WHEELHOUSE_CACHE_DIR;
+      else process.env.WHEELHOUSE_CACHE_DIR = saved;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("names a missing interpreter", async () => {
