@@ -107,6 +107,7 @@ export const run: CommandRun = async (args, options) => {
       requireHashes: options.requireHashes === true || inputs.requireHashes,
       noDeps: options.deps === false,
       upgrade: options.upgrade === true,
+      upgradeStrategy: upgradeStrategy(options.upgradeStrategy),
       forceReinstall: options.forceReinstall === true,
       compile: options.compile === true,
       dryRun: options.dryRun === true,
@@ -131,3 +132,13 @@ export const run: CommandRun = async (args, options) => {
     if (store) stores?.closeStore(store);
   }
 };
+
+function upgradeStrategy(value: unknown): "only-if-needed" | "eager" {
+  if (value === undefined || value === "only-if-needed") return "only-if-needed";
+  if (value === "eager") return "eager";
+  throw new WheelhouseError(
+    "USAGE_INVALID_UPGRADE_STRATEGY",
+    `--upgrade-strategy ${quote(String(value))} is not a strategy`,
+    { hint: "use only-if-needed (the default) or eager, as in pip" },
+  );
+}

@@ -138,7 +138,11 @@ export function buildProgram(): Command {
     .option("--no-store", "do not use the store")
     .option("--require-hashes", "every requirement must carry --hash")
     .option("--no-deps", "do not install dependencies")
-    .option("-U, --upgrade", "upgrade to the newest available versions")
+    .option("-U, --upgrade", "upgrade the requested projects to their newest versions")
+    .option(
+      "--upgrade-strategy <strategy>",
+      "with --upgrade: only-if-needed (dependencies only when required) or eager",
+    )
     .option("--force-reinstall", "reinstall even when up to date")
     .option("--compile", "byte-compile installed .py files")
     .option("--pre", "allow pre-releases")

@@ -107,10 +107,11 @@ describe("wheelhouse install --venv", () => {
         "--json",
       ]),
     );
-    expect(names(up.installed)).toEqual(["app 2.0", "lib 2.1"]);
-    expect(names(up.removed)).toEqual(["app 1.0", "lib 2.0"]);
-    expect(up.kept).toEqual([]);
-    expect(distInfos(venv)).toEqual(["app-2.0.dist-info", "lib-2.1.dist-info"]);
+    // pip's default upgrade strategy (only-if-needed): lib 2.0 still satisfies lib>=2.
+    expect(names(up.installed)).toEqual(["app 2.0"]);
+    expect(names(up.removed)).toEqual(["app 1.0"]);
+    expect(names(up.kept)).toEqual(["lib 2.0"]);
+    expect(distInfos(venv)).toEqual(["app-2.0.dist-info", "lib-2.0.dist-info"]);
     // The old version's files are gone (its launcher too), the new one's are there.
     expect(existsSync(join(venv, "bin", "app"))).toBe(false);
     expect(readFileSync(join(site, "app", "__init__.py"), "utf8")).toBe("");
@@ -119,6 +120,43 @@ describe("wheelhouse install --venv", () => {
     expect(
       execFileSync(python, ["-c", "import app.new; print(app.new.NEW)"], { encoding: "utf8" }),
     ).toBe("True\n");
+  });
+
+  it("--upgrade-strategy eager upgrades the dependencies too", async () => {
+    const venv = freshVenv();
+    report(await install(["--venv", venv, "--no-store", "-f", links1, "app", "--json"]));
+    const up = report(
+      await install([
+        "--venv",
+        venv,
+        "--no-store",
+        "-f",
+        links1,
+        "-f",
+        links2,
+        "-U",
+        "--upgrade-strategy",
+        "eager",
+        "app",
+        "--json",
+      ]),
+    );
+    expect(names(up.installed)).toEqual(["app 2.0", "lib 2.1"]);
+    expect(names(up.removed)).toEqual(["app 1.0", "lib 2.0"]);
+    expect(distInfos(venv)).toEqual(["app-2.0.dist-info", "lib-2.1.dist-info"]);
+    const bad = await install([
+      "--venv",
+      venv,
+      "--no-store",
+      "-f",
+      links1,
+      "-U",
+      "--upgrade-strategy",
+      "lazy",
+      "app",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--upgrade-strategy "lazy"');
   });
 
   it("--force-reinstall rewrites the same version; --no-deps installs only what was named", async () => {
@@ -167,8 +205,8 @@ describe("wheelhouse install --venv", () => {
     ]);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split("\n");
-    expect(lines.slice(0, -1).sort()).toEqual(["would install app 2.0", "would install lib 2.1"]);
-    expect(lines.at(-1)).toMatch(/^2 would install, 0 kept, 2 would be removed in /);
+    expect(lines.slice(0, -1).sort()).toEqual(["would install app 2.0"]);
+    expect(lines.at(-1)).toMatch(/^1 would install, 1 kept, 1 would be removed in /);
     const json = report(
       await install([
         "--venv",
@@ -185,8 +223,8 @@ describe("wheelhouse install --venv", () => {
       ]),
     );
     expect(json.dryRun).toBe(true);
-    expect(names(json.installed)).toEqual(["app 2.0", "lib 2.1"]);
-    expect(names(json.removed)).toEqual(["app 1.0", "lib 2.0"]);
+    expect(names(json.installed)).toEqual(["app 2.0"]);
+    expect(names(json.removed)).toEqual(["app 1.0"]);
     expect(listTree(venv)).toEqual(before);
   });
 

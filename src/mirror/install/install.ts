@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
+import { canonicalizeName } from "../../pep/names.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { supportedTags } from "../../pep/target.js";
 import type { Store } from "../../store/store.js";
@@ -39,7 +40,13 @@ export interface InstallRequest {
   hashes?: Map<string, Set<string>>;
   requireHashes?: boolean;
   noDeps?: boolean;
+  /** `--upgrade`: the requested projects to their newest release. */
   upgrade?: boolean;
+  /**
+   * pip's `--upgrade-strategy`: "only-if-needed" (default) upgrades a dependency only when the
+   * installed release no longer satisfies; "eager" upgrades every dependency too.
+   */
+  upgradeStrategy?: "only-if-needed" | "eager";
   forceReinstall?: boolean;
   compile?: boolean;
   dryRun?: boolean;
@@ -104,10 +111,8 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       constraints: request.constraints,
       hashes: request.hashes,
       requireHashes: request.requireHashes,
-      installed: request.forceReinstall
-        ? undefined
-        : new Map(present.map((d) => [d.name, d.version])),
-      upgrade: request.upgrade,
+      installed: request.forceReinstall ? undefined : keptVersions(request, present),
+      upgrade: request.upgrade === true && request.upgradeStrategy === "eager",
       pre: request.pre,
       onlyBinary: request.onlyBinary,
     });
@@ -296,4 +301,18 @@ async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failed !== undefined) throw failed;
   return results;
+}
+
+/**
+ * The installed releases the resolver should prefer to keep: all of them, except, with
+ * `--upgrade` (only-if-needed, pip's default), the projects the user asked for.
+ */
+function keptVersions(
+  request: InstallRequest,
+  present: InstalledDistribution[],
+): Map<string, string> {
+  const upgraded = new Set(
+    request.upgrade ? request.requirements.map((r) => canonicalizeName(r.name)) : [],
+  );
+  return new Map(present.filter((d) => !upgraded.has(d.name)).map((d) => [d.name, d.version]));
 }
