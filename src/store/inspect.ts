@@ -151,6 +151,8 @@ function noMetadata(filename: string, what: string): WheelhouseError {
   });
 }
 
+// Stops at the first dist-info whose name and version match the filename's; without one, the
+// first `*.dist-info/METADATA` is read (and then fails the name/version check).
 async function readWheelMetadata(
   path: string | Buffer,
   filename: string,
@@ -159,28 +161,39 @@ async function readWheelMetadata(
 ): Promise<Buffer> {
   const zip = await openZip(path, filename);
   try {
-    const candidates = zip.names.filter((n) => DIST_INFO_METADATA.test(n));
-    if (candidates.length === 0) throw noMetadata(filename, "a .dist-info/METADATA");
-    const matching = candidates.find((n) => {
-      const [, dName, dVersion] = DIST_INFO_METADATA.exec(n)!;
-      return (
-        tryCanonicalizeName(dName) === name &&
-        tryNormalizeVersion(dVersion) === tryNormalizeVersion(version)
-      );
+    const wanted = tryNormalizeVersion(version);
+    let first: string | undefined;
+    let matching: string | undefined;
+    await zip.walk((n) => {
+      const m = DIST_INFO_METADATA.exec(n);
+      if (m === null) return false;
+      first ??= n;
+      if (tryCanonicalizeName(m[1]) !== name || tryNormalizeVersion(m[2]) !== wanted) return false;
+      matching = n;
+      return true;
     });
-    return await zip.read(matching ?? candidates[0]);
+    const chosen = matching ?? first;
+    if (chosen === undefined) throw noMetadata(filename, "a .dist-info/METADATA");
+    return await zip.read(chosen);
   } finally {
     zip.close();
   }
 }
 
+// Only the first top-level PKG-INFO and pyproject.toml count: the walk stops once both are found.
 async function readZipSdist(path: string | Buffer, filename: string): Promise<Map<string, Buffer>> {
   const zip = await openZip(path, filename);
   try {
+    let pkgInfo: string | undefined;
+    let pyproject: string | undefined;
+    await zip.walk((n) => {
+      const m = TOP_LEVEL.exec(n);
+      if (m?.[1] === "PKG-INFO") pkgInfo ??= n;
+      else if (m !== null) pyproject ??= n;
+      return pkgInfo !== undefined && pyproject !== undefined;
+    });
     const members = new Map<string, Buffer>();
-    for (const n of zip.names) {
-      if (TOP_LEVEL.test(n)) members.set(n, await zip.read(n));
-    }
+    for (const n of [pkgInfo, pyproject]) if (n !== undefined) members.set(n, await zip.read(n));
     return members;
   } finally {
     zip.close();

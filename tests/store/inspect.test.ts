@@ -131,6 +131,22 @@ describe("inspectDistribution", () => {
     expect(await codeOf(inspectDistribution(path))).toBe("METADATA_MISMATCH");
   });
 
+  it.each([
+    ["after another project's dist-info", "mix", "mix-1.0-py3-none-any.whl"],
+    ["spelled differently from the filename", "Mix.Pkg", "mix_pkg-1.0-py3-none-any.whl"],
+  ])("finds the matching METADATA %s", async (_, name, filename) => {
+    const wheel = await buildWheel({
+      name,
+      version: "1.0",
+      files: {
+        "other-9.dist-info/METADATA": "Metadata-Version: 2.1\nName: other\nVersion: 9\n",
+        "Mix.Pkg-1.0.dist-info/METADATA": `Metadata-Version: 2.1\nName: ${name}\nVersion: 1.0\n`,
+      },
+    });
+    const path = await write(filename, wheel.bytes);
+    expect((await inspectDistribution(path)).displayName).toBe(name);
+  });
+
   it("accepts a version spelled differently but equal after normalization", async () => {
     const wheel = await buildWheel({ name: "Norm_Pkg", version: "1.0.0-RC1" });
     const path = await write("norm.pkg-1.0.0rc1-py3-none-any.whl", wheel.bytes);

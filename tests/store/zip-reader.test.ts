@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openZip } from "../../src/store/zip-reader.js";
+import { ZipFile } from "yazl";
+import { MAX_MEMBER_BYTES, openZip } from "../../src/store/zip-reader.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
 import { buildWheel } from "../helpers/wheels.js";
 
@@ -14,19 +16,50 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function both(path: string): Promise<[string[], string[]]> {
-  const memory = await openZip(path, "x.whl");
-  const yauzl = await openZip(path, "x.whl", 0);
+/** Every member name and its bytes, in archive order. `inMemoryBytes` 0 forces the disk reader. */
+async function readAll(
+  source: string | Buffer,
+  inMemoryBytes?: number,
+): Promise<[string, Buffer][]> {
+  const zip = await openZip(source, "x.whl", inMemoryBytes);
   try {
-    return [memory.names, yauzl.names];
+    const names: string[] = [];
+    await zip.walk((n) => {
+      names.push(n);
+      return false;
+    });
+    const out: [string, Buffer][] = [];
+    for (const n of names) out.push([n, await zip.read(n)]);
+    return out;
   } finally {
-    memory.close();
-    yauzl.close();
+    zip.close();
   }
 }
 
-describe("openZip: the in-memory reader and yauzl agree", () => {
-  it("on a generated wheel, member by member", async () => {
+async function zipOf(members: [string, Buffer][], compress = true): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const [name, data] of members) zip.addBuffer(data, name, { compress });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Rewrites the uncompressed size of `name` in the central directory (header offset 24). */
+function withDeclaredSize(bytes: Buffer, name: string, size: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy.writeUInt32LE(size, copy.lastIndexOf(Buffer.from(name)) - 46 + 24);
+  return copy;
+}
+
+async function readMember(bytes: Buffer, name: string): Promise<Buffer> {
+  const zip = await openZip(bytes, "bad-1-py3-none-any.whl");
+  await zip.walk((n) => n === name);
+  return zip.read(name);
+}
+
+describe("openZip", () => {
+  it("reads the same members from memory and from disk", async () => {
     const wheel = await buildWheel({
       name: "z",
       version: "1",
@@ -34,24 +67,71 @@ describe("openZip: the in-memory reader and yauzl agree", () => {
     });
     const path = join(dir, wheel.filename);
     await writeFile(path, wheel.bytes);
-    const [memoryNames, yauzlNames] = await both(path);
-    expect(memoryNames).toEqual(yauzlNames);
-    const memory = await openZip(path, "x.whl");
-    const yauzl = await openZip(path, "x.whl", 0);
-    for (const name of memoryNames) expect(await memory.read(name)).toEqual(await yauzl.read(name));
-    yauzl.close();
+    const memory = await readAll(path);
+    expect(await readAll(path, 0)).toEqual(memory);
+    expect(memory.map(([n]) => n)).toEqual([
+      "z/a.py",
+      "z-1.dist-info/METADATA",
+      "z-1.dist-info/WHEEL",
+      "z-1.dist-info/RECORD",
+    ]);
+    expect(memory[0][1].toString()).toBe("a".repeat(9000));
   });
 
-  it("refuses a member whose bytes were altered (CRC-32)", async () => {
-    const wheel = await buildWheel({ name: "crc", version: "1", metadataLines: ["Summary: aaaa"] });
-    const bytes = Buffer.from(wheel.bytes);
-    // METADATA is stored deflated; flip one byte inside its data
-    const at = bytes.indexOf(Buffer.from("crc-1.dist-info/METADATA")) + 30;
-    bytes[at] ^= 0xff;
-    const zip = await openZip(bytes, "crc-1-py3-none-any.whl");
-    await expect(zip.read("crc-1.dist-info/METADATA")).rejects.toMatchObject({
+  it("stops walking when the visitor says so", async () => {
+    const bytes = await zipOf([
+      ["a", Buffer.from("1")],
+      ["b", Buffer.from("2")],
+      ["c", Buffer.from("3")],
+    ]);
+    const zip = await openZip(bytes, "x.zip");
+    const visited: string[] = [];
+    await zip.walk((n) => {
+      visited.push(n);
+      return n === "b";
+    });
+    expect(visited).toEqual(["a", "b"]);
+    expect((await zip.read("b")).toString()).toBe("2");
+    await expect(zip.read("c")).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
+  });
+
+  it("walks thousands of members without deep recursion", async () => {
+    const members = Array.from({ length: 20_000 }, (_, i): [string, Buffer] => [
+      `m/${i}.py`,
+      Buffer.alloc(0),
+    ]);
+    const zip = await openZip(await zipOf(members, false), "big.whl");
+    let count = 0;
+    await zip.walk(() => {
+      count++;
+      return false;
+    });
+    expect(count).toBe(20_000);
+  });
+
+  it.each([
+    ["deflated", true],
+    ["stored", false],
+  ])("refuses a %s member whose bytes were altered (CRC-32)", async (_, compress) => {
+    const bytes = await zipOf(
+      [["crc/METADATA", Buffer.from("Name: crc\nSummary: aaaa\n")]],
+      compress,
+    );
+    // the only member's data follows its local header (30 bytes, name, extra field)
+    bytes[30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28) + 2] ^= 0xff;
+    await expect(readMember(bytes, "crc/METADATA")).rejects.toMatchObject({
       code: "CORRUPT_ARCHIVE",
     });
+  });
+
+  it.each([
+    ["inflates past its declared size (a bomb)", 100],
+    ["declares more than the member limit", MAX_MEMBER_BYTES + 1],
+  ])("refuses a member that %s", async (_, size) => {
+    const bytes = await zipOf([["z/a.py", Buffer.from("a".repeat(9000))]]);
+    await expect(
+      readMember(withDeclaredSize(bytes, "z/a.py", size), "z/a.py"),
+    ).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
   });
 
   it.each([
@@ -63,21 +143,43 @@ describe("openZip: the in-memory reader and yauzl agree", () => {
       "CORRUPT_ARCHIVE",
     ],
   ])("refuses %s", async (_, bytes, code) => {
-    await expect(openZip(bytes, "bad.whl")).rejects.toMatchObject({ code });
+    await expect(readAll(bytes)).rejects.toMatchObject({ code });
+  });
+
+  it("gives back what yazl stored, in order (property)", async () => {
+    const member = fc.tuple(
+      fc.stringMatching(/^[a-z0-9_]{1,12}(\/[a-z0-9_]{1,8}){0,2}(\.py)?$/),
+      fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(member, { selector: ([n]) => n, maxLength: 12 }),
+        fc.boolean(),
+        async (members, compress) => {
+          expect(await readAll(await zipOf(members, compress))).toEqual(members);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
 describe.skipIf(!HAS_CORPUS)("openZip on the corpus wheels", () => {
-  it("lists the same members as yauzl and reads METADATA identically", async () => {
+  it("lists and reads METADATA the same from memory and from disk", async () => {
     for (const name of (await readdir(corpusPath("wheels"))).filter((n) => n.endsWith(".whl"))) {
       const path = corpusPath("wheels", name);
-      const [memoryNames, yauzlNames] = await both(path);
-      expect(memoryNames).toEqual(yauzlNames);
-      const metadata = memoryNames.find((n) => n.endsWith(".dist-info/METADATA"))!;
+      const names = async (zip: Awaited<ReturnType<typeof openZip>>) => {
+        const out: string[] = [];
+        await zip.walk((n) => out.push(n) < 0);
+        return out;
+      };
       const memory = await openZip(await readFile(path), name);
-      const yauzl = await openZip(path, name, 0);
-      expect(await memory.read(metadata)).toEqual(await yauzl.read(metadata));
-      yauzl.close();
+      const disk = await openZip(path, name, 0);
+      const memoryNames = await names(memory);
+      expect(await names(disk)).toEqual(memoryNames);
+      const metadata = memoryNames.find((n) => n.endsWith(".dist-info/METADATA"))!;
+      expect(await memory.read(metadata)).toEqual(await disk.read(metadata));
+      disk.close();
     }
   });
 });
