@@ -2,61 +2,35 @@
 // 127.0.0.1 by a plain file server, and `wheelhouse sync --dry-run --json` (the real CLI, its
 // upstream client and resolver) resolving each scenario's `root.requires` for its Python. Each
 // must give `expected.satisfiable` and exactly `expected.packages`.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalizeName } from "../../src/pep/names.js";
 import { parseRequirement } from "../../src/pep/requirement.js";
-import { normalizeVersion } from "../../src/pep/version.js";
 import { wheelhouse } from "../helpers/cli.js";
 import { corpusPath } from "../helpers/corpus.js";
+import {
+  expectedPackages,
+  HAS_PACKSE,
+  loadScenarios,
+  PACKSE_DIR,
+  prefixedName,
+  type Scenario,
+  scenarioPlatform,
+  scenarioPython,
+} from "../helpers/packse.js";
 import { type StaticServer, startStaticServer } from "../helpers/static-server.js";
 
-const PACKSE = corpusPath("packse");
-const HAS_PACKSE = existsSync(join(PACKSE, "scenarios"));
-
-interface Scenario {
-  name: string;
-  root: { requires: string[] };
-  expected: { satisfiable: boolean; packages?: Record<string, string> };
-  resolver_options?: {
-    python?: string;
-    python_platform?: string;
-    prereleases?: boolean;
-    no_binary?: string[];
-    only_binary?: string[];
-  };
-  environment?: { python?: string };
-}
-
-const scenarios: Scenario[] = HAS_PACKSE
-  ? readdirSync(join(PACKSE, "scenarios"))
-      .filter((f) => f.endsWith(".toml"))
-      .sort()
-      .map(
-        (f) => parseToml(readFileSync(join(PACKSE, "scenarios", f), "utf8")) as unknown as Scenario,
-      )
-  : [];
-
-/** uv's "x86_64-manylinux2014" to a platform tag; default a current manylinux. */
-function platformTag(platform: string | undefined): string {
-  if (platform === undefined) return "manylinux_2_28_x86_64";
-  const [arch, os] = platform.split("-");
-  return `${os}_${arch}`;
-}
+const scenarios = loadScenarios();
 
 /** The CLI arguments of one scenario. */
 function syncArgs(s: Scenario, indexUrl: string, store: string): string[] {
-  const prefixed = (n: string) => canonicalizeName(`${s.name}-${n}`);
+  const prefixed = (n: string) => prefixedName(s, n);
   // The build backends of the scenarios' sdists (hatchling and its dependencies) come from the
   // corpus's build folder, as an internal mirror would carry them.
   const args = ["sync", "--dry-run", "--json", "--store", store, "--index-url", indexUrl];
   args.push("--find-links", corpusPath("build"));
-  args.push("--python-version", s.resolver_options?.python ?? s.environment?.python ?? "3.12");
-  args.push("--platform", platformTag(s.resolver_options?.python_platform));
+  args.push("--python-version", scenarioPython(s), "--platform", scenarioPlatform(s));
   if (s.resolver_options?.prereleases) args.push("--pre");
   for (const n of s.resolver_options?.no_binary ?? []) args.push("--no-binary", prefixed(n));
   for (const n of s.resolver_options?.only_binary ?? []) args.push("--only-binary", prefixed(n));
@@ -75,7 +49,7 @@ describe.skipIf(!HAS_PACKSE)("packse scenarios through `wheelhouse sync` over HT
   const outcomes = new Map<string, boolean>();
 
   beforeAll(async () => {
-    server = await startStaticServer(PACKSE);
+    server = await startStaticServer(PACKSE_DIR);
     dir = await mkdtemp(join(tmpdir(), "wh-packse-"));
   });
 
@@ -106,9 +80,7 @@ describe.skipIf(!HAS_PACKSE)("packse scenarios through `wheelhouse sync` over HT
         }[];
       }[];
     };
-    const noBinary = new Set(
-      (s.resolver_options?.no_binary ?? []).map((n) => canonicalizeName(`${s.name}-${n}`)),
-    );
+    const noBinary = new Set((s.resolver_options?.no_binary ?? []).map((n) => prefixedName(s, n)));
     for (const p of report.targets[0].packages) {
       if (noBinary.has(p.name))
         expect(p.files.map((f) => f.filename)).toEqual([expect.stringMatching(/\.tar\.gz$/)]);
@@ -116,13 +88,8 @@ describe.skipIf(!HAS_PACKSE)("packse scenarios through `wheelhouse sync` over HT
     const got = Object.fromEntries(
       report.targets[0].packages.filter((p) => !p.buildOnly).map((p) => [p.name, p.version]),
     );
-    if (s.expected.packages) {
-      const prefixed = (n: string) => canonicalizeName(`${s.name}-${n}`);
-      const want = Object.fromEntries(
-        Object.entries(s.expected.packages).map(([n, v]) => [prefixed(n), normalizeVersion(v)]),
-      );
-      expect(got).toEqual(want);
-    }
+    const want = expectedPackages(s);
+    if (want) expect(got).toEqual(want);
     outcomes.set(s.name, true);
   });
 });
