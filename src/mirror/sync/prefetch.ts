@@ -39,12 +39,15 @@ export interface Prefetch {
   consider(file: CandidateFile, project: string, version: string): void;
   /** The download of `file` started ahead, if any; removed from the prefetch. */
   take(file: CandidateFile): Ahead | undefined;
+  /** Resolves once every download started ahead has ended (before the store is closed). */
+  settle(): Promise<void>;
 }
 
 /** Create a prefetch over `store` and `http` whose downloads run under `limit`. */
 export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Prefetch {
   const firstVersion = new Map<string, string>();
   const started = new Map<string, Ahead>();
+  const all: Promise<unknown>[] = [];
   return {
     consider(file, project, version) {
       if (firstVersion.get(project) === undefined) firstVersion.set(project, version);
@@ -64,13 +67,16 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
           ahead.bytes += n;
         }),
       );
-      ahead.staged.catch(() => undefined);
+      all.push(ahead.staged.catch(() => undefined));
       started.set(file.url, ahead);
     },
     take(file) {
       const ahead = started.get(file.url);
       started.delete(file.url);
       return ahead;
+    },
+    async settle() {
+      await Promise.all(all);
     },
   };
 }

@@ -22,7 +22,7 @@ import { createLimit } from "../upstream/limit.js";
 import { createUpstreamProvider } from "../upstream/provider.js";
 import { fetchFiles } from "./fetch.js";
 import { planFiles, type TargetSelection } from "./plan.js";
-import { createPrefetch } from "./prefetch.js";
+import { createPrefetch, type Prefetch } from "./prefetch.js";
 import { buildReport } from "./report.js";
 import type { FileOutcome, LockedPackage, SyncOptions, SyncReport } from "./types.js";
 
@@ -90,6 +90,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const started = now();
   const { events } = options;
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-sync-"));
+  let prefetch: Prefetch | undefined;
   try {
     const upstream = createUpstreamProvider({
       http: options.http,
@@ -100,9 +101,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
     const limit = createLimit(options.concurrency ?? 8);
-    const prefetch = options.dryRun
-      ? undefined
-      : createPrefetch(options.store, options.http, limit);
+    prefetch = options.dryRun ? undefined : createPrefetch(options.store, options.http, limit);
     const provider = sharedProvider(upstream, (file, metadata) => {
       let project: string;
       try {
@@ -149,6 +148,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);
     return { report, selections };
   } finally {
+    // A failed resolution must not leave downloads writing into a store the caller closes.
+    await prefetch?.settle();
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -294,6 +294,30 @@ describe("downloads started during resolution", () => {
     ]);
   });
 
+  it("a failed resolution waits for the downloads it started and writes no row", async () => {
+    const projects = {
+      root: [
+        { dist: await buildWheel({ name: "root", version: "1.0", requiresDist: ["lib", "gone"] }) },
+      ],
+      lib: [{ dist: await buildWheel({ name: "lib", version: "1.0" }) }],
+      gone: [
+        { dist: await buildWheel({ name: "gone", version: "1.0", requiresDist: ["nowhere"] }) },
+      ],
+    };
+    const fake = await index(projects);
+    const s = await store();
+    await expect(
+      sync({
+        store: s,
+        http: testClient(),
+        indexUrls: [fake.indexUrl],
+        targets: [LINUX],
+        requirements: [parseRequirement("root")],
+      }),
+    ).rejects.toThrow(/nowhere/);
+    expect(storedNames(s)).toEqual([]);
+  });
+
   it("a version the resolver backs away from gets no row", async () => {
     const projects = {
       root: [
