@@ -62,7 +62,9 @@ export function buildReport(
     targets,
     failed,
     summary: {
-      files: outcomes.length,
+      // Every distinct file the run needs, whether it was fetched, found stored, or (dry run)
+      // only resolved.
+      files: new Set(selections.flatMap((s) => s.packages.map((p) => p.file.filename))).size,
       filesAdded: added.length,
       filesSkipped: outcomes.filter((o) => o.status === "skipped").length,
       bytesAdded: added.reduce(

@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
+import { summaryLines } from "../../../src/mirror/sync/report.js";
 import { sync } from "../../../src/mirror/sync/sync.js";
 import { evaluateMarker } from "../../../src/pep/marker.js";
 import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
@@ -164,6 +165,10 @@ describe("resume and integrity", () => {
       dryRun: true,
     });
     expect(report.targets[0].packages).toHaveLength(3);
+    expect(report.summary.files).toBe(3);
+    expect(summaryLines(report, String).at(-1)).toMatch(
+      /^dry run: 3 files resolved, nothing downloaded/,
+    );
     expect(storedNames(s)).toEqual([]);
   });
 });
