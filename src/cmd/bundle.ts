@@ -11,24 +11,15 @@ import { selectTargets } from "../mirror/sync/targets.js";
 import { WheelhouseError } from "../pep/errors.js";
 import { formatRequirement } from "../pep/requirement.js";
 import { closeStore, openStore } from "../store/index.js";
+import { processEnv, strings, text } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { formatBytes, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 /** Run `wheelhouse bundle`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
+  const env = processEnv();
   const inputs = readSyncInputs(
     args,
     strings(options.requirement),

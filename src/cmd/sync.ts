@@ -16,6 +16,7 @@ import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock } from "../pep/pylock.js";
+import { processEnv, strings, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -36,32 +37,6 @@ async function loadEngine() {
 /** The upstream when neither a flag, a requirements file nor the environment names one. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 
-function positiveInt(value: unknown, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new WheelhouseError(
-      "USAGE_INVALID_OPTION",
-      `${flag} ${quote(String(value))} is invalid`,
-      {
-        hint: `${flag} takes a positive whole number`,
-      },
-    );
-  }
-  return n;
-}
-
-function nonNegativeInt(value: unknown, flag: string): number {
-  return value === "0" || value === 0 ? 0 : positiveInt(value, flag);
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? (value as string[]) : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 function excludeNewerOf(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
@@ -80,9 +55,7 @@ function excludeNewerOf(value: string | undefined): Date | undefined {
 /** Run `wheelhouse sync`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
+  const env = processEnv();
   const inputs = readSyncInputs(
     args,
     strings(options.requirement),
@@ -94,9 +67,9 @@ export const run: CommandRun = async (args, options) => {
       hint: "name requirements (wheelhouse sync 'flask>=3') or a file (-r requirements.txt)",
     });
   }
-  const concurrency = positiveInt(options.concurrency ?? "8", "--concurrency");
-  const retries = nonNegativeInt(options.retries ?? "5", "--retries");
-  const timeoutS = positiveInt(options.timeout ?? "30", "--timeout");
+  const concurrency = wholeNumber(options.concurrency ?? "8", "--concurrency");
+  const retries = wholeNumber(options.retries ?? "5", "--retries", true);
+  const timeoutS = wholeNumber(options.timeout ?? "30", "--timeout");
   const excludeNewer = excludeNewerOf(text(options.excludeNewer));
   // Without --target the local interpreter is (nearly always) needed: start it now. A failure
   // is reported where the probe is awaited, if it is.
