@@ -5,29 +5,20 @@
 // Traps: nginx runs with one worker and no access log, wheelhouse with --quiet, so both do the
 // same work per request; every request loop is bounded by wrk's duration.
 
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { startServe, wheelhouse } from "../tests/helpers/cli.js";
 import { buildWheel, writeDistributions } from "../tests/helpers/wheels.js";
+import { startNginx } from "./nginx.js";
 
 const exec = promisify(execFile);
 const DURATION = process.env.BENCH_DURATION ?? "10s";
 const CONNECTIONS = 64;
 const JSON_TYPE = "application/vnd.pypi.simple.v1+json";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface WrkResult {
   rps: number;
@@ -35,8 +26,12 @@ interface WrkResult {
   errors: number;
 }
 
-async function wrk(url: string, headers: Record<string, string> = {}): Promise<WrkResult> {
-  const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency"];
+async function wrk(
+  url: string,
+  headers: Record<string, string> = {},
+  duration = DURATION,
+): Promise<WrkResult> {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${duration}`, "--latency"];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
   const { stdout } = await exec("wrk", [...args, url], { maxBuffer: 1 << 24 });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
@@ -120,35 +115,19 @@ async function main(): Promise<void> {
     const body = Buffer.from(await res.arrayBuffer());
     await writeFile(join(root, c.file), body);
   }
-  const nginxPort = await freePort();
-  const conf = join(dir, "nginx.conf");
-  await writeFile(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "nginx-error.log")};
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 100000;
-  types { ${JSON_TYPE} json; text/html html; application/zip whl; }
-  client_body_temp_path ${dir}/nginx-tmp; proxy_temp_path ${dir}/nginx-tmp; fastcgi_temp_path ${dir}/nginx-tmp;
-  uwsgi_temp_path ${dir}/nginx-tmp; scgi_temp_path ${dir}/nginx-tmp;
-  server { listen 127.0.0.1:${nginxPort}; root ${root}; etag on; }
-}
-`,
+  const nginx = await startNginx(
+    dir,
+    root,
+    `${JSON_TYPE} json; text/html html; application/zip whl;`,
   );
-  // nginx workers run as an unprivileged user: let them read the tree.
-  await exec("chmod", ["-R", "a+rX", dir]);
-  const nginx = spawn("/usr/sbin/nginx", ["-c", conf, "-p", dir], { stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 500));
-
   const rows: string[] = [];
   try {
     for (const c of cases) {
+      // A short unmeasured run first, so the JIT and the page cache are warm for both.
+      await wrk(`${server.url}${c.path}`, c.headers, "1s");
+      await wrk(`${nginx.url}/${c.file}`, {}, "1s");
       const ours = await wrk(`${server.url}${c.path}`, c.headers);
-      const theirs = await wrk(`http://127.0.0.1:${nginxPort}/${c.file}`);
+      const theirs = await wrk(`${nginx.url}/${c.file}`);
       const check = createHash("sha256")
         .update(await readFile(join(root, c.file)))
         .digest("hex")
@@ -159,7 +138,7 @@ http {
       console.log(rows[rows.length - 1]);
     }
   } finally {
-    nginx.kill("SIGTERM");
+    nginx.stop();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }

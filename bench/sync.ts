@@ -7,19 +7,19 @@
 // Traps: pip runs with --no-cache-dir and wheelhouse with an empty store and metadata cache, so
 // neither profits from an earlier run; nginx runs with one worker and no access log.
 
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { inspectDistribution } from "../src/store/inspect.js";
 import { runProcess } from "../tests/helpers/cli.js";
 import { type BuiltDistribution, buildWheel } from "../tests/helpers/wheels.js";
+import { startNginx } from "./nginx.js";
 
-const exec = promisify(execFile);
+const _exec = promisify(execFile);
 // Run from the package root (npm run): the compiled bench lives elsewhere, so paths start here.
 const CLI = join(process.cwd(), "dist", "cmd", "main.js");
 const CORPUS_DIR = join(process.cwd(), "..", "shared", "corpus");
@@ -68,15 +68,6 @@ const TARGETS = [
     ],
   },
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The generated closure: p000 needs p001 and p002, pN needs p(2N+1) and p(2N+2); every 4th is binary. */
 async function generated(): Promise<BuiltDistribution[]> {
@@ -138,33 +129,6 @@ async function writeTree(root: string, dists: BuiltDistribution[]): Promise<void
   }
 }
 
-async function startNginx(dir: string, root: string): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const conf = join(dir, "nginx.conf");
-  await mkdir(join(dir, "nginx-tmp"), { recursive: true });
-  await writeFile(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "nginx-error.log")};
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 100000;
-  types { text/html html; application/octet-stream whl; text/plain metadata; }
-  client_body_temp_path ${dir}/nginx-tmp; proxy_temp_path ${dir}/nginx-tmp; fastcgi_temp_path ${dir}/nginx-tmp;
-  uwsgi_temp_path ${dir}/nginx-tmp; scgi_temp_path ${dir}/nginx-tmp;
-  server { listen 127.0.0.1:${port}; root ${root}; index index.html; }
-}
-`,
-  );
-  await exec("chmod", ["-R", "a+rX", dir]);
-  const nginx = spawn("/usr/sbin/nginx", ["-c", conf, "-p", dir], { stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 500));
-  return { url: `http://127.0.0.1:${port}/simple/`, stop: () => nginx.kill("SIGTERM") };
-}
-
 async function timed(label: string, file: string, args: string[]): Promise<number> {
   const start = performance.now();
   const ran = await runProcess(file, args, { timeoutMs: 600_000 });
@@ -180,7 +144,12 @@ async function main(): Promise<void> {
     const gen = await generated();
     const root = join(dir, "www");
     await writeTree(root, [...gen, ...(await corpus())]);
-    const nginx = await startNginx(dir, root);
+    const server = await startNginx(
+      dir,
+      root,
+      "text/html html; application/octet-stream whl; text/plain metadata;",
+    );
+    const nginx = { url: `${server.url}/simple/`, stop: server.stop };
     const genReqs = join(dir, "generated.txt");
     await writeFile(genReqs, "p000\n");
     const rows: string[] = [];
