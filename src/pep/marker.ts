@@ -84,15 +84,28 @@ const VERSION_VALUED = new Set([
  * Spec: dependency-specifiers, "Environment Markers" and the complete grammar.
  */
 export function parseMarker(s: string): MarkerGroup {
+  const cached = MARKERS.get(s);
+  if (cached !== undefined) return cached;
   const scanner = new Scanner(s);
+  let marker: MarkerGroup;
   try {
-    const marker = scanMarker(scanner);
+    marker = scanMarker(scanner);
     scanner.expect("END", "end of marker expression");
-    return marker;
   } catch (error) {
     syntaxError("INVALID_MARKER", "marker", s, error);
   }
+  if (MARKERS.size >= CACHE_LIMIT) MARKERS.clear();
+  MARKERS.set(s, marker);
+  return marker;
 }
+
+/**
+ * Parsed markers by source text: a resolver evaluates the same Requires-Dist markers for every
+ * candidate and target, and scanning (Unicode-aware patterns) dominates. Trees are never mutated,
+ * so callers share them. Bounded: cleared when full.
+ */
+const MARKERS = new Map<string, MarkerGroup>();
+const CACHE_LIMIT = 10_000;
 
 /**
  * The canonical text of a marker, as packaging's `str(Marker)`: single spaces, values in double

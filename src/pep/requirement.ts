@@ -37,15 +37,27 @@ export interface Requirement {
  * Spec: dependency-specifiers, "Grammar".
  */
 export function parseRequirement(s: string): Requirement {
-  const scanner = new Scanner(s);
-  let parts: Requirement;
-  try {
-    parts = scanRequirement(scanner);
-  } catch (error) {
-    syntaxError("INVALID_REQUIREMENT", "requirement", s, error);
+  let parts = REQUIREMENTS.get(s);
+  if (parts === undefined) {
+    const scanner = new Scanner(s);
+    try {
+      parts = scanRequirement(scanner);
+    } catch (error) {
+      syntaxError("INVALID_REQUIREMENT", "requirement", s, error);
+    }
+    if (REQUIREMENTS.size >= CACHE_LIMIT) REQUIREMENTS.clear();
+    REQUIREMENTS.set(s, parts);
   }
-  return parts;
+  // A copy: callers may set fields of what they get (e.g. a requirements file's marker).
+  return { ...parts, extras: [...parts.extras] };
 }
+
+/**
+ * Parsed requirements by source text: the same Requires-Dist lines are read for every candidate
+ * release and target. Bounded: cleared when full.
+ */
+const REQUIREMENTS = new Map<string, Requirement>();
+const CACHE_LIMIT = 10_000;
 
 function scanRequirement(scanner: Scanner): Requirement {
   scanner.take("WS");
