@@ -1,7 +1,9 @@
-// Read a few members of a zip archive (wheels, .zip sdists) without extracting it, with yauzl:
-// walk the central directory in archive order, stop once the caller has what it wants, then
-// inflate only the members asked for.
-// Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (ZIP), PEP 427 (wheels are zips)
+// Read members of a zip archive (wheels, .zip sdists) without extracting it, with yauzl: walk
+// the central directory in archive order, stop once the caller has what it wants, then inflate
+// only the members asked for. The installer walks every member (with its unix mode) and reads
+// them synchronously with readNow(); archives too big for memory are streamed.
+// Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (ZIP; 4.4.15 external
+// attributes: zip tools keep the unix mode in the upper 16 bits), PEP 427 (wheels are zips)
 // Traps:
 // - "not a zip" (no end of central directory) and "a damaged zip" are different errors for the user.
 // - A member's declared size is checked before reading, and inflating stops one byte past it,
@@ -9,26 +11,29 @@
 // - yauzl finds where a member's bytes start (local header, bounds checked); they are then
 //   sliced from memory (or streamed raw from disk) and inflated in one synchronous call. yauzl's
 //   own inflate stream costs several stream hops and a thread-pool job per member (2-3x slower
-//   on the corpus, worse under load). yauzl does not check CRC-32s; read() does.
+//   on the corpus, worse under load). yauzl does not check CRC-32s; read(), readNow() and
+//   stream() do.
 // - yauzl's own buffer reader answers each read on a later event-loop turn, two per directory
-//   entry. Archives up to 64 MB are read into memory and served by a reader that answers at
-//   once, and the walk loops instead of recursing (an `entry` event may fire inside readEntry()).
+//   entry. Archives up to 64 MB (or the caller's limit) are read into memory and served by a
+//   reader that answers at once: the walk loops instead of recursing (an `entry` event may fire
+//   inside readEntry()), and readLocalFileHeader() calls back before it returns, which is what
+//   lets readNow() be synchronous.
 // - A name listed twice reads its first entry (the walk may stop before the second).
 // - Names are decoded as UTF-8 here (decodeStrings: false): the CP437 fallback decodes byte by
 //   byte and ASCII reads the same in both; callers only match ASCII paths (`*.dist-info/METADATA`,
 //   `<top>/PKG-INFO`). yauzl's name checks (no "..", no absolute paths) are then skipped, as the
-//   installer checks names itself.
+//   installer checks names itself (and reports them as unsafe, not as a damaged zip).
 
 import { readFile, stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { PassThrough, Readable, Transform } from "node:stream";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { quote, WheelhouseError } from "../pep/errors.js";
 
-/** The largest member read into memory (core metadata, pyproject.toml), in bytes. */
+/** The largest member read() and readNow() return by default (core metadata, pyproject.toml), in bytes. */
 export const MAX_MEMBER_BYTES = 16 * 1024 * 1024;
 
-/** Zips up to this size (bytes) are read into memory whole. */
+/** Zips up to this size (bytes) are read into memory whole, unless the caller says otherwise. */
 const IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 const OPTIONS = {
@@ -38,20 +43,48 @@ const OPTIONS = {
   validateEntrySizes: true, // a stored member must declare equal sizes
 } as const;
 
+/** A member as the central directory describes it. */
+export interface ZipMember {
+  /** The raw name decoded as UTF-8, unchecked ("../x" and "/x" pass through). */
+  name: string;
+  /**
+   * Unix mode from the upper 16 bits of the external attributes: file type (0o120000 is a
+   * symlink) and permission bits; 0 when the archiver kept none (e.g. DOS attributes).
+   */
+  mode: number;
+  /** Uncompressed size in bytes, as declared. */
+  size: number;
+  /** Stored (compressed) size in bytes. */
+  compressedSize: number;
+}
+
 /** An open zip: walk its directory once, read members seen by the walk, then close(). */
 export interface ZipArchive {
+  /** True when the whole archive is in memory (readNow() answers). */
+  readonly inMemory: boolean;
   /**
-   * Call `visit(name)` for each member in archive order until it returns true (stop early) or
-   * the directory ends. Call once per archive.
+   * Call `visit(name, member)` for each member in archive order until it returns true (stop
+   * early) or the directory ends. Call once per archive.
    * @throws WheelhouseError "CORRUPT_ARCHIVE" when a directory entry is damaged.
    */
-  walk(visit: (name: string) => boolean): Promise<void>;
+  walk(visit: (name: string, member: ZipMember) => boolean): Promise<void>;
   /**
    * The uncompressed bytes of member `name`, seen by walk(), CRC-32 checked.
-   * @throws WheelhouseError "CORRUPT_ARCHIVE" when unseen, larger than MAX_MEMBER_BYTES,
-   *   encrypted, compressed with another method than deflate, or damaged.
+   * @throws WheelhouseError "CORRUPT_ARCHIVE" when unseen, larger than `maxBytes` (default
+   *   MAX_MEMBER_BYTES), encrypted, compressed with another method than deflate, or damaged.
    */
-  read(name: string): Promise<Buffer>;
+  read(name: string, maxBytes?: number): Promise<Buffer>;
+  /**
+   * read() at once, for archives in memory; undefined when the archive is read from disk.
+   * @throws as read(), synchronously.
+   */
+  readNow(name: string, maxBytes?: number): Buffer | undefined;
+  /**
+   * The uncompressed bytes of member `name` as a stream, for members too big to hold; size and
+   * CRC-32 are checked as they pass (the stream fails with "CORRUPT_ARCHIVE").
+   * @throws WheelhouseError "CORRUPT_ARCHIVE" as read(), without the size limit.
+   */
+  stream(name: string): Promise<Readable>;
   close(): void;
 }
 
@@ -117,22 +150,68 @@ export async function openZip(
       hint: "a wheel or .zip sdist is a zip file; re-download it",
     });
   });
+  const memory = Buffer.isBuffer(bytes) ? bytes : undefined;
   const seen = new Map<string, yauzl.Entry>();
+  const entry = (name: string) => {
+    const found = seen.get(name);
+    if (found === undefined) throw new Error(`no member ${quote(name)}`);
+    return found;
+  };
+  const guard = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw damaged(label, error);
+    }
+  };
   return {
+    inMemory: memory !== undefined,
     walk: (visit) =>
-      walkEntries(zip, (entry) => {
-        const name = (entry.fileName as unknown as Buffer).toString("utf8");
-        if (!seen.has(name)) seen.set(name, entry);
-        return visit(name);
+      walkEntries(zip, (e) => {
+        const name = (e.fileName as unknown as Buffer).toString("utf8");
+        if (!seen.has(name)) seen.set(name, e);
+        return visit(name, {
+          name,
+          mode: e.externalFileAttributes >>> 16,
+          size: e.uncompressedSize,
+          compressedSize: e.compressedSize,
+        });
       }).catch((error) => {
         throw damaged(label, error);
       }),
-    read: (name) =>
-      readEntry(zip, seen.get(name), name, Buffer.isBuffer(bytes) ? bytes : undefined).catch(
-        (error) => {
-          throw damaged(label, error);
-        },
-      ),
+    read: async (name, maxBytes = MAX_MEMBER_BYTES) => {
+      if (memory !== undefined)
+        return guard(() => readNow(zip, entry(name), name, memory, maxBytes));
+      const e = guard(() => entry(name));
+      guard(() => checkEntry(e, name, maxBytes));
+      const raw = await readRawFromDisk(zip, e).catch((error) => {
+        throw damaged(label, cannotRead(name, error));
+      });
+      return guard(() => decode(e, name, raw));
+    },
+    readNow: (name, maxBytes = MAX_MEMBER_BYTES) =>
+      memory === undefined
+        ? undefined
+        : guard(() => readNow(zip, entry(name), name, memory, maxBytes)),
+    stream: async (name) => {
+      const e = guard(() => entry(name));
+      if (memory !== undefined) {
+        const out = new PassThrough();
+        out.end(guard(() => readNow(zip, e, name, memory, Number.POSITIVE_INFINITY)));
+        return out;
+      }
+      guard(() => checkEntry(e, name, Number.POSITIVE_INFINITY));
+      const s = await new Promise<Readable>((resolve, reject) => {
+        zip.openReadStream(e, (error, r) => (error ? reject(error) : resolve(r)));
+      }).catch((error) => {
+        throw damaged(label, cannotRead(name, error));
+      });
+      const out = crcCheck(e, (why) => damaged(label, fail(name, why)));
+      // Errors while streaming (truncated data, bad inflate, wrong size) are damage too.
+      s.on("error", (error) => out.destroy(damaged(label, cannotRead(name, error))));
+      out.on("close", () => s.destroy());
+      return s.pipe(out);
+    },
     close: () => zip.close(),
   };
 }
@@ -176,16 +255,47 @@ function walkEntries(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => boolean)
   });
 }
 
-/** The member's stored bytes: sliced from memory at yauzl's data offset, or streamed raw. */
-async function readRaw(zip: yauzl.ZipFile, entry: yauzl.Entry, bytes?: Buffer): Promise<Buffer> {
-  if (bytes !== undefined) {
-    const { fileDataStart } = await new Promise<{ fileDataStart: number }>((resolve, reject) => {
-      zip.readLocalFileHeader(entry, { minimal: true }, (error, header) =>
-        error ? reject(error) : resolve(header),
-      );
-    });
-    return bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
-  }
+function fail(name: string, why: string, cause?: unknown): Error {
+  return new Error(`member ${quote(name)} ${why}`, { cause });
+}
+
+function cannotRead(name: string, error: unknown): Error {
+  return fail(name, `cannot be read: ${(error as Error).message}`, error);
+}
+
+/** Refuse what cannot be read before reading it. Throws plain Errors (wrapped by the caller). */
+function checkEntry(entry: yauzl.Entry, name: string, maxBytes: number): void {
+  if (entry.uncompressedSize > maxBytes) throw fail(name, `is larger than ${maxBytes}`);
+  if (entry.isEncrypted()) throw fail(name, "is encrypted");
+  const method = entry.compressionMethod;
+  if (method !== 0 && method !== 8) throw fail(name, `uses compression method ${method}`);
+}
+
+/**
+ * The member's bytes from an archive in memory, synchronously: yauzl reads the local header
+ * through the MemoryReader, which calls back before readLocalFileHeader() returns.
+ */
+function readNow(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  bytes: Buffer,
+  maxBytes: number,
+): Buffer {
+  checkEntry(entry, name, maxBytes);
+  let start: number | undefined;
+  let failure: Error | undefined;
+  zip.readLocalFileHeader(entry, { minimal: true }, (error, header) => {
+    if (error) failure = error;
+    else start = header.fileDataStart;
+  });
+  if (failure !== undefined) throw cannotRead(name, failure);
+  if (start === undefined) throw fail(name, "has a local header yauzl did not read at once");
+  return decode(entry, name, bytes.subarray(start, start + entry.compressedSize));
+}
+
+/** The member's stored bytes, streamed raw from disk (yauzl checks the count). */
+async function readRawFromDisk(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
   const stream = await new Promise<Readable>((resolve, reject) => {
     zip.openReadStream(entry, { decodeFileData: false }, (error, s) =>
       error ? reject(error) : resolve(s),
@@ -196,39 +306,38 @@ async function readRaw(zip: yauzl.ZipFile, entry: yauzl.Entry, bytes?: Buffer): 
   return Buffer.concat(chunks);
 }
 
-async function readEntry(
-  zip: yauzl.ZipFile,
-  entry: yauzl.Entry | undefined,
-  name: string,
-  bytes?: Buffer,
-): Promise<Buffer> {
-  if (entry === undefined) throw new Error(`no member ${quote(name)}`);
-  const fail = (why: string, cause?: unknown) =>
-    new Error(`member ${quote(name)} ${why}`, { cause });
-  if (entry.uncompressedSize > MAX_MEMBER_BYTES) {
-    throw fail(`is larger than ${MAX_MEMBER_BYTES}`);
-  }
-  if (entry.isEncrypted()) throw fail("is encrypted");
-  const method = entry.compressionMethod;
-  if (method !== 0 && method !== 8) throw fail(`uses compression method ${method}`);
+/** Inflate (capped one byte past the declared size), then check size and CRC-32. */
+function decode(entry: yauzl.Entry, name: string, raw: Buffer): Buffer {
   let data: Buffer;
-  try {
-    data = await readRaw(zip, entry, bytes);
-  } catch (error) {
-    throw fail(`cannot be read: ${(error as Error).message}`, error);
-  }
-  if (method === 8) {
+  if (entry.compressionMethod === 8) {
     try {
-      data = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+      data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
     } catch (error) {
-      throw fail(`does not inflate: ${(error as Error).message}`, error);
+      throw fail(name, `does not inflate: ${(error as Error).message}`, error);
     }
   } else {
-    data = Buffer.from(data); // a copy: a view would keep the whole archive alive
+    data = Buffer.from(raw); // a copy: a view would keep the whole archive alive
   }
   if (data.length !== entry.uncompressedSize) {
-    throw fail(`has ${data.length} bytes, not the ${entry.uncompressedSize} of the directory`);
+    throw fail(
+      name,
+      `has ${data.length} bytes, not the ${entry.uncompressedSize} of the directory`,
+    );
   }
-  if (crc32(data) >>> 0 !== entry.crc32) throw fail("fails its CRC-32 check");
+  if (crc32(data) >>> 0 !== entry.crc32) throw fail(name, "fails its CRC-32 check");
   return data;
+}
+
+/** A pass-through that fails at the end when the bytes' CRC-32 differs from the directory's. */
+function crcCheck(entry: yauzl.Entry, failure: (why: string) => Error): Transform {
+  let crc = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(crc >>> 0 === entry.crc32 ? null : failure("fails its CRC-32 check"));
+    },
+  });
 }

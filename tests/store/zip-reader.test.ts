@@ -164,6 +164,157 @@ describe("openZip", () => {
   });
 });
 
+/** Bytes of `name` read one of the ways the reader offers: in memory or from disk. */
+const WAYS = [
+  "read",
+  "readNow",
+  "stream from memory",
+  "read from disk",
+  "stream from disk",
+] as const;
+
+async function readVia(
+  way: (typeof WAYS)[number],
+  bytes: Buffer,
+  name: string,
+  maxBytes?: number,
+): Promise<Buffer> {
+  const path = join(dir, `via-${WAYS.indexOf(way)}.zip`);
+  if (way.endsWith("disk")) await writeFile(path, bytes);
+  const zip = await openZip(way.endsWith("disk") ? path : bytes, "way.whl", 0);
+  try {
+    await zip.walk(() => false);
+    if (way === "readNow") return zip.readNow(name, maxBytes)!;
+    if (way.startsWith("stream")) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await zip.stream(name)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    }
+    return await zip.read(name, maxBytes);
+  } finally {
+    zip.close();
+  }
+}
+
+describe("openZip for the installer", () => {
+  it.each([
+    ["a file", 0o100644, "x"],
+    ["an executable", 0o100755, "#!python\n"],
+    ["a symlink", 0o120777, "target.py"],
+    ["a group-executable file", 0o100750, ""],
+  ])("gives the unix mode and sizes of %s", async (_, mode, text) => {
+    const zip = new ZipFile();
+    zip.addBuffer(Buffer.from(text.repeat(50)), "m/member", { mode, compress: true });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+    const archive = await openZip(Buffer.concat(chunks), "modes.whl");
+    const members: unknown[] = [];
+    await archive.walk((_name, member) => members.push(member) < 0);
+    expect(members).toEqual([
+      {
+        name: "m/member",
+        mode,
+        size: text.length * 50,
+        compressedSize: expect.any(Number),
+      },
+    ]);
+  });
+
+  it("reads at once in memory; from disk readNow() says undefined and stream() serves", async () => {
+    const members: [string, Buffer][] = [
+      ["a.py", Buffer.from("print(1)\n".repeat(500))],
+      ["b.bin", Buffer.alloc(0)],
+    ];
+    const bytes = await zipOf(members);
+    const path = join(dir, "now.zip");
+    await writeFile(path, bytes);
+    const memory = await openZip(path, "now.whl");
+    const disk = await openZip(path, "now.whl", 0);
+    expect([memory.inMemory, disk.inMemory]).toEqual([true, false]);
+    await memory.walk(() => false);
+    await disk.walk(() => false);
+    for (const [name, data] of members) {
+      expect(memory.readNow(name)).toEqual(data);
+      expect(disk.readNow(name)).toBeUndefined();
+      for (const zip of [memory, disk]) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await zip.stream(name)) chunks.push(chunk as Buffer);
+        expect(Buffer.concat(chunks)).toEqual(data);
+      }
+    }
+    expect(() => memory.readNow("missing")).toThrow(
+      expect.objectContaining({ code: "CORRUPT_ARCHIVE" }),
+    );
+    memory.close();
+    disk.close();
+  });
+
+  it.each(WAYS)("gives names raw: unsafe ones are the caller's to refuse (%s)", async (way) => {
+    const bytes = Buffer.from(
+      (
+        await zipOf([
+          ["xx/evil.py", Buffer.from("x")],
+          ["xtmp/evil.py", Buffer.from("y")],
+        ])
+      )
+        .toString("latin1")
+        .replaceAll("xx/evil.py", "../evil.py")
+        .replaceAll("xtmp/evil.py", "/tmp/evil.py"),
+      "latin1",
+    );
+    const zip = await openZip(bytes, "evil.whl");
+    const names: string[] = [];
+    await zip.walk((n) => names.push(n) < 0);
+    expect(names).toEqual(["../evil.py", "/tmp/evil.py"]);
+    expect((await readVia(way, bytes, "../evil.py")).toString()).toBe("x");
+  });
+
+  it("reads past the default member limit when the caller asks", async () => {
+    const big = Buffer.alloc(MAX_MEMBER_BYTES + 1, 7);
+    const bytes = await zipOf([["big.so", big]]);
+    await expect(readVia("read", bytes, "big.so")).rejects.toMatchObject({
+      code: "CORRUPT_ARCHIVE",
+    });
+    expect((await readVia("readNow", bytes, "big.so", Number.POSITIVE_INFINITY)).equals(big)).toBe(
+      true,
+    );
+  });
+
+  describe.each(WAYS)("every way refuses damage: %s", (way) => {
+    it.each([
+      ["deflated", true],
+      ["stored", false],
+    ])("a %s member whose bytes were altered (CRC-32)", async (_, compress) => {
+      const bytes = await zipOf(
+        [["crc/METADATA", Buffer.from("Name: crc\nSummary: aaaa\n")]],
+        compress,
+      );
+      bytes[30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28) + 2] ^= 0xff;
+      await expect(readVia(way, bytes, "crc/METADATA")).rejects.toMatchObject({
+        code: "CORRUPT_ARCHIVE",
+      });
+    });
+
+    it("a member that inflates past its declared size (a bomb)", async () => {
+      const bytes = await zipOf([["z/a.py", Buffer.from("a".repeat(9000))]]);
+      await expect(
+        readVia(way, withDeclaredSize(bytes, "z/a.py", 100), "z/a.py"),
+      ).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
+    });
+
+    it("a member whose data runs past the end of the archive", async () => {
+      const bytes = await zipOf([["z/a.py", Buffer.from("a".repeat(9000))]]);
+      const copy = Buffer.from(bytes);
+      const at = copy.lastIndexOf(Buffer.from("z/a.py")) - 46 + 20; // compressed size
+      copy.writeUInt32LE(copy.length, at);
+      await expect(readVia(way, copy, "z/a.py")).rejects.toMatchObject({
+        code: "CORRUPT_ARCHIVE",
+      });
+    });
+  });
+});
+
 describe.skipIf(!HAS_CORPUS)("openZip on the corpus wheels", () => {
   it("lists and reads METADATA the same from memory and from disk", async () => {
     for (const name of (await readdir(corpusPath("wheels"))).filter((n) => n.endsWith(".whl"))) {
