@@ -7,6 +7,7 @@
 // Trap: the pip archive holds only the wheels; the bundle also holds its manifest, lock,
 // requirements and scripts, and checks nothing less, so its size ratio is slightly above 1.
 
+import "../tests/helpers/pip-env.js";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";

@@ -7,6 +7,7 @@
 // Traps: pip runs with --no-cache-dir and wheelhouse with an empty store and metadata cache, so
 // neither profits from an earlier run; nginx runs with one worker and no access log.
 
+import "../tests/helpers/pip-env.js";
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";

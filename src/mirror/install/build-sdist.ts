@@ -52,6 +52,7 @@ export async function buildSdist(
   const args = [
     "-m",
     "pip",
+    "--isolated",
     "wheel",
     "--no-index",
     "--no-deps",
@@ -63,7 +64,11 @@ export async function buildSdist(
   for (const f of findLinks) args.push("--find-links", f);
   args.push(source);
   try {
-    await execFileAsync(python, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    await execFileAsync(python, args, {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      env: offlinePipEnv(),
+    });
   } catch (error) {
     const output = `${(error as { stdout?: string }).stdout ?? ""}\n${(error as { stderr?: string }).stderr ?? ""}`;
     const missing = /No matching distribution found for ([^\s]+)/.exec(output);
@@ -93,4 +98,19 @@ export async function buildSdist(
     );
   }
   return join(outDir, wheels[0]);
+}
+
+/**
+ * The environment of the offline pip build: the user's pip configuration left out (PIP_*
+ * variables and config files could add indexes or find-links locations), so the build sees only
+ * the sources wheelhouse hands it. pip passes the same to its build-isolation subprocess.
+ */
+function offlinePipEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("PIP_")) env[key] = value;
+  }
+  env.PIP_CONFIG_FILE = "/dev/null";
+  env.PIP_NO_INPUT = "1";
+  return env;
 }
