@@ -1,7 +1,13 @@
-// bench:install — `wheelhouse install` against `pip install --no-index --find-links` into fresh
-// venvs, side by side: the corpus closure (when ../shared/corpus is there) and a closure of 120
-// generated wheels, without and with bytecode compilation. Prints both times and the ratio.
-// Run: npm run bench:install (builds dist first).
+// bench:install — `wheelhouse install` against `pip install --no-index --find-links`, side by
+// side: the corpus closure (when ../shared/corpus is there) and a closure of 120 generated
+// wheels, without compilation (wheelhouse's default vs pip --no-compile) and with it (wheelhouse
+// --compile vs pip's default). Prints best and median of several alternating runs, and the ratio.
+// Run: npm run bench:install (builds dist first). BENCH_RUNS=n (default 5) sets the runs.
+// Traps:
+// - On a journal-less ext4, creating files within ~30 s of deleting many is several times
+//   slower (the allocator skips the freed inodes one by one): every venv is made up front, the
+//   file system is left to settle once, and nothing is deleted until every run is done.
+// - wheelhouse and pip runs alternate, so a slow spell hits both tools alike.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,54 +16,62 @@ import { CLI } from "../../tests/helpers/cli.js";
 import { buildWheel, writeDistributions } from "../../tests/helpers/wheels.js";
 
 const CORPUS = join(CLI, "..", "..", "..", "..", "shared", "corpus");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SETTLE_SECONDS = 35;
 const root = mkdtempSync(join(tmpdir(), "wh-bench-install-"));
+
+interface Case {
+  label: string;
+  links: string;
+  req: string;
+  compile: boolean;
+}
 
 function time(file: string, args: string[]): number {
   const start = performance.now();
-  execFileSync(file, args, { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(file, args, { stdio: ["ignore", "ignore", "pipe"] }); // stderr kept for errors
   return (performance.now() - start) / 1000;
 }
 
-function venv(name: string): string {
-  const dir = join(root, name);
+let venvs = 0;
+function venv(): string {
+  const dir = join(root, `venv-${venvs++}`);
   execFileSync("python3", ["-m", "venv", "--without-pip", dir]);
   return dir;
 }
 
-function compare(label: string, links: string, reqFile: string, compile: boolean): void {
-  const ours = venv(`ours-${label}-${compile}`);
-  const theirs = venv(`pip-${label}-${compile}`);
-  const t1 = time(process.execPath, [
+function wheelhouse(c: Case, env: string): number {
+  return time(process.execPath, [
     CLI,
     "install",
     "--no-store",
     "--python",
-    join(ours, "bin", "python"),
+    join(env, "bin", "python"),
     "-f",
-    links,
+    c.links,
     "-r",
-    reqFile,
-    ...(compile ? ["--compile"] : []),
+    c.req,
+    ...(c.compile ? ["--compile"] : []),
   ]);
-  // pip from the base interpreter, installing into the other venv (--python is pip >= 22.3).
-  const t2 = time("python3", [
+}
+
+function pip(c: Case, env: string): number {
+  // pip from the base interpreter, installing into the venv (--python is pip >= 22.3).
+  return time("python3", [
     "-m",
     "pip",
     "--python",
-    join(theirs, "bin", "python"),
+    join(env, "bin", "python"),
     "install",
     "-q",
     "--disable-pip-version-check",
     "--no-index",
     "--find-links",
-    links,
+    c.links,
     "-r",
-    reqFile,
-    compile ? "--compile" : "--no-compile",
+    c.req,
+    c.compile ? "--compile" : "--no-compile",
   ]);
-  console.log(
-    `${label.padEnd(24)} ${compile ? "compile   " : "no compile"}  wheelhouse ${t1.toFixed(2)}s  pip ${t2.toFixed(2)}s  ratio ${(t2 / t1).toFixed(1)}x`,
-  );
 }
 
 async function generated(count: number): Promise<[string, string]> {
@@ -84,18 +98,56 @@ async function generated(count: number): Promise<[string, string]> {
   return [dir, req];
 }
 
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return { best: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2 };
+};
+
 try {
-  if (existsSync(join(CORPUS, "wheels"))) {
-    for (const c of [false, true])
-      compare(
-        "corpus (31 wheels)",
-        join(CORPUS, "wheels"),
-        join(CORPUS, "wheels-requirements.txt"),
-        c,
-      );
+  const cases: Case[] = [];
+  const only = process.env.BENCH_ONLY; // e.g. "corpus" or "generated": a subset while iterating
+  if (existsSync(join(CORPUS, "wheels")) && only !== "generated") {
+    for (const compile of [false, true])
+      cases.push({
+        label: "corpus (31 wheels)",
+        links: join(CORPUS, "wheels"),
+        req: join(CORPUS, "wheels-requirements.txt"),
+        compile,
+      });
   }
-  const [dir, req] = await generated(120);
-  for (const c of [false, true]) compare("generated (120 wheels)", dir, req, c);
+  if (only !== "corpus") {
+    const [dir, req] = await generated(120);
+    for (const compile of [false, true])
+      cases.push({ label: "generated (120 wheels)", links: dir, req, compile });
+  }
+  // Every venv first, then one pause: no deletion happens within 30 s of a measured run.
+  const envs = cases.map(() =>
+    Array.from({ length: RUNS }, () => ({ ours: venv(), theirs: venv() })),
+  );
+  console.log(
+    `method: ${venvs} venvs (python3 -m venv --without-pip) made up front, then ${SETTLE_SECONDS} s for ` +
+      "the file system to settle; per case, wheelhouse and pip alternate into fresh venvs, " +
+      `${RUNS} runs each, nothing deleted until the end; best and median wall time of the whole ` +
+      "process; no compile = wheelhouse default vs pip --no-compile, compile = wheelhouse --compile vs pip default",
+  );
+  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
+  cases.forEach((c, i) => {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (const env of envs[i]) {
+      ours.push(wheelhouse(c, env.ours));
+      theirs.push(pip(c, env.theirs));
+    }
+    const a = stats(ours);
+    const b = stats(theirs);
+    console.log(
+      `${c.label.padEnd(24)} ${c.compile ? "compile   " : "no compile"}  ` +
+        `wheelhouse best ${a.best.toFixed(2)}s median ${a.median.toFixed(2)}s  ` +
+        `pip best ${b.best.toFixed(2)}s median ${b.median.toFixed(2)}s  ` +
+        `ratio best ${(b.best / a.best).toFixed(1)}x median ${(b.median / a.median).toFixed(1)}x`,
+    );
+  });
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
