@@ -8,6 +8,9 @@
 //   slower (the allocator skips the freed inodes one by one): every venv is made up front, the
 //   file system is left to settle once, and nothing is deleted until every run is done.
 // - wheelhouse and pip runs alternate, so a slow spell hits both tools alike.
+// - pip runs without this machine's pip configuration (../../tests/helpers/pip-env.ts): its
+//   PIP_FIND_LINKS and pip.conf add folders for pip to scan.
+import "../../tests/helpers/pip-env.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
