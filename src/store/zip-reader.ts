@@ -58,6 +58,18 @@ export interface ZipMember {
   compressedSize: number;
 }
 
+/** A member's stored bytes and what checking them needs. */
+export interface RawMember {
+  /** 0 stored, 8 deflate. */
+  method: number;
+  /** The stored bytes: a view into the archive in memory (copy it to keep or transfer it). */
+  bytes: Buffer;
+  /** Uncompressed size in bytes, as declared: inflate at most one byte more. */
+  size: number;
+  /** CRC-32 of the uncompressed bytes, as declared (unsigned). */
+  crc32: number;
+}
+
 /** An open zip: walk its directory once, read members seen by the walk, then close(). */
 export interface ZipArchive {
   /** True when the whole archive is in memory (readNow() answers). */
@@ -79,6 +91,13 @@ export interface ZipArchive {
    * @throws as read(), synchronously.
    */
   readNow(name: string, maxBytes?: number): Buffer | undefined;
+  /**
+   * The stored bytes of member `name`, not inflated nor checked, with what inflating and
+   * checking them needs (see RawMember), for archives in memory; undefined when read from disk.
+   * For callers that inflate elsewhere (the installer's worker threads).
+   * @throws as read(), synchronously, for what can be refused before inflating.
+   */
+  rawNow(name: string, maxBytes?: number): RawMember | undefined;
   /**
    * The uncompressed bytes of member `name` as a stream, for members too big to hold; size and
    * CRC-32 are checked as they pass (the stream fails with "CORRUPT_ARCHIVE").
@@ -108,6 +127,14 @@ class MemoryReader extends yauzl.RandomAccessReader {
     const end = Math.min(position + length, this.bytes.length);
     callback(null, position < end ? this.bytes.copy(buffer, offset, position, end) : 0);
   }
+}
+
+/**
+ * The error for member `name` of archive `label` found damaged elsewhere (`why`: "fails its
+ * CRC-32 check", ...): "CORRUPT_ARCHIVE", worded as read() words it.
+ */
+export function damagedMember(label: string, name: string, why: string): WheelhouseError {
+  return damaged(label, fail(name, why));
 }
 
 function damaged(label: string, error: unknown): WheelhouseError {
@@ -193,6 +220,12 @@ export async function openZip(
       memory === undefined
         ? undefined
         : guard(() => readNow(zip, entry(name), name, memory, maxBytes)),
+    rawNow: (name, maxBytes = MAX_MEMBER_BYTES) => {
+      if (memory === undefined) return undefined;
+      const e = guard(() => entry(name));
+      const bytes = guard(() => storedBytes(zip, e, name, memory, maxBytes));
+      return { method: e.compressionMethod, bytes, size: e.uncompressedSize, crc32: e.crc32 };
+    },
     stream: async (name) => {
       const e = guard(() => entry(name));
       if (memory !== undefined) {
@@ -282,6 +315,17 @@ function readNow(
   bytes: Buffer,
   maxBytes: number,
 ): Buffer {
+  return decode(entry, name, storedBytes(zip, entry, name, bytes, maxBytes));
+}
+
+/** The member's stored bytes, a view into the archive in memory (local header read at once). */
+function storedBytes(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  bytes: Buffer,
+  maxBytes: number,
+): Buffer {
   checkEntry(entry, name, maxBytes);
   let start: number | undefined;
   let failure: Error | undefined;
@@ -291,7 +335,7 @@ function readNow(
   });
   if (failure !== undefined) throw cannotRead(name, failure);
   if (start === undefined) throw fail(name, "has a local header yauzl did not read at once");
-  return decode(entry, name, bytes.subarray(start, start + entry.compressedSize));
+  return bytes.subarray(start, start + entry.compressedSize);
 }
 
 /** The member's stored bytes, streamed raw from disk (yauzl checks the count). */

@@ -8,8 +8,8 @@
 // - The staging directory sits inside the scheme directory so that rename() never crosses
 //   file systems.
 // - Creating an inode is the costly part of an install (on a journal-less ext4 that deleted many
-//   files in the last 30 s, a millisecond of kernel time each): writes run on worker threads
-//   while the main thread inflates and hashes, and the per-file temp-name-then-rename of the
+//   files in the last 30 s, a millisecond of kernel time each): writes, and the inflating and
+//   hashing before them, run on worker threads, and the per-file temp-name-then-rename of the
 //   first version is gone.
 // - Every write in flight is awaited before discard() removes anything, or a late write would
 //   land after the cleanup.
@@ -18,7 +18,7 @@
 import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from "node:fs";
 import { mkdir, rm, rmdir } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { FileOp, FileWriter } from "./file-writer.js";
+import type { FileOp, FileWriter, PackedFile } from "./file-writer.js";
 
 /** Batches a wheel keeps in flight at once, and the size of a batch (ops, bytes). */
 const IN_FLIGHT = 4;
@@ -78,6 +78,14 @@ export class Staging {
    */
   write(path: string, data: Buffer | string, mode: number): Promise<void> {
     return this.queue({ kind: "file", path, data, mode }, data.length);
+  }
+
+  /**
+   * Inflate, check and write a wheel member at staged path `file.path`, in the background (on a
+   * writer thread; see PackedFile). A failed check surfaces as a write error does.
+   */
+  writePacked(file: PackedFile): Promise<void> {
+    return this.queue(file, file.bytes.length);
   }
 
   /** Create a symlink at staged path `path`, in the background. */

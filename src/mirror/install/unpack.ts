@@ -26,7 +26,8 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { formatRecord, parseRecord, type RecordEntry } from "../../pep/record.js";
-import type { FileWriter } from "./file-writer.js";
+import { damagedMember } from "../../store/zip-reader.js";
+import type { CheckFailure, FileWriter } from "./file-writer.js";
 import { entryPointScripts, rewriteShebang } from "./scripts.js";
 import { Staging } from "./staging.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
@@ -113,10 +114,41 @@ export async function stageWheel(
     return await stage.run(zip, parsed.name, parsed.version);
   } catch (error) {
     await stage.discard();
-    throw error;
+    throw checkFailure(error, filename) ?? error;
   } finally {
     zip.close();
   }
+}
+
+/** The WheelhouseError for a member a writer thread refused (see CheckFailure), if it is one. */
+function checkFailure(error: unknown, filename: string): WheelhouseError | undefined {
+  const check = (error as { check?: CheckFailure } | undefined)?.check;
+  if (check === undefined) return undefined;
+  if (check.code === "CORRUPT_ARCHIVE") return damagedMember(filename, check.member, check.why);
+  if (check.code === "RECORD_HASH_MISMATCH")
+    return hashMismatch(filename, check.member, check.algorithm);
+  return sizeMismatch(filename, check.member, check.size, check.recordSize);
+}
+
+function hashMismatch(filename: string, member: string, algorithm: string): WheelhouseError {
+  return fail(
+    "RECORD_HASH_MISMATCH",
+    filename,
+    `has ${quote(member)} whose ${algorithm} differs from its RECORD`,
+  );
+}
+
+function sizeMismatch(
+  filename: string,
+  member: string,
+  size: number,
+  recordSize: number,
+): WheelhouseError {
+  return fail(
+    "RECORD_SIZE_MISMATCH",
+    filename,
+    `has ${quote(member)} of ${size} bytes; its RECORD says ${recordSize}`,
+  );
 }
 
 class Stage {
@@ -297,22 +329,33 @@ class Stage {
   ): Promise<void> {
     const { filename } = this;
     const { dest, base, temp, inDistInfo } = to;
-    const check = (digest: string, size: number) => {
-      if (digest !== row.hash!.digest.replace(/=+$/, "")) {
-        throw fail(
-          "RECORD_HASH_MISMATCH",
-          filename,
-          `has ${quote(entry.name)} whose ${algorithm} differs from its RECORD`,
-        );
-      }
-      if (row.size !== undefined && row.size !== size) {
-        throw fail(
-          "RECORD_SIZE_MISMATCH",
-          filename,
-          `has ${quote(entry.name)} of ${size} bytes; its RECORD says ${row.size}`,
-        );
-      }
+    const digest = row.hash!.digest.replace(/=+$/, "");
+    const check = (actual: string, size: number) => {
+      if (actual !== digest) throw hashMismatch(filename, entry.name, algorithm);
+      if (row.size !== undefined && row.size !== size)
+        throw sizeMismatch(filename, entry.name, size, row.size);
     };
+    const raw = entry.isSymlink || isScript ? undefined : zip.rawNow(entry.name);
+    if (raw !== undefined) {
+      // Inflated, checked and written on a writer thread; the copy owns its ArrayBuffer, so it
+      // is transferred there, not cloned.
+      const mode = entry.executable ? 0o755 : 0o644;
+      await this.staging.writePacked({
+        kind: "packed",
+        path: temp,
+        mode,
+        member: entry.name,
+        bytes: new Uint8Array(raw.bytes),
+        method: raw.method,
+        size: raw.size,
+        crc32: raw.crc32,
+        algorithm,
+        digest,
+        recordSize: row.size,
+      });
+      this.recordFile(dest, row.hash, raw.size, inDistInfo);
+      return;
+    }
     const bytes =
       zip.readNow(entry.name) ??
       (entry.isSymlink || isScript ? await zip.read(entry.name) : undefined);

@@ -1,7 +1,8 @@
 // A wheel opened for installing: every member listed up front with what its unix mode says
 // (symlink, executable), read through the shared zip reader (../../store/zip-reader.ts, yauzl).
 // Wheels up to MAX_IN_MEMORY are read whole and each member is inflated synchronously
-// (readNow); bigger ones are streamed from disk member by member.
+// (readNow) or handed over stored (rawNow, inflated on a writer thread); bigger ones are
+// streamed from disk member by member.
 // Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
 // https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (4.4.15 external attributes)
 // Traps:
@@ -12,7 +13,7 @@
 // - A name listed twice is listed once, and reads its first entry.
 
 import type { Readable } from "node:stream";
-import { openZip } from "../../store/zip-reader.js";
+import { openZip, type RawMember } from "../../store/zip-reader.js";
 
 /** One member of the wheel. */
 export interface WheelMember {
@@ -29,6 +30,8 @@ export interface OpenWheel {
   read(name: string): Promise<Buffer>;
   /** The member's bytes at once (wheels read whole); undefined when this wheel is streamed. */
   readNow(name: string): Buffer | undefined;
+  /** The member's stored bytes, unchecked (wheels read whole); undefined when streamed. */
+  rawNow(name: string): RawMember | undefined;
   stream(name: string): Promise<Readable>;
   close(): void;
 }
@@ -67,6 +70,7 @@ export async function openWheel(path: string, filename: string): Promise<OpenWhe
     entries,
     read: (name) => zip.read(name, UNLIMITED),
     readNow: (name) => zip.readNow(name, UNLIMITED),
+    rawNow: (name) => zip.rawNow(name, UNLIMITED),
     stream: (name) => zip.stream(name),
     close: () => zip.close(),
   };
