@@ -13,7 +13,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
@@ -266,12 +266,22 @@ function schemeOf(info: InterpreterInfo): Scheme {
 async function compile(info: InterpreterInfo, files: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (files.length === 0) return out;
-  await new Promise<void>((done) => {
-    const child = execFile(info.executable, ["-m", "compileall", "-q", "-j", "0", "-i", "-"], () =>
-      done(),
-    );
-    child.stdin?.end(`${files.join("\n")}\n`);
-  });
+  // compileall compiles the files it is given one by one (its -j only spreads directories over
+  // processes): one process per core, each given every n-th file, is what uses the cores.
+  const processes = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / 50)));
+  await Promise.all(
+    Array.from(
+      { length: processes },
+      (_, p) =>
+        new Promise<void>((done) => {
+          const child = execFile(info.executable, ["-m", "compileall", "-q", "-i", "-"], () =>
+            done(),
+          );
+          const mine = files.filter((_, i) => i % processes === p);
+          child.stdin?.end(`${mine.join("\n")}\n`);
+        }),
+    ),
+  );
   const tag = info.cacheTag ?? `cpython-${info.version[0]}${info.version[1]}`;
   for (const f of files) {
     const pyc = join(dirname(f), "__pycache__", `${basename(f, ".py")}.${tag}.pyc`);
