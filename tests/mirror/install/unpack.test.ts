@@ -168,6 +168,16 @@ const BAD: [string, WheelSpec | "corrupt", string, RegExp][] = [
     /bad_hash\/__init__\.py/,
   ],
   [
+    "RECORD size mismatch",
+    good("bad-size", {
+      files: { "bad_size/__init__.py": "x = 1\n" },
+      editRecord: (l) =>
+        l.map((x) => (x.startsWith("bad_size/__init__.py") ? x.replace(/,\d+$/, ",99") : x)),
+    }),
+    "RECORD_SIZE_MISMATCH",
+    /"bad_size\/__init__\.py" of 6 bytes; its RECORD says 99/,
+  ],
+  [
     "missing RECORD entry",
     good("bad-missing", { editRecord: (l) => l.filter((x) => !x.startsWith("bad_missing/")) }),
     "RECORD_MISSING_ENTRY",
@@ -223,6 +233,32 @@ describe("bad wheels fail and leave the environment as it was", () => {
     );
     expect(error?.code).toBe(code);
     expect(error?.message).toMatch(message);
+    expect(listTree(venv)).toEqual(before);
+  });
+});
+
+describe("a member whose bytes fail the zip directory's CRC-32", () => {
+  it("fails as CORRUPT_ARCHIVE naming the member, and leaves the environment as it was", async () => {
+    const wheel = await buildWheel(
+      good("bad-crc", { files: { "bad_crc/__init__.py": "x = 1\n" } }),
+    );
+    const bytes = Buffer.from(wheel.bytes);
+    // The central directory entry (signature PK\x01\x02) holds the name 46 bytes in and the
+    // CRC-32 16 bytes in; the local header's copy is not read.
+    const header = bytes.lastIndexOf("bad_crc/__init__.py") - 46;
+    expect(bytes.readUInt32LE(header)).toBe(0x02014b50);
+    bytes[header + 16] ^= 0xff;
+    const before = listTree(venv);
+    const error = await install([good("ok-crc", { requiresDist: ["bad-crc"] })], ["ok-crc"], {
+      raw: [[wheel.filename, bytes]],
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error?.code).toBe("CORRUPT_ARCHIVE");
+    expect(error?.message).toMatch(
+      /bad_crc-1\.0-py3-none-any\.whl.*"bad_crc\/__init__\.py" fails its CRC-32 check/,
+    );
     expect(listTree(venv)).toEqual(before);
   });
 });
