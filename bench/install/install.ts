@@ -6,13 +6,24 @@
 // Traps:
 // - On a journal-less ext4, creating files within ~30 s of deleting many is several times
 //   slower (the allocator skips the freed inodes one by one): every venv is made up front, the
-//   file system is left to settle once, and nothing is deleted until every run is done.
+//   file system is left to settle once, and nothing is deleted until every run is done. 35 s
+//   was not always enough after tens of thousands of deletions (a test run, an earlier bench):
+//   the pause is 60 s, then longer until creating 1,000 empty files takes under BENCH_PROBE_MS
+//   (default 80 ms; at most 4 more minutes). Each case prints that probe, taken just before it.
 // - wheelhouse and pip runs alternate, so a slow spell hits both tools alike.
 // - pip runs without this machine's pip configuration (../../tests/helpers/pip-env.ts): its
 //   PIP_FIND_LINKS and pip.conf add folders for pip to scan.
 import "../../tests/helpers/pip-env.js";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "../../tests/helpers/cli.js";
@@ -20,7 +31,7 @@ import { buildWheel, writeDistributions } from "../../tests/helpers/wheels.js";
 
 const CORPUS = join(CLI, "..", "..", "..", "..", "shared", "corpus");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SETTLE_SECONDS = 35;
+const SETTLE_SECONDS = 60;
 const root = mkdtempSync(join(tmpdir(), "wh-bench-install-"));
 
 interface Case {
@@ -101,6 +112,18 @@ async function generated(count: number): Promise<[string, string]> {
   return [dir, req];
 }
 
+let probes = 0;
+/** Milliseconds to create 1,000 empty files in a new directory (kept until the end). */
+function probe(): number {
+  const dir = join(root, `probe-${probes++}`);
+  mkdirSync(dir);
+  const start = performance.now();
+  for (let i = 0; i < 1000; i++) closeSync(openSync(join(dir, `f${i}`), "w"));
+  return performance.now() - start;
+}
+
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -130,12 +153,17 @@ try {
   );
   console.log(
     `method: ${venvs} venvs (python3 -m venv --without-pip) made up front, then ${SETTLE_SECONDS} s for ` +
-      "the file system to settle; per case, wheelhouse and pip alternate into fresh venvs, " +
-      `${RUNS} runs each, nothing deleted until the end; best and median wall time of the whole ` +
+      "the file system to settle (longer until a probe, 1,000 empty files created, takes under " +
+      `${process.env.BENCH_PROBE_MS ?? 80} ms); per case, wheelhouse and pip alternate into fresh venvs, ` +
+      `${RUNS} runs each, nothing deleted until the end; the probe is retaken before each case ` +
+      "(quiet: tens of ms); best and median wall time of the whole " +
       "process; no compile = wheelhouse default vs pip --no-compile, compile = wheelhouse --compile vs pip default",
   );
-  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
+  await sleep(SETTLE_SECONDS);
+  const limit = Number(process.env.BENCH_PROBE_MS ?? 80);
+  for (let waited = 0; probe() > limit && waited < 240; waited += 10) await sleep(10);
   cases.forEach((c, i) => {
+    const quiet = probe();
     const ours: number[] = [];
     const theirs: number[] = [];
     for (const env of envs[i]) {
@@ -148,7 +176,8 @@ try {
       `${c.label.padEnd(24)} ${c.compile ? "compile   " : "no compile"}  ` +
         `wheelhouse best ${a.best.toFixed(2)}s median ${a.median.toFixed(2)}s  ` +
         `pip best ${b.best.toFixed(2)}s median ${b.median.toFixed(2)}s  ` +
-        `ratio best ${(b.best / a.best).toFixed(1)}x median ${(b.median / a.median).toFixed(1)}x`,
+        `ratio best ${(b.best / a.best).toFixed(1)}x median ${(b.median / a.median).toFixed(1)}x  ` +
+        `(probe ${quiet.toFixed(0)} ms)`,
     );
   });
 } finally {
