@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { existsSync, readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WheelhouseError } from "../../src/pep/errors.js";
@@ -12,20 +11,12 @@ import {
 } from "../../src/pep/filename.js";
 import { canonicalizeName, isNormalizedName } from "../../src/pep/names.js";
 import { normalizeVersion } from "../../src/pep/version.js";
+import { corpusPath } from "../helpers/corpus.js";
+import { errorCode, HAS_VECTORS, readVectors } from "../helpers/vectors.js";
 
-const CORPUS = new URL("../../../shared/corpus/", import.meta.url);
-const HAS_CORPUS = existsSync(fileURLToPath(CORPUS));
-const vectors = <T>(name: string): T[] =>
-  JSON.parse(readFileSync(new URL(`packaging-vectors/${name}.json`, CORPUS), "utf8")) as T[];
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof WheelhouseError ? e.code : String(e);
-  }
-  return undefined;
-}
+const HAS_CORPUS = HAS_VECTORS;
+const vectors = readVectors;
+const code = errorCode;
 
 describe("parseWheelFilename", () => {
   it.each([
@@ -331,12 +322,10 @@ describe.skipIf(!HAS_CORPUS)("packaging 26.3 test_utils vectors", () => {
 });
 
 describe.skipIf(!HAS_CORPUS)("real filenames in the corpus", () => {
-  const folders = ["wheels", "build", "sdists"].filter((d) =>
-    existsSync(fileURLToPath(new URL(d, CORPUS))),
-  );
+  const folders = ["wheels", "build", "sdists"].filter((d) => existsSync(corpusPath(d)));
 
   it.each(folders)("every file in %s parses", (folder) => {
-    const files = readdirSync(new URL(`${folder}/`, CORPUS)).filter((f) =>
+    const files = readdirSync(corpusPath(folder)).filter((f) =>
       /\.(whl|tar\.gz|zip|tar\.bz2)$/.test(f),
     );
     expect(files.length).toBeGreaterThan(0);

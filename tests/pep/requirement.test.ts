@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateMarker, formatMarker, markerExtras, parseMarker } from "../../src/pep/marker.js";
@@ -8,11 +8,10 @@ import {
   type Requirement,
 } from "../../src/pep/requirement.js";
 import { formatSpecifierSet, parseSpecifierSet } from "../../src/pep/specifier.js";
+import { HAS_VECTORS, readVectors } from "../helpers/vectors.js";
 
-const corpus = new URL("../../../shared/corpus/packaging-vectors/", import.meta.url);
-const hasCorpus = existsSync(corpus);
-const vectors = <T>(name: string): T[] =>
-  JSON.parse(readFileSync(new URL(`test_requirements__${name}.json`, corpus), "utf8")) as T[];
+const hasCorpus = HAS_VECTORS;
+const vectors = <T>(name: string): T[] => readVectors<T>(`test_requirements__${name}`);
 
 interface GoldenRequirement {
   input: string;

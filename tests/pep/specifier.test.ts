@@ -22,16 +22,11 @@ import {
   specifiersEqual,
 } from "../../src/pep/specifier.js";
 import { parseVersion, type Version } from "../../src/pep/version.js";
+import { HAS_VECTORS, readVectors, type VectorRow } from "../helpers/vectors.js";
 
-const VECTORS = new URL("../../../shared/corpus/packaging-vectors/", import.meta.url);
-const hasVectors = existsSync(VECTORS);
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON tables of varying shapes
-type Row = Record<string, any>;
-
-function table(name: string): Row[] {
-  return JSON.parse(readFileSync(new URL(name, VECTORS), "utf8"));
-}
+const hasVectors = HAS_VECTORS;
+type Row = VectorRow;
+const table = (name: string): Row[] => readVectors(name);
 
 /** Table inputs spell Version objects as "Version:1.0". */
 function arg(x: string): string | Version {

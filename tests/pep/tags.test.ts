@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WheelhouseError } from "../../src/pep/errors.js";
 import {
   formatTag,
   macBinaryFormats,
@@ -10,26 +8,11 @@ import {
   musllinuxPlatforms,
   parseTag,
 } from "../../src/pep/tags.js";
+import { errorCode, HAS_VECTORS, readVectors } from "../helpers/vectors.js";
 
-const VECTORS = new URL("../../../shared/corpus/packaging-vectors/", import.meta.url);
-let hasVectors = true;
-try {
-  readFileSync(new URL("test_tags__TestParseTag.test_empty_component_raises.json", VECTORS));
-} catch {
-  hasVectors = false;
-}
-function vectors<T>(name: string): T[] {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, VECTORS), "utf8")) as T[];
-}
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof WheelhouseError ? e.code : String(e);
-  }
-  return undefined;
-}
+const hasVectors = HAS_VECTORS;
+const vectors = readVectors;
+const code = errorCode;
 
 describe("parseTag", () => {
   it.each([

@@ -4,7 +4,8 @@
 // test_compare_other, test_dunder_op_returns_notimplemented,
 // test_base_version_notimplemented_with_non_base_version.
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WheelhouseError } from "../../src/pep/errors.js";
@@ -23,16 +24,11 @@ import {
   tryParseVersion,
   type Version,
 } from "../../src/pep/version.js";
+import { HAS_VECTORS, readVectors, VECTORS_DIR, type VectorRow } from "../helpers/vectors.js";
 
-const VECTORS = new URL("../../../shared/corpus/packaging-vectors/", import.meta.url);
-const hasVectors = existsSync(VECTORS);
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON tables of varying shapes
-type Row = Record<string, any>;
-
-function table(name: string): Row[] {
-  return JSON.parse(readFileSync(new URL(name, VECTORS), "utf8"));
-}
+const hasVectors = HAS_VECTORS;
+type Row = VectorRow;
+const table = (name: string): Row[] => readVectors(name);
 
 function errorCode(f: () => unknown): string | undefined {
   try {
@@ -105,7 +101,7 @@ describe("parseVersion and formatVersion", () => {
 describe.skipIf(!hasVectors)("packaging 26.3 version tables", () => {
   it("VERSIONS_sorted.json: every pair is ordered and sorting restores the order", () => {
     const versions: string[] = JSON.parse(
-      readFileSync(new URL("VERSIONS_sorted.json", VECTORS), "utf8"),
+      readFileSync(join(VECTORS_DIR, "VERSIONS_sorted.json"), "utf8"),
     );
     expect(versions).toHaveLength(92);
     const failures: string[] = [];
