@@ -7,10 +7,12 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type {
-  CandidateFile,
-  CandidateMetadata,
-  Provider,
+import {
+  type CandidateFile,
+  type CandidateMetadata,
+  candidateMetadata,
+  DEFAULT_BUILD_REQUIRES,
+  type Provider,
 } from "../../src/mirror/resolve/provider.js";
 import { parseProjectHtml } from "../../src/pep/simple-html.js";
 import { type InspectedDistribution, inspectDistribution } from "../../src/store/inspect.js";
@@ -51,18 +53,10 @@ export class PackseProvider implements Provider {
   }
 
   async getMetadata(file: CandidateFile): Promise<CandidateMetadata> {
-    const { metadata } = await this.inspect(file);
-    const out: CandidateMetadata = {
-      name: metadata.name,
-      version: metadata.version,
-      requiresDist: metadata.requiresDist,
-      providesExtra: metadata.providesExtra,
-    };
-    if (metadata.requiresPython !== undefined) out.requiresPython = metadata.requiresPython;
-    return out;
+    return candidateMetadata((await this.inspect(file)).metadata);
   }
 
   async getBuildRequires(file: CandidateFile): Promise<string[]> {
-    return (await this.inspect(file)).buildRequires ?? ["setuptools>=40.8.0", "wheel"];
+    return (await this.inspect(file)).buildRequires ?? [...DEFAULT_BUILD_REQUIRES];
   }
 }

@@ -7,9 +7,12 @@
 
 import { blobPath, findFile, inspectDistribution, type Store } from "../../store/index.js";
 import { LocalProvider } from "../install/sources.js";
-import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
-
-const FALLBACK_BUILD_REQUIRES = ["setuptools>=40.8.0", "wheel"];
+import {
+  type CandidateFile,
+  type CandidateMetadata,
+  DEFAULT_BUILD_REQUIRES,
+  type Provider,
+} from "../resolve/provider.js";
 
 /** A Provider over the files of `store` only. */
 export class StoreProvider implements Provider {
@@ -30,11 +33,11 @@ export class StoreProvider implements Provider {
 
   async getBuildRequires(file: CandidateFile): Promise<string[]> {
     const stored = findFile(this.store, file.filename);
-    if (stored === undefined) return FALLBACK_BUILD_REQUIRES;
+    if (stored === undefined) return [...DEFAULT_BUILD_REQUIRES];
     const inspected = await inspectDistribution(
       blobPath(this.store, stored.sha256),
       stored.filename,
     );
-    return inspected.buildRequires ?? FALLBACK_BUILD_REQUIRES;
+    return inspected.buildRequires ?? [...DEFAULT_BUILD_REQUIRES];
   }
 }

@@ -22,7 +22,12 @@ import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { normalizeVersion } from "../../pep/version.js";
 import type { Store } from "../../store/store.js";
-import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import {
+  type CandidateFile,
+  type CandidateMetadata,
+  candidateMetadata,
+  type Provider,
+} from "../resolve/provider.js";
 import { downloadFile, fetchText } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
 import { openWheel } from "./wheel-zip.js";
@@ -137,13 +142,13 @@ export class LocalProvider implements Provider {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
     if (located?.metadataUrl) {
-      return toCandidate(parseCoreMetadata(await fetchText(located.metadataUrl)));
+      return candidateMetadata(parseCoreMetadata(await fetchText(located.metadataUrl)));
     }
     const path = await this.localPath(file);
     if (file.filename.endsWith(".whl"))
-      return toCandidate(await readWheelMetadata(path, file.filename));
+      return candidateMetadata(await readWheelMetadata(path, file.filename));
     const { inspectDistribution } = await import("../../store/inspect.js");
-    return toCandidate((await inspectDistribution(path, file.filename)).metadata);
+    return candidateMetadata((await inspectDistribution(path, file.filename)).metadata);
   }
 
   private index(): Promise<Map<string, Located[]>> {
@@ -289,17 +294,7 @@ async function readWheelMetadata(path: string, filename: string): Promise<CoreMe
 }
 
 async function readMetadataFile(path: string): Promise<CandidateMetadata> {
-  return toCandidate(parseCoreMetadata(await readFile(path, "utf8")));
-}
-
-function toCandidate(m: ReturnType<typeof parseCoreMetadata>): CandidateMetadata {
-  return {
-    name: m.name,
-    version: m.version,
-    requiresDist: m.requiresDist,
-    requiresPython: m.requiresPython,
-    providesExtra: m.providesExtra,
-  };
+  return candidateMetadata(parseCoreMetadata(await readFile(path, "utf8")));
 }
 
 /** Lower-case hex sha256 of a file. */

@@ -43,6 +43,24 @@ export interface CandidateMetadata {
   providesExtra?: string[];
 }
 
+/**
+ * The build requirements of an sdist without `[build-system].requires`: the PEP 517/518
+ * fallback pip applies (https://peps.python.org/pep-0518/#build-system-table).
+ */
+export const DEFAULT_BUILD_REQUIRES: readonly string[] = ["setuptools>=40.8.0", "wheel"];
+
+/** The resolver's part of parsed core metadata (`parseCoreMetadata` in pep/core-metadata.ts). */
+export function candidateMetadata(m: CandidateMetadata): CandidateMetadata {
+  const out: CandidateMetadata = {
+    name: m.name,
+    version: m.version,
+    requiresDist: m.requiresDist,
+  };
+  if (m.requiresPython !== undefined) out.requiresPython = m.requiresPython;
+  if (m.providesExtra !== undefined) out.providesExtra = m.providesExtra;
+  return out;
+}
+
 /** A source of distributions for the resolver. All names passed in are PEP 503 canonical. */
 export interface Provider {
   /** Every file of `project` (canonical name) from every source; [] when the project is unknown. */
@@ -51,7 +69,7 @@ export interface Provider {
   getMetadata(file: CandidateFile): Promise<CandidateMetadata>;
   /**
    * The build requirements of an sdist: `[build-system].requires` of its pyproject.toml, or
-   * `["setuptools>=40.8.0", "wheel"]` when it has none (PEP 517/518 fallback).
+   * {@link DEFAULT_BUILD_REQUIRES} when it has none (PEP 517/518 fallback).
    */
   getBuildRequires?(file: CandidateFile): Promise<string[]>;
 }

@@ -14,7 +14,13 @@
 
 import { parseDistributionFilename } from "../../pep/filename.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
-import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import {
+  type CandidateFile,
+  type CandidateMetadata,
+  candidateMetadata,
+  DEFAULT_BUILD_REQUIRES,
+  type Provider,
+} from "../resolve/provider.js";
 import { listFindLinks } from "./find-links.js";
 import type { HttpClient } from "./http-client.js";
 import { createIndexClient } from "./index-client.js";
@@ -22,7 +28,6 @@ import { createLimit } from "./limit.js";
 import { createMetadataFetcher, type FetchedMetadata, type MetadataTarget } from "./metadata.js";
 
 /** PEP 517/518: the build requirements assumed when an sdist declares none. */
-export const DEFAULT_BUILD_REQUIRES = ["setuptools>=40.8.0", "wheel"];
 
 export interface UpstreamProviderOptions {
   http: HttpClient;
@@ -137,15 +142,7 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
     },
     getMetadataDetails,
     async getMetadata(file): Promise<CandidateMetadata> {
-      const { metadata } = await getMetadataDetails(file);
-      const result: CandidateMetadata = {
-        name: metadata.name,
-        version: metadata.version,
-        requiresDist: metadata.requiresDist,
-        providesExtra: metadata.providesExtra,
-      };
-      if (metadata.requiresPython !== undefined) result.requiresPython = metadata.requiresPython;
-      return result;
+      return candidateMetadata((await getMetadataDetails(file)).metadata);
     },
     async getBuildRequires(file) {
       const requires = await limit(() => fetcher.fetchBuildRequires(targetOf(file)));
