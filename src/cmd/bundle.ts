@@ -11,10 +11,10 @@ import { selectTargets } from "../mirror/sync/targets.js";
 import { WheelhouseError } from "../pep/errors.js";
 import { formatRequirement } from "../pep/requirement.js";
 import { closeStore, openStore } from "../store/index.js";
-import { processEnv, strings, text } from "./option-values.js";
+import { processEnv, strings, targetFlags } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
+import { archiveLine, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
 /** Run `wheelhouse bundle`; resolves to the exit code. */
@@ -36,15 +36,8 @@ export const run: CommandRun = async (args, options) => {
       hint: "name requirements (wheelhouse bundle 'flask>=3' -o f.tar.gz) or a file (-r requirements.txt)",
     });
   }
-  const targets = await selectTargets(
-    {
-      target: strings(options.target),
-      pythonVersion: text(options.pythonVersion),
-      platform: text(options.platform),
-      implementation: text(options.implementation),
-      abi: text(options.abi),
-    },
-    async () => interpreterTarget(await probeInterpreter()),
+  const targets = await selectTargets(targetFlags(options), async () =>
+    interpreterTarget(await probeInterpreter()),
   );
   if (options.sync === true) {
     const sync = await import("./sync.js");
@@ -95,14 +88,10 @@ export const run: CommandRun = async (args, options) => {
         files: files.map((f) => f.filename),
       });
     } else {
-      const bytes = files.reduce((sum, f) => sum + f.size, 0);
       for (const t of report.manifest.targets) {
         process.stdout.write(`${t.spec}: ${t.packages} packages\n`);
       }
-      process.stdout.write(
-        `wrote ${report.output}: ${files.length} files (${formatBytes(bytes)}), ` +
-          `archive ${formatBytes(report.size)}, sha256 ${report.sha256}\n`,
-      );
+      process.stdout.write(archiveLine(report.output, files, report.size, report.sha256));
     }
     return 0;
   } finally {

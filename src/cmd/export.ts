@@ -7,7 +7,7 @@ import { exportStore } from "../mirror/bundle/export.js";
 import { closeStore, openStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
+import { archiveLine, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
 /** Run `wheelhouse export`; resolves to the exit code. */
@@ -28,11 +28,7 @@ export const run: CommandRun = async (_args, options) => {
         files: files.length,
       });
     } else {
-      const bytes = files.reduce((sum, f) => sum + f.size, 0);
-      process.stdout.write(
-        `wrote ${report.output}: ${files.length} files (${formatBytes(bytes)}), ` +
-          `archive ${formatBytes(report.size)}, sha256 ${report.sha256}\n`,
-      );
+      process.stdout.write(archiveLine(report.output, files, report.size, report.sha256));
     }
     return 0;
   } finally {

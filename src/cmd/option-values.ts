@@ -3,6 +3,7 @@
 // Trap: repeatable options arrive as arrays, absent ones as undefined, and `--no-X` flags as
 // booleans; every reader here accepts all of those.
 
+import type { TargetFlags } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 
 /** A repeatable option's values ([] when absent). */
@@ -38,4 +39,15 @@ export function processEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
+}
+
+/** The target flags shared by sync and bundle: `--target` (repeatable) or pip's four flags. */
+export function targetFlags(options: Record<string, unknown>): TargetFlags {
+  return {
+    target: strings(options.target),
+    pythonVersion: text(options.pythonVersion),
+    platform: text(options.platform),
+    implementation: text(options.implementation),
+    abi: text(options.abi),
+  };
 }

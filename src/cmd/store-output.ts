@@ -80,3 +80,17 @@ export function createFileProgress(total: number, quiet: boolean, lines = true):
     },
   };
 }
+
+/** The closing line of bundle and export: what was written, how big, and its sha256. */
+export function archiveLine(
+  output: string,
+  files: { size: number }[],
+  size: number,
+  sha256: string,
+): string {
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  return (
+    `wrote ${output}: ${plural(files.length, "file")} (${formatBytes(bytes)}), ` +
+    `archive ${formatBytes(size)}, sha256 ${sha256}\n`
+  );
+}

@@ -16,7 +16,7 @@ import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock } from "../pep/pylock.js";
-import { processEnv, strings, text, wholeNumber } from "./option-values.js";
+import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -92,15 +92,8 @@ export const run: CommandRun = async (args, options) => {
     ? []
     : [indexUrl, ...inputs.extraIndexUrls, ...strings(options.extraIndexUrl)];
   const findLinks = [...inputs.findLinks, ...strings(options.findLinks)];
-  const targets = await selectTargets(
-    {
-      target: strings(options.target),
-      pythonVersion: text(options.pythonVersion),
-      platform: text(options.platform),
-      implementation: text(options.implementation),
-      abi: text(options.abi),
-    },
-    async () => interpreterTarget(await (probing ?? probeInterpreter())),
+  const targets = await selectTargets(targetFlags(options), async () =>
+    interpreterTarget(await (probing ?? probeInterpreter())),
   );
   const onlyBinary = binarySet([...inputs.onlyBinary, ...strings(options.onlyBinary)]);
   const noBinary = binarySet([...inputs.noBinary, ...strings(options.binary)]);

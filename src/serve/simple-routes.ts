@@ -18,7 +18,7 @@ import { renderProjectJson, renderProjectListJson } from "../pep/simple-json.js"
 import type { DistributionFile, ProjectPage } from "../pep/simple-types.js";
 import { SIMPLE_API_VERSION } from "../pep/simple-types.js";
 import { compareVersions } from "../pep/version.js";
-import { findProject, listFiles, listProjects } from "../store/queries.js";
+import { findProject, iterateFiles, listFiles, listProjects } from "../store/queries.js";
 import type { Store } from "../store/store.js";
 import type { StoredFile } from "../store/types.js";
 import type { CachedPage, PageCache } from "./page-cache.js";
@@ -94,9 +94,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
   app.get("/links/", (c) => {
     const page = cache.get("/links/", () => ({
       body: renderLinksHtml(
-        listProjects(store).flatMap((p) =>
-          listFiles(store, p.name).map((f) => distributionFile(f, baseUrl)),
-        ),
+        Array.from(iterateFiles(store), (f) => distributionFile(f, baseUrl)),
         "wheelhouse find-links",
       ),
       contentType: "text/html; charset=utf-8",
