@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WheelhouseError } from "../../src/pep/errors.js";
+import type { WheelhouseError } from "../../src/pep/errors.js";
 import {
   filterVersions,
   formatSpecifier,
@@ -22,7 +22,7 @@ import {
   specifiersEqual,
 } from "../../src/pep/specifier.js";
 import { parseVersion, type Version } from "../../src/pep/version.js";
-import { HAS_VECTORS, readVectors, type VectorRow } from "../helpers/vectors.js";
+import { errorCode, HAS_VECTORS, readVectors, type VectorRow } from "../helpers/vectors.js";
 
 const hasVectors = HAS_VECTORS;
 type Row = VectorRow;
@@ -39,15 +39,6 @@ function set(spec: string, prereleases?: boolean | null): SpecifierSet {
 
 function opt(prereleases: boolean | null | undefined): { prereleases?: boolean } {
   return prereleases == null ? {} : { prereleases };
-}
-
-function errorCode(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return error instanceof WheelhouseError ? error.code : `not a WheelhouseError: ${error}`;
-  }
-  return undefined;
 }
 
 describe("specifiers by example", () => {

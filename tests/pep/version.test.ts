@@ -24,20 +24,17 @@ import {
   tryParseVersion,
   type Version,
 } from "../../src/pep/version.js";
-import { HAS_VECTORS, readVectors, VECTORS_DIR, type VectorRow } from "../helpers/vectors.js";
+import {
+  errorCode,
+  HAS_VECTORS,
+  readVectors,
+  VECTORS_DIR,
+  type VectorRow,
+} from "../helpers/vectors.js";
 
 const hasVectors = HAS_VECTORS;
 type Row = VectorRow;
 const table = (name: string): Row[] => readVectors(name);
-
-function errorCode(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return error instanceof WheelhouseError ? error.code : `not a WheelhouseError: ${error}`;
-  }
-  return undefined;
-}
 
 describe("parseVersion and formatVersion", () => {
   it.each([
