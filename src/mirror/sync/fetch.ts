@@ -15,7 +15,7 @@
 
 import { WheelhouseError } from "../../pep/errors.js";
 import { commitProject } from "../../store/commit.js";
-import { stageDistribution } from "../../store/stage.js";
+import { type StageInput, stageDistribution } from "../../store/stage.js";
 import type { Store } from "../../store/store.js";
 import type { StagedFile } from "../../store/types.js";
 import type { CandidateFile } from "../resolve/provider.js";
@@ -77,7 +77,12 @@ export async function stageDownload(
     maxInMemory: IN_MEMORY,
     ...(onBytes ? { onBytes } : {}),
   });
-  return stageDistribution(store, body, {
+  return stageDistribution(store, body, stageInput(file));
+}
+
+/** What the index says of `file`, as the store records it (its expected sha256 and size too). */
+export function stageInput(file: CandidateFile): StageInput {
+  return {
     filename: file.filename,
     source: redactUrl(file.url),
     yanked: file.yanked,
@@ -85,7 +90,7 @@ export async function stageDownload(
     ...(file.size !== undefined ? { size: file.size } : {}),
     ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
     ...(file.requiresPython !== undefined ? { requiresPython: file.requiresPython } : {}),
-  });
+  };
 }
 
 /**

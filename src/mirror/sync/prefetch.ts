@@ -13,15 +13,18 @@
 //   outside that limit (a waiter holding a slot while its download waits for one would deadlock).
 // - A file already in the store (same filename and sha256) is never fetched ahead.
 // - A failed download ahead is not reported: the fetch phase simply fetches that file again.
+// - A file the metadata fetcher had to download whole (an sdist, or a wheel without PEP 658 and
+//   Range support) is adopted from that download instead of being fetched a second time.
 
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { findFile } from "../../store/queries.js";
+import { stageDistribution } from "../../store/stage.js";
 import type { Store } from "../../store/store.js";
 import type { StagedFile } from "../../store/types.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { HttpClient } from "../upstream/http-client.js";
 import type { Limit } from "../upstream/limit.js";
-import { stageDownload } from "./fetch.js";
+import { stageDownload, stageInput } from "./fetch.js";
 
 /** A download started ahead of the plan: its staged row, and its bytes so far. */
 export interface Ahead {
@@ -37,6 +40,11 @@ export interface Prefetch {
    * it now if it is a wheel of the first version asked about for its project. Never throws.
    */
   consider(file: CandidateFile, project: string, version: string): void;
+  /**
+   * `file` was downloaded whole (and verified) to `path` to read its metadata: stage it from
+   * there. Resolves once staged, so the caller may then delete `path`. Never throws.
+   */
+  adopt(file: CandidateFile, path: string): Promise<void>;
   /** The download of `file` started ahead, if any; removed from the prefetch. */
   take(file: CandidateFile): Ahead | undefined;
   /** Resolves once every download started ahead has ended (before the store is closed). */
@@ -48,6 +56,14 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
   const firstVersion = new Map<string, string>();
   const started = new Map<string, Ahead>();
   const all: Promise<unknown>[] = [];
+  /** Already in the store with the sha256 the index states (or no sha256 stated to compare). */
+  const isStored = (file: CandidateFile): boolean => {
+    const stored = findFile(store, file.filename);
+    return (
+      stored !== undefined &&
+      (file.sha256 === undefined || stored.sha256 === file.sha256.toLowerCase())
+    );
+  };
   return {
     consider(file, project, version) {
       if (firstVersion.get(project) === undefined) firstVersion.set(project, version);
@@ -58,9 +74,7 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
       } catch {
         return;
       }
-      const stored = findFile(store, file.filename);
-      if (!wheel || (stored !== undefined && stored.sha256 === file.sha256?.toLowerCase())) return;
-      if (stored !== undefined && file.sha256 === undefined) return;
+      if (!wheel || isStored(file)) return;
       const ahead: Ahead = { bytes: 0, staged: Promise.resolve() as never };
       ahead.staged = limit(() =>
         stageDownload(store, http, file, (n) => {
@@ -69,6 +83,13 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
       );
       all.push(ahead.staged.catch(() => undefined));
       started.set(file.url, ahead);
+    },
+    async adopt(file, path) {
+      if (started.has(file.url) || isStored(file)) return;
+      const ahead: Ahead = { bytes: 0, staged: stageDistribution(store, path, stageInput(file)) };
+      started.set(file.url, ahead);
+      all.push(ahead.staged.catch(() => undefined));
+      await ahead.staged.catch(() => undefined);
     },
     take(file) {
       const ahead = started.get(file.url);

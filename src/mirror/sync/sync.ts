@@ -99,6 +99,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       metadataConcurrency: options.concurrency ?? 8,
       tmpDir: tmp,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      onArchive: (file, path) => prefetch?.adopt(file, path) ?? Promise.resolve(),
     });
     const limit = createLimit(options.concurrency ?? 8);
     prefetch = options.dryRun ? undefined : createPrefetch(options.store, options.http, limit);

@@ -60,6 +60,12 @@ export interface MetadataFetcherOptions {
   cacheDir?: string;
   /** Where whole files are downloaded for inspection (default the OS temp dir). */
   tmpDir?: string;
+  /**
+   * Told of each whole file downloaded (and verified) to read its metadata, before the download
+   * is deleted, so a caller that needs the file anyway (sync) keeps it instead of fetching it
+   * again. Its failures are ignored: the caller can still fetch the file later.
+   */
+  onArchive?: (file: MetadataTarget, path: string) => Promise<void>;
 }
 
 export interface MetadataFetcher {
@@ -234,6 +240,7 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
       const path = join(dir, "download");
       await downloadToFile(http, file, path);
       const inspected = await inspectDistribution(path, file.filename);
+      await options.onArchive?.(file, path).catch(() => undefined);
       return { ...inspected, buildRequiresKnown: true, via: "download" };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -27,8 +27,6 @@ import { createIndexClient } from "./index-client.js";
 import { createLimit } from "./limit.js";
 import { createMetadataFetcher, type FetchedMetadata, type MetadataTarget } from "./metadata.js";
 
-/** PEP 517/518: the build requirements assumed when an sdist declares none. */
-
 export interface UpstreamProviderOptions {
   http: HttpClient;
   /** Index roots in order of preference: --index-url first, then --extra-index-url values. */
@@ -41,6 +39,8 @@ export interface UpstreamProviderOptions {
   cacheDir?: string;
   /** Where whole files are downloaded for inspection. */
   tmpDir?: string;
+  /** Told of each whole file downloaded to read its metadata (see MetadataFetcherOptions). */
+  onArchive?: (file: CandidateFile, path: string) => Promise<void>;
 }
 
 /** A Provider with the build requirements always available and metadata details for callers. */
@@ -82,10 +82,20 @@ function toCandidate(file: DistributionFile, source: string): CandidateFile {
 export function createUpstreamProvider(options: UpstreamProviderOptions): UpstreamProvider {
   const { http } = options;
   const index = createIndexClient(http);
+  const candidates = new Map<string, CandidateFile>();
+  const { onArchive } = options;
   const fetcher = createMetadataFetcher({
     http,
     cacheDir: options.cacheDir,
     tmpDir: options.tmpDir,
+    ...(onArchive
+      ? {
+          onArchive: async (target: MetadataTarget, path: string) => {
+            const file = candidates.get(target.url);
+            if (file !== undefined) await onArchive(file, path);
+          },
+        }
+      : {}),
   });
   const limit = createLimit(options.metadataConcurrency ?? 8);
   const findLinks = new Map<string, Promise<DistributionFile[]>>();
@@ -135,7 +145,9 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
           if (seen.has(file.filename)) continue;
           seen.add(file.filename);
           originals.set(file.url, file);
-          merged.push(toCandidate(file, source));
+          const candidate = toCandidate(file, source);
+          candidates.set(candidate.url, candidate);
+          merged.push(candidate);
         }
       }
       return merged;

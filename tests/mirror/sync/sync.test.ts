@@ -297,6 +297,30 @@ describe("downloads started during resolution", () => {
     expect([...gets.keys()].filter((p) => !wheels.includes(p.slice("/files/".length)))).toEqual([
       "/files/tool-1.2.tar.gz",
     ]);
+    // ...and only once: the store adopted the download made to read its metadata.
+    expect(gets.get("/files/tool-1.2.tar.gz")).toBe(1);
+  });
+
+  it("fetches each file once when the index offers neither .metadata nor Range for it", async () => {
+    const bare = Object.fromEntries(
+      Object.entries(generated).map(([name, files]) => [
+        name,
+        files.map((f) => ({ ...f, metadata: false as const })),
+      ]),
+    );
+    const fake = await index(bare, { format: "html", range: false });
+    const s = await store();
+    const { report } = await sync({
+      store: s,
+      http: testClient(),
+      indexUrls: [fake.indexUrl],
+      targets: [LINUX],
+      requirements: ["app", "tool"].map(parseRequirement),
+    });
+    expect(report.failed).toEqual([]);
+    const stored = storedNames(s);
+    const gets = fullGets(fake);
+    expect(stored.map((f) => [f, gets.get(`/files/${f}`)])).toEqual(stored.map((f) => [f, 1]));
   });
 
   it("a failed resolution waits for the downloads it started and writes no row", async () => {
