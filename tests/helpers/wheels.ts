@@ -4,7 +4,7 @@
 // Trap: RECORD digests are urlsafe base64 without padding; the RECORD's own line has no hash.
 
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create as createTar } from "tar";
@@ -136,7 +136,6 @@ export async function buildSdist(spec: SdistSpec): Promise<BuiltDistribution> {
   const metadata = metadataText({ ...spec, metadataLines: [] });
   const dir = await mkdtemp(join(tmpdir(), "wh-sdist-"));
   try {
-    const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, root), { recursive: true });
     const files: Record<string, string> = { PKG_INFO: metadata, ...(spec.files ?? {}) };
     if (spec.pyproject !== undefined) files["pyproject.toml"] = spec.pyproject;
@@ -150,7 +149,6 @@ export async function buildSdist(spec: SdistSpec): Promise<BuiltDistribution> {
     }
     const out = join(dir, filename);
     await createTar({ gzip: true, file: out, cwd: dir, portable: true, mtime: FIXED_MTIME }, names);
-    const { readFile } = await import("node:fs/promises");
     const bytes = await readFile(out);
     return { filename, bytes, sha256: createHash("sha256").update(bytes).digest("hex"), metadata };
   } finally {
