@@ -15,19 +15,12 @@
 //   PIP_FIND_LINKS and pip.conf add folders for pip to scan.
 import "../../tests/helpers/pip-env.js";
 import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "../../tests/helpers/cli.js";
 import { buildWheel, writeDistributions } from "../../tests/helpers/wheels.js";
+import { probeFileCreation, settleFileSystem } from "../settle.js";
 
 const CORPUS = join(CLI, "..", "..", "..", "..", "shared", "corpus");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -112,18 +105,6 @@ async function generated(count: number): Promise<[string, string]> {
   return [dir, req];
 }
 
-let probes = 0;
-/** Milliseconds to create 1,000 empty files in a new directory (kept until the end). */
-function probe(): number {
-  const dir = join(root, `probe-${probes++}`);
-  mkdirSync(dir);
-  const start = performance.now();
-  for (let i = 0; i < 1000; i++) closeSync(openSync(join(dir, `f${i}`), "w"));
-  return performance.now() - start;
-}
-
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
-
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -159,11 +140,9 @@ try {
       "(quiet: tens of ms); best and median wall time of the whole " +
       "process; no compile = wheelhouse default vs pip --no-compile, compile = wheelhouse --compile vs pip default",
   );
-  await sleep(SETTLE_SECONDS);
-  const limit = Number(process.env.BENCH_PROBE_MS ?? 80);
-  for (let waited = 0; probe() > limit && waited < 240; waited += 10) await sleep(10);
+  await settleFileSystem(root, SETTLE_SECONDS, Number(process.env.BENCH_PROBE_MS ?? 80));
   cases.forEach((c, i) => {
-    const quiet = probe();
+    const quiet = probeFileCreation(root);
     const ours: number[] = [];
     const theirs: number[] = [];
     for (const env of envs[i]) {

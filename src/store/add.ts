@@ -5,9 +5,14 @@
 // Traps:
 // - Directories are flat (find-links style): files whose names are not distributions are
 //   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION).
-// - Projects are staged a few at a time, the files of one project side by side, and one
-//   project's rows are always committed together.
+// - Projects are staged many at a time (32 by default), the files of one project side by side,
+//   and one project's rows are always committed together. Most of a file's time is waiting on
+//   the disk (fsyncs, renames, directory syncs in libuv's pool), so more files in flight keep
+//   the pool busy: 32 took 20-30% less time than 8 on the corpus wheels here. A small file is
+//   read into memory whole, so the projects in flight are also bounded by their bytes
+//   (IN_FLIGHT_BYTES; a single larger project still goes, alone).
 
+import { statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -37,9 +42,14 @@ export interface AddOptions {
   onFile?: (event: AddEvent) => void;
   /** Called once with the number of files found, before any is added. */
   onStart?: (total: number) => void;
-  /** Projects staged at once (default 8). */
+  /** Projects staged at once (default 32); see also IN_FLIGHT_BYTES. */
   concurrency?: number;
 }
+
+/** Projects staged at once by default. */
+const CONCURRENCY = 32;
+/** Bytes of distribution files being staged at once (besides one larger project alone). */
+const IN_FLIGHT_BYTES = 256 * 1024 * 1024;
 
 function asWheelhouseError(error: unknown, path: string): WheelhouseError {
   if (error instanceof WheelhouseError) return error;
@@ -121,13 +131,53 @@ export async function addPaths(
     groups.set(key, [...(groups.get(key) ?? []), path]);
   }
   const queue = [...groups.values()];
+  const budget = byteBudget(IN_FLIGHT_BYTES);
   const worker = async () => {
     for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
-      await addProject(store, group, emit);
+      const bytes = group.reduce(
+        (sum, p) => sum + (statSync(p, { throwIfNoEntry: false })?.size ?? 0),
+        0,
+      );
+      await budget.take(bytes);
+      try {
+        await addProject(store, group, emit);
+      } finally {
+        budget.give(bytes);
+      }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  await Promise.all(Array.from({ length: options.concurrency ?? CONCURRENCY }, worker));
   return report;
+}
+
+/**
+ * A budget of `limit` bytes: take() waits until the amount fits beside what is taken, except
+ * that an amount always goes when nothing else is taken (so one large item never waits forever).
+ */
+export function byteBudget(limit: number): {
+  take(n: number): Promise<void>;
+  give(n: number): void;
+} {
+  let used = 0;
+  const waiting: { n: number; go: () => void }[] = [];
+  const fits = (n: number) => used === 0 || used + n <= limit;
+  return {
+    async take(n) {
+      if (waiting.length === 0 && fits(n)) {
+        used += n;
+        return;
+      }
+      await new Promise<void>((go) => waiting.push({ n, go }));
+    },
+    give(n) {
+      used -= n;
+      while (waiting.length > 0 && fits(waiting[0].n)) {
+        const next = waiting.shift()!;
+        used += next.n;
+        next.go();
+      }
+    },
+  };
 }
 
 // The same filename twice in one call (from two folders) goes in a later round, after the first
