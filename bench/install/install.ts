@@ -3,6 +3,7 @@
 // wheels, without compilation (wheelhouse's default vs pip --no-compile) and with it (wheelhouse
 // --compile vs pip's default). Prints best and median of several alternating runs, and the ratio.
 // Run: npm run bench:install (builds dist first). BENCH_RUNS=n (default 5) sets the runs.
+// Each case without compilation also prints a floor: unzip of the same wheels (unzipFloor).
 // Traps:
 // - On a journal-less ext4, creating files within ~30 s of deleting many is several times
 //   slower (the allocator skips the freed inodes one by one): every venv is made up front, the
@@ -38,6 +39,27 @@ function time(file: string, args: string[]): number {
   const start = performance.now();
   execFileSync(file, args, { stdio: ["ignore", "ignore", "pipe"] }); // stderr kept for errors
   return (performance.now() - start) / 1000;
+}
+
+/**
+ * The floor under any install of the wheels in `links`: Info-ZIP's unzip (C) extracting them
+ * into one new folder, two processes at a time (this machine's cores), with no resolution, no
+ * RECORD check and no dist-info. Best of 3, in seconds; undefined without unzip.
+ */
+function unzipFloor(links: string): number | undefined {
+  let best: number | undefined;
+  for (let run = 0; run < 3; run++) {
+    const out = join(root, `unzip-${venvs}-${run}`);
+    mkdirSync(out);
+    const script = `ls "$1"/*.whl | xargs -P2 -n 8 sh -c 'for w; do unzip -q -o "$w" -d "$0"; done' "$2"`;
+    try {
+      const seconds = time("sh", ["-c", script, "sh", links, out]);
+      best = Math.min(best ?? seconds, seconds);
+    } catch {
+      return undefined;
+    }
+  }
+  return best;
 }
 
 let venvs = 0;
@@ -158,6 +180,13 @@ try {
         `ratio best ${(b.best / a.best).toFixed(1)}x median ${(b.median / a.median).toFixed(1)}x  ` +
         `(probe ${quiet.toFixed(0)} ms)`,
     );
+    if (!c.compile) {
+      const floor = unzipFloor(c.links);
+      if (floor !== undefined)
+        console.log(
+          `  floor: unzip of the same wheels into one new folder, 2 at a time, best ${floor.toFixed(2)}s (pip best/5 = ${(b.best / 5).toFixed(2)}s)`,
+        );
+    }
   });
 } finally {
   rmSync(root, { recursive: true, force: true });

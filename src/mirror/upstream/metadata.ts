@@ -14,9 +14,11 @@
 // - Sdists need the whole file anyway for [build-system].requires; one download serves both.
 // - The disk cache is listed once per fetcher and its directory made once: a fresh cache then
 //   costs no failed open per lookup and no mkdir per write (both sit on the resolver's path).
+//   Cache writes go through a temporary name (a torn METADATA could parse with lines missing)
+//   and the resolver does not wait for them.
 
-import { createHash, getHashes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash, getHashes, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,6 +82,8 @@ export interface MetadataFetcher {
    * table: the caller applies the PEP 517 fallback). Reads the whole archive once; cached.
    */
   fetchBuildRequires(file: MetadataTarget): Promise<string[] | undefined>;
+  /** Resolves once every disk cache write started so far has ended (they are not awaited). */
+  settle(): Promise<void>;
 }
 
 const SUPPORTED_HASHES = new Set(getHashes().map((h) => h.toLowerCase()));
@@ -148,12 +152,25 @@ function verifyMetadataHashes(bytes: Buffer, file: MetadataTarget, url: string):
   }
 }
 
+/** Write `data` to `path` through a temporary name beside it, so readers see all or nothing. */
+async function writeAtomically(path: string, data: string | Buffer): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
 /** Create a fetcher; its memory cache lives as long as it does. */
 export function createMetadataFetcher(options: MetadataFetcherOptions): MetadataFetcher {
   const { http } = options;
   const memory = new Map<string, Promise<FetchedMetadata>>();
   const noRange = new Set<string>();
   const keyOf = (file: MetadataTarget) => file.sha256 ?? file.url;
+  const writes = new Set<Promise<unknown>>();
 
   const diskPath = (file: MetadataTarget, ext: string) =>
     options.cacheDir && file.sha256 ? join(options.cacheDir, `${file.sha256}${ext}`) : undefined;
@@ -190,12 +207,13 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
     if (path === undefined || options.cacheDir === undefined) return;
     made ??= mkdir(options.cacheDir, { recursive: true });
     await made;
-    // Write-then-rename is not needed: a torn file fails to parse and is simply refetched.
-    await writeFile(path, result.metadataBytes);
+    // Write then rename: a torn METADATA can still parse (with Requires-Dist lines missing).
+    // The build requirements go first, so a METADATA on disk always has its companion.
     if (result.buildRequiresKnown) {
       const requires = result.buildRequires ?? null;
-      await writeFile(diskPath(file, ".build.json")!, JSON.stringify({ requires }));
+      await writeAtomically(diskPath(file, ".build.json")!, JSON.stringify({ requires }));
     }
+    await writeAtomically(path, result.metadataBytes);
   }
 
   async function viaPep658(file: MetadataTarget): Promise<FetchedMetadata | undefined> {
@@ -251,7 +269,11 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
     const cached = await fromDisk(file).catch(() => undefined);
     if (cached) return cached;
     const result = (await viaPep658(file)) ?? (await viaRange(file)) ?? (await viaArchive(file));
-    await toDisk(file, result).catch(() => undefined);
+    // Not awaited: the resolver need not wait for the disk. The write is all or nothing, and
+    // the process stays up until libuv's pending writes end.
+    const write = toDisk(file, result).catch(() => undefined);
+    writes.add(write);
+    write.finally(() => writes.delete(write));
     return result;
   }
 
@@ -275,6 +297,9 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
       const result = await remember(key, viaArchive(file));
       await toDisk(file, result).catch(() => undefined);
       return result.buildRequires;
+    },
+    async settle() {
+      while (writes.size > 0) await Promise.all(writes);
     },
   };
 }

@@ -168,6 +168,7 @@ describe("fetchMetadata", () => {
     const cacheDir = join(dir, "cache");
     const first = createMetadataFetcher({ http: testClient(), cacheDir });
     await first.fetchMetadata(target(sdist));
+    await first.settle();
     expect((await readdir(cacheDir)).sort()).toEqual([
       `${sdist.sha256}.build.json`,
       `${sdist.sha256}.metadata`,
