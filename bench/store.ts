@@ -5,9 +5,10 @@
 // 2. Times `add` (store/add.ts addPaths into a fresh store: copy, hash, fsync, inspect,
 //    commit) on the real wheels of ../shared/corpus against `sha256sum` over the same files,
 //    and prints the throughput ratio add/sha256sum (target >= 0.5). Both run with the files in
-//    the page cache, alternating, best and median of 9; first the file system is left to settle
-//    (settle.ts): file creation right after large deletions is several times slower here, which
-//    would charge add, and not sha256sum, for an earlier run's cleanup.
+//    the page cache, alternating, best and median of 9 after 3 untimed runs (V8 warm-up); first
+//    the file system is left to settle (settle.ts): file creation right after large deletions
+//    is several times slower here, which would charge add, and not sha256sum, for an earlier
+//    run's cleanup.
 // Run: `npm run bench:store` (compiles this file's import graph with tsc into .tmp/bench-store,
 // no new dependencies). BENCH_ROWS overrides the row count, BENCH_CORPUS the corpus folder.
 // Trap: the generated rows bypass commitProject (no blobs exist); they exercise the schema and
@@ -32,6 +33,11 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const FILES_PER_PROJECT = 20;
 /** Alternating runs of add and sha256sum (BENCH_RUNS); best and median of each are printed. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/**
+ * Untimed runs first: the first adds in a process also pay V8's compilation of the code they
+ * run (here 80-90 ms against 50-60 ms for later ones), which is not throughput.
+ */
+const WARMUP = 3;
 /** Seconds to let the file system settle before add is measured (see settle.ts). */
 const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 30);
 /** The file-creation probe (1,000 empty files) must take under this many ms first. */
@@ -161,14 +167,14 @@ async function benchAdd(root: string): Promise<void> {
   const sums: number[] = [];
   const adds: number[] = [];
   let bytes = 0;
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < WARMUP + RUNS; i++) {
     let t = process.hrtime.bigint();
     execFileSync("sha256sum", files);
-    sums.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (i >= WARMUP) sums.push(Number(process.hrtime.bigint() - t) / 1e6);
     const store = await openStore(join(root, `add-bench-${i}`));
     t = process.hrtime.bigint();
     const report = await addPaths(store, folders);
-    adds.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (i >= WARMUP) adds.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (report.failed.length > 0) throw new Error(`add failed: ${report.failed[0].message}`);
     bytes = report.added.reduce((s, f) => s + f.size, 0);
     closeStore(store);
@@ -179,7 +185,7 @@ async function benchAdd(root: string): Promise<void> {
   const best = sum.best / add.best;
   const median = sum.median / add.median;
   console.log(
-    `add: ${files.length} files, ${mb.toFixed(1)} MB, ${RUNS} alternating runs (file-creation probe ${probe.toFixed(0)} ms): ` +
+    `add: ${files.length} files, ${mb.toFixed(1)} MB, ${RUNS} alternating runs after ${WARMUP} untimed (file-creation probe ${probe.toFixed(0)} ms): ` +
       `add best ${add.best.toFixed(0)} ms / median ${add.median.toFixed(0)} ms (${(mb / (add.best / 1000)).toFixed(0)} MB/s), ` +
       `sha256sum best ${sum.best.toFixed(0)} ms / median ${sum.median.toFixed(0)} ms (${(mb / (sum.best / 1000)).toFixed(0)} MB/s); ` +
       `ratio best ${best.toFixed(2)} / median ${median.toFixed(2)} (target >= 0.5: ${median >= 0.5 ? "ok" : best >= 0.5 ? "best only" : "SLOW"})`,

@@ -4,14 +4,13 @@
 // Spec: https://peps.python.org/pep-0658/ (metadata served byte-identical from its own blob)
 // Traps:
 // - The bytes inspected are the bytes stored, even if the source changes meanwhile: a small
-//   local file is read once into memory, bytes given (a download) are used as they are; a
-//   stream is inspected from its copy in tmp/.
+//   local file is copied into tmp/ and that copy read once into memory, bytes given (a
+//   download) are used as they are; a stream is inspected from its copy in tmp/.
 // - The filename is parsed before any byte is written, so an unknown extension costs nothing.
 // - A known filename with another sha256 is refused here already (FILENAME_CONFLICT) to spare a
 //   pointless blob; commitProject checks again inside its transaction, which is authoritative.
 
 import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -19,6 +18,7 @@ import { parseDistributionFilename } from "../pep/filename.js";
 import {
   type BlobExpectation,
   type BlobRef,
+  copyToTemp,
   discardTemp,
   promoteTemp,
   putBlob,
@@ -118,8 +118,8 @@ function checkConflict(store: Store, filename: string, sha256: string): void {
   }
 }
 
-// A small local file is read once: hashed, checked and inspected in memory before anything is
-// written, then the distribution and metadata blobs are written side by side.
+// A small local file is copied into tmp/ and the copy read back once: hashed, checked and
+// inspected in memory, then promoted; the metadata blob is written beside it.
 async function stageSmallFile(
   store: Store,
   path: string,
@@ -127,10 +127,23 @@ async function stageSmallFile(
 ): Promise<Stored | undefined> {
   const size = statSync(path, { throwIfNoEntry: false })?.size;
   if (size === undefined || size > IN_MEMORY) return undefined;
-  return stageBytes(store, await readFile(path), expect);
+  const temp = await copyToTemp(store, path, expect.label);
+  try {
+    const ref = verifyBytes(temp.bytes, expect);
+    checkConflict(store, expect.label, ref.sha256);
+    const inspected = await inspectDistributionBytes(temp.bytes, expect.label);
+    const [blob, metadata] = await Promise.all([
+      promoteTemp(store, { path: temp.path, ...ref }),
+      putBlob(store, inspected.metadataBytes, { label: `${expect.label}.metadata` }),
+    ]);
+    return { blob, metadata, inspected };
+  } catch (error) {
+    await discardTemp(temp);
+    throw error;
+  }
 }
 
-// Bytes in memory (a small file, a download): hashed once, checked and inspected before anything
+// Bytes in memory (a download): hashed once, checked and inspected before anything
 // is written, then the distribution and metadata blobs are written side by side.
 async function stageBytes(store: Store, bytes: Buffer, expect: BlobExpectation): Promise<Stored> {
   const ref = verifyBytes(bytes, expect);
