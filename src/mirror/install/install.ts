@@ -184,11 +184,12 @@ async function apply(
         staged.flatMap((s) => s.pyFiles),
       )
     : new Map<string, string>();
-  for (const s of staged) {
+  // Each wheel's dist-info is its own few files and one rename: written 16 wheels at a time.
+  await mapLimit(staged, 16, async (s) => {
     const extra = s.pyFiles.flatMap((f) => (pycs.has(f) ? [pycs.get(f)!] : []));
     await s.finish({ requested: requested.has(s.name), extra });
     request.onEvent?.({ kind: "installed", name: s.name, version: s.version });
-  }
+  });
   return pycs.size;
 }
 

@@ -17,7 +17,7 @@
 
 import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from "node:fs";
 import { mkdir, rm, rmdir } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { FileOp, FileWriter, PackedFile } from "./file-writer.js";
 
 /** Batches a wheel keeps in flight at once, and the size of a batch (ops, bytes). */
@@ -44,7 +44,7 @@ export class Staging {
 
   /** Where the file whose final path is `dest`, under scheme directory `base`, is written now. */
   path(base: string, dest: string): string {
-    return join(this.prepare(base), relative(base, dest));
+    return join(this.prepare(base), relativeUnder(base, dest));
   }
 
   /** The staging directory of scheme directory `base`, created (with `base`) on first use. */
@@ -140,6 +140,19 @@ export class Staging {
     const dirs = [...new Set(this.created)].sort((a, b) => b.length - a.length);
     for (const d of dirs) await rmdir(d).catch(() => undefined);
   }
+}
+
+/**
+ * `path` relative to `base`, as path.relative gives it. Most paths lie under `base`, and a prefix
+ * check is a fraction of path.relative's cost, which resolves both paths again per call (2,000
+ * files: 20 ms of the main thread); the rest go to path.relative.
+ */
+export function relativeUnder(base: string, path: string): string {
+  const under = base.endsWith(sep) ? base : base + sep;
+  if (path.startsWith(under) && !path.includes(`${sep}.`) && !path.includes(`${sep}${sep}`)) {
+    return path.slice(under.length);
+  }
+  return relative(base, path);
 }
 
 /** Rename each entry of `from` into `to`, descending only where both are directories. */

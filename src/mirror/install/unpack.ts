@@ -19,7 +19,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { chmod, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
@@ -29,7 +29,7 @@ import { formatRecord, parseRecord, type RecordEntry } from "../../pep/record.js
 import { damagedMember } from "../../store/zip-reader.js";
 import type { CheckFailure, FileWriter } from "./file-writer.js";
 import { entryPointScripts, rewriteShebang } from "./scripts.js";
-import { Staging } from "./staging.js";
+import { relativeUnder, Staging } from "./staging.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
 /** Absolute directories a wheel's files go to (sysconfig scheme of the target environment). */
@@ -314,7 +314,7 @@ class Stage {
 
   /** RECORD path of an absolute installed path: relative to the dist-info's directory, "/"-separated. */
   private relPath(abs: string): string {
-    const rel = relative(this.root, abs);
+    const rel = relativeUnder(this.root, abs);
     return sep === "/" ? rel : rel.split(sep).join("/");
   }
 
