@@ -46,10 +46,11 @@ function time(file: string, args: string[]): number {
  * into one new folder, two processes at a time (this machine's cores), with no resolution, no
  * RECORD check and no dist-info. Best of 3, in seconds; undefined without unzip.
  */
+let unzips = 0;
 function unzipFloor(links: string): number | undefined {
   let best: number | undefined;
   for (let run = 0; run < 3; run++) {
-    const out = join(root, `unzip-${venvs}-${run}`);
+    const out = join(root, `unzip-${unzips++}`);
     mkdirSync(out);
     const script = `ls "$1"/*.whl | xargs -P2 -n 8 sh -c 'for w; do unzip -q -o "$w" -d "$0"; done' "$2"`;
     try {

@@ -26,12 +26,7 @@ export const run: CommandRun = async (args, options) => {
     strings(options.constraint),
     env,
   );
-  if (inputs.locked !== undefined) {
-    throw new WheelhouseError("USAGE_UNSUPPORTED", "bundle does not read pylock.toml as -r yet", {
-      hint: "give requirements or a requirements.txt",
-    });
-  }
-  if (inputs.requirements.length === 0) {
+  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
     throw new WheelhouseError("USAGE_NO_REQUIREMENTS", "nothing to bundle: no requirements given", {
       hint: "name requirements (wheelhouse bundle 'flask>=3' -o f.tar.gz) or a file (-r requirements.txt)",
     });
@@ -60,6 +55,7 @@ export const run: CommandRun = async (args, options) => {
     const report = await bundleFromStore(store, {
       output: resolvePath(String(options.output)),
       requirements: inputs.requirements,
+      ...(inputs.locked ? { locked: inputs.locked } : {}),
       targets,
       policy: {
         constraints: inputs.constraints,
@@ -74,6 +70,9 @@ export const run: CommandRun = async (args, options) => {
       inputs: {
         requirements: inputs.requirements.map(formatRequirement),
         constraints: inputs.constraints.map(formatRequirement),
+        ...(inputs.locked
+          ? { locked: inputs.locked.map((p) => `${p.name}${p.version ? `==${p.version}` : ""}`) }
+          : {}),
         targets: targets.map((t) => t.spec),
         ...(pre ? { pre } : {}),
       },

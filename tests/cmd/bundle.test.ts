@@ -3,7 +3,7 @@
 // fresh venv with no index, refuse a tampered wheel (install.sh and import), import into an
 // empty store, verify, serve it to pip; export, delta export, import base then delta.
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -63,6 +63,8 @@ async function extract(archive: string, name: string): Promise<string> {
   return dir;
 }
 
+const readdirNames = (dir: string) => readdir(dir);
+
 const offline = { ...process.env, PIP_NO_INDEX: "1", PIP_DISABLE_PIP_VERSION_CHECK: "1" };
 
 describe.skipIf(!HAS_PYTHON)(
@@ -120,6 +122,60 @@ describe.skipIf(!HAS_PYTHON)(
       const listed = await wheelhouse(["list", "--store", join(root, "s-tampered")]);
       expect(listed.stdout).not.toContain(".whl");
     }, 120_000);
+
+    it("bundles exactly the files a pylock.toml lists (-r pylock.toml), without resolving", async () => {
+      const first = await extract(bundle(), "from-lock");
+      const out = join(root, "from-lock.tar.gz");
+      const r = await wheelhouse([
+        "bundle",
+        "--store",
+        store(),
+        "-r",
+        join(first, "pylock.toml"),
+        "-o",
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const again = await extract(out, "from-lock-x");
+      const names = async (dir: string) =>
+        (
+          JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as {
+            files: { path: string }[];
+          }
+        ).files
+          .map((f) => f.path)
+          .sort();
+      expect(await names(again)).toEqual(await names(first));
+      const reqs = (
+        await readFile(
+          join(again, (await readdirNames(again)).find((n) => n.startsWith("requirements-"))!),
+          "utf8",
+        )
+      )
+        .split("\n")
+        .filter((l) => /^[A-Za-z0-9]/.test(l));
+      expect(new Set(reqs.map((l) => l.split("==")[0])).size).toBe(reqs.length); // one line per package
+
+      const lock = join(root, "pylock.missing.toml");
+      await writeFile(
+        lock,
+        'lock-version = "1.0"\ncreated-by = "test"\n\n[[packages]]\nname = "nothere"\nversion = "1.0"\n' +
+          '[[packages.wheels]]\nname = "nothere-1.0-py3-none-any.whl"\nurl = "https://example.invalid/nothere-1.0-py3-none-any.whl"\n' +
+          `hashes = { sha256 = "${"0".repeat(64)}" }\n`,
+      );
+      const missing = await wheelhouse([
+        "bundle",
+        "--store",
+        store(),
+        "-r",
+        lock,
+        "-o",
+        join(root, "m.tar.gz"),
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("nothere-1.0-py3-none-any.whl");
+      expect(missing.stderr).toContain("wheelhouse sync -r pylock.toml");
+    }, 60_000);
 
     it("imports into an empty store that verifies clean and serves pip the same set", async () => {
       const s2 = join(root, "s2");

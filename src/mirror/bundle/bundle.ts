@@ -18,8 +18,9 @@ import { markerEnvironment, type Target } from "../../pep/target.js";
 import { findFile, type Store, type StoredFile } from "../../store/index.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
-import { buildLock } from "../sync/lockfile.js";
+import { buildLock, lockedSelection } from "../sync/lockfile.js";
 import { selectionOf, type TargetSelection } from "../sync/plan.js";
+import type { LockedPackage } from "../sync/types.js";
 import { installPs1, installSh } from "./install-scripts.js";
 import type { ManifestTarget } from "./manifest.js";
 import { type Document, type PackReport, packArchive } from "./pack.js";
@@ -30,6 +31,12 @@ export interface BundleOptions {
   /** The .tar.gz to write. */
   output: string;
   requirements: Requirement[];
+  /**
+   * Packages of a pylock.toml given as `-r` (PEP 751): for each target, every listed file of
+   * each package whose marker holds is bundled as it is, without resolution; the store must
+   * hold each file with the sha256 the lock names.
+   */
+  locked?: LockedPackage[];
   /** One resolution per target, in this order. */
   targets: Target[];
   /** Resolver policies shared by every target. */
@@ -51,9 +58,11 @@ export function requirementsName(target: Target): string {
 }
 
 /**
- * Resolve `options.requirements` from `store` for every target and write the bundle.
+ * Resolve `options.requirements` from `store` for every target (and take `options.locked` as
+ * listed) and write the bundle.
  * @throws ResolutionError when a target cannot be resolved from the store (the hint suggests
- *   `--sync`); WheelhouseError "BUNDLE_NO_TARGET", "BUNDLE_FILE_NOT_STORED"; those of packArchive.
+ *   `--sync`); WheelhouseError "BUNDLE_NO_TARGET", "BUNDLE_FILE_NOT_STORED", "HASH_MISMATCH" (a locked
+ *   file stored with another sha256); those of packArchive.
  */
 export async function bundleFromStore(store: Store, options: BundleOptions): Promise<BundleReport> {
   if (options.targets.length === 0) {
@@ -63,12 +72,20 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
   const selections: TargetSelection[] = [];
   for (const target of options.targets) {
     const started = performance.now();
-    const resolution = await resolve(options.requirements, provider, {
-      ...options.policy,
-      target,
-      buildRequirements: true,
-    });
-    selections.push(selectionOf(resolution, performance.now() - started));
+    const selection: TargetSelection =
+      options.requirements.length > 0 || options.locked === undefined
+        ? selectionOf(
+            await resolve(options.requirements, provider, {
+              ...options.policy,
+              target,
+              buildRequirements: true,
+            }),
+            0,
+          )
+        : { target: target.spec, packages: [], resolveMs: 0 };
+    if (options.locked) selection.packages.push(...lockedSelection(options.locked, target));
+    selection.resolveMs = performance.now() - started;
+    selections.push(selection);
   }
   const files = new Map<string, StoredFile>();
   for (const selection of selections) {
@@ -78,6 +95,21 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
         throw new WheelhouseError(
           "BUNDLE_FILE_NOT_STORED",
           `${quote(pkg.file.filename)} was chosen but is not in the store`,
+          options.locked
+            ? {
+                hint: "fetch the locked files first: wheelhouse sync -r pylock.toml (or add --sync)",
+              }
+            : {},
+        );
+      }
+      const expected = pkg.file.sha256?.toLowerCase();
+      if (expected !== undefined && expected !== stored.sha256) {
+        throw new WheelhouseError(
+          "HASH_MISMATCH",
+          `${quote(pkg.file.filename)} is stored with sha256 ${stored.sha256}, but the lock names ${expected}`,
+          {
+            hint: "the lock and the store disagree on this file; re-lock, or sync from the lock's index",
+          },
         );
       }
       files.set(stored.filename, stored);
@@ -95,7 +127,7 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     (target, i) => ({
       spec: target.spec,
       requirements: requirementsName(target),
-      packages: selections[i].packages.filter((p) => !p.buildOnly).length,
+      packages: new Set(selections[i].packages.filter((p) => !p.buildOnly).map((p) => p.name)).size,
       environment: pick(markerEnvironment(target)),
     }),
   );
@@ -139,9 +171,13 @@ function hashedRequirements(
     `# ${target.spec}: written by wheelhouse bundle; install with`,
     `# python -m pip install --no-index --find-links wheels --require-hashes -r ${requirementsName(target)}`,
   ];
-  const packages = selection.packages
-    .filter((p) => !p.buildOnly)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // One line per package: a locked package lists several files (one entry each).
+  const byName = new Map<string, TargetSelection["packages"][number]>();
+  for (const p of selection.packages)
+    if (!p.buildOnly && !byName.has(p.name)) byName.set(p.name, p);
+  const packages = [...byName.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const p of packages) {
     const hashes = files
       .filter((f) => f.project === p.name && f.version === p.version)

@@ -16,6 +16,7 @@
 import { dirname, extname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Pylock, PylockFile, PylockPackage } from "../../pep/pylock.js";
 import { markerEnvironment, type Target } from "../../pep/target.js";
@@ -170,4 +171,23 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
       files,
     };
   });
+}
+
+/**
+ * The packages of `locked` that apply on `target` (their marker holds in the lock-file marker
+ * context, PEP 751), one entry per listed file.
+ */
+export function lockedSelection(
+  locked: LockedPackage[],
+  target: Target,
+): TargetSelection["packages"] {
+  const env = markerEnvironment(target);
+  const out: TargetSelection["packages"] = [];
+  for (const pkg of locked) {
+    if (pkg.marker !== undefined && !evaluateMarker(pkg.marker, env, { context: "lock_file" })) {
+      continue;
+    }
+    for (const file of pkg.files) out.push({ name: pkg.name, version: pkg.version ?? "", file });
+  }
+  return out;
 }

@@ -13,18 +13,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
-import { markerEnvironment, type Target } from "../../pep/target.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
 import { createUpstreamProvider } from "../upstream/provider.js";
 import { fetchFiles } from "./fetch.js";
+import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
 import { createPrefetch, type Prefetch } from "./prefetch.js";
 import { buildReport } from "./report.js";
-import type { FileOutcome, LockedPackage, SyncOptions, SyncReport } from "./types.js";
+import type { FileOutcome, SyncOptions, SyncReport } from "./types.js";
 
 /** What {@link sync} returns: the report, and each target's chosen files (for lock outputs). */
 export interface SyncResult {
@@ -62,19 +61,6 @@ function sharedProvider(
     getBuildRequires: (file: CandidateFile) =>
       once(build, file.url, () => inner.getBuildRequires(file)),
   };
-}
-
-/** The packages of `locked` that apply on `target`, one entry per listed file. */
-function lockedSelection(locked: LockedPackage[], target: Target): TargetSelection["packages"] {
-  const env = markerEnvironment(target);
-  const out: TargetSelection["packages"] = [];
-  for (const pkg of locked) {
-    if (pkg.marker !== undefined && !evaluateMarker(pkg.marker, env, { context: "lock_file" })) {
-      continue;
-    }
-    for (const file of pkg.files) out.push({ name: pkg.name, version: pkg.version ?? "", file });
-  }
-  return out;
 }
 
 /**
