@@ -11,16 +11,20 @@
 // - The glibc version comes from confstr; musl has no confstr, so the probe asks the musl loader.
 // - PEP 668's marker only counts outside a venv (pip checks running_under_virtualenv first).
 // - The cache key is the resolved executable path plus its mtime: a rebuilt interpreter re-probes.
-// - Starting Python is a large share of a small install, so venvs use a disk cache
-//   (WHEELHOUSE_CACHE_DIR, else $XDG_CACHE_HOME/wheelhouse or ~/.cache/wheelhouse), one file per
-//   interpreter: a venv (pyvenv.cfg beside bin/) of an interpreter already probed in another
-//   venv needs no probe, since venvs of one interpreter differ only in their prefix; the other
-//   answer is rewritten with the new prefix. Best effort: any error there means "probe".
+// - Starting Python (about 0.1 s here) is a large share of a small install or sync, so probes are
+//   kept on disk (WHEELHOUSE_CACHE_DIR, else $XDG_CACHE_HOME/wheelhouse or ~/.cache/wheelhouse):
+//   one file per interpreter for venvs (pyvenv.cfg beside bin/): a venv of an interpreter
+//   already probed in another venv needs no probe, since venvs of one interpreter differ only in
+//   their prefix, so the other answer is rewritten with the new prefix; one file per path
+//   outside venvs. A kept answer counts only while the kernel's uname release and version
+//   (platform_release, platform_version) and the EXTERNALLY-MANAGED marker's mtime (or absence)
+//   are as they were: PEP 668's marker may come and go without the executable changing. Best
+//   effort: any error there means "probe".
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { homedir, version as osVersion, release } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -53,6 +57,8 @@ export interface InterpreterInfo {
   prefix: string;
   /** sys.implementation.cache_tag ("cpython-311"): names the .pyc files compileall writes. */
   cacheTag?: string;
+  /** Where PEP 668's EXTERNALLY-MANAGED marker of this installation would be (stdlib dir). */
+  externallyManagedMarker?: string;
 }
 
 const PROBE = String.raw`
@@ -144,6 +150,7 @@ print(json.dumps({
     "isVenv": is_venv,
     "prefix": sys.prefix,
     "cacheTag": sys.implementation.cache_tag,
+    "externallyManagedMarker": marker,
 }))
 `;
 
@@ -221,19 +228,26 @@ async function venvPrefix(path: string): Promise<string | undefined> {
   }
 }
 
-async function readCached(file: string): Promise<InterpreterInfo | undefined> {
+/** A probe kept on disk, with what it depends on. */
+interface Kept {
+  info: InterpreterInfo;
+  freshness?: Freshness;
+}
+
+async function readCached(file: string): Promise<Kept | undefined> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as InterpreterInfo;
+    const kept = JSON.parse(await readFile(file, "utf8")) as Kept;
+    return typeof kept.info === "object" && kept.info !== null ? kept : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function writeCached(file: string, info: InterpreterInfo): Promise<void> {
+async function writeCached(file: string, kept: Kept): Promise<void> {
   try {
     await mkdir(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(info));
+    await writeFile(temp, JSON.stringify(kept));
     await rename(temp, file);
   } catch {
     // a cache that cannot be written is no cache
@@ -249,19 +263,63 @@ function moveVenv(info: InterpreterInfo, from: string, to: string, executable: s
   return { ...info, executable, prefix: to, paths };
 }
 
+/** What a kept answer depends on besides the executable: the kernel (uname) and PEP 668's marker. */
+interface Freshness {
+  /** os.release() and os.version() when probed (platform_release, platform_version). */
+  release: string;
+  version: string;
+  /** mtime (ms) of the EXTERNALLY-MANAGED marker when probed; -1 when there was none. */
+  marker: number;
+}
+
+async function markerMtime(info: InterpreterInfo): Promise<number> {
+  if (info.externallyManagedMarker === undefined) return -1;
+  try {
+    return (await stat(info.externallyManagedMarker)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+async function freshness(info: InterpreterInfo): Promise<Freshness> {
+  return { release: release(), version: osVersion(), marker: await markerMtime(info) };
+}
+
+/** A kept answer still holds: same kernel, and the marker as it was (PEP 668 may come and go). */
+async function stillFresh(kept: Freshness | undefined, info: InterpreterInfo): Promise<boolean> {
+  if (kept === undefined) return false;
+  return (
+    kept.release === release() &&
+    kept.version === osVersion() &&
+    kept.marker === (await markerMtime(info))
+  );
+}
+
 async function probeCached(path: string, key: string): Promise<InterpreterInfo> {
   const venv = await venvPrefix(path);
-  // Only venvs use the disk: outside one, PEP 668's marker may come and go.
-  if (!venv) return runProbe(path);
-  // One file per interpreter (the real executable and its mtime), not per venv: bounded.
+  // One file per interpreter (the real executable and its mtime), and one per path outside a
+  // venv (the path is what the answer describes there): bounded either way.
   const [, real, mtime] = key.split("\0");
-  const id = createHash("sha256").update(`${PROBE}\0${real}\0${mtime}`).digest("hex");
-  const file = join(cacheDir(), "interpreters", `venv-${id.slice(0, 32)}.json`);
-  const other = await readCached(file);
-  if (other?.isVenv) return moveVenv(other, other.prefix, venv, resolve(path));
+  const id = createHash("sha256")
+    .update(`${PROBE}\0${venv ? "" : path}\0${real}\0${mtime}`)
+    .digest("hex");
+  const file = join(
+    cacheDir(),
+    "interpreters",
+    `${venv ? "venv" : "python"}-${id.slice(0, 32)}.json`,
+  );
+  const kept = await readCached(file);
+  if (kept !== undefined && (await stillFresh(kept.freshness, kept.info))) {
+    if (!venv && !kept.info.isVenv) return kept.info;
+    if (venv && kept.info.isVenv) {
+      return moveVenv(kept.info, kept.info.prefix, venv, resolve(path));
+    }
+  }
   const info = await runProbe(path);
-  if (info.isVenv && info.prefix === venv && info.executable === resolve(path))
-    await writeCached(file, info);
+  const keep = venv
+    ? info.isVenv && info.prefix === venv && info.executable === resolve(path)
+    : !info.isVenv;
+  if (keep) await writeCached(file, { info, freshness: await freshness(info) });
   return info;
 }
 

@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Ran, startServe, wheelhouse } from "../helpers/cli.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
@@ -132,7 +132,7 @@ describe("install --python", () => {
    * real installation is never touched). A venv cannot stand in: the marker does not count in one,
    * and a venv's stdlib dir is the base installation's.
    */
-  function externallyManaged(): string {
+  function externallyManaged(name = "managed", marker = true): string {
     const probe = execFileSync(
       "python3",
       [
@@ -143,7 +143,7 @@ describe("install --python", () => {
       { encoding: "utf8" },
     );
     const [executable, stdlib] = probe.trim().split("\n");
-    const prefix = join(root, "managed");
+    const prefix = join(root, name);
     const lib = join(prefix, "lib", basename(stdlib));
     mkdirSync(join(prefix, "bin"), { recursive: true });
     mkdirSync(join(lib, "site-packages"), { recursive: true });
@@ -152,10 +152,7 @@ describe("install --python", () => {
       if (entry !== "site-packages" && entry !== "EXTERNALLY-MANAGED")
         symlinkSync(join(stdlib, entry), join(lib, entry));
     }
-    writeFileSync(
-      join(lib, "EXTERNALLY-MANAGED"),
-      "[externally-managed]\nError=This Python belongs to the test suite; use a venv.\n",
-    );
+    if (marker) writeMarker(lib);
     const python = join(prefix, "bin", "python3");
     const check = execFileSync(
       python,
@@ -171,6 +168,34 @@ describe("install --python", () => {
     expect(check.trim()).toBe(`True ${lib}`);
     return python;
   }
+
+  function writeMarker(lib: string): void {
+    writeFileSync(
+      join(lib, "EXTERNALLY-MANAGED"),
+      "[externally-managed]\nError=This Python belongs to the test suite; use a venv.\n",
+    );
+  }
+
+  it("keeps a probe on disk, and probes again once PEP 668's marker appears", async () => {
+    const python = externallyManaged("unmanaged", false);
+    const env = { WHEELHOUSE_CACHE_DIR: join(root, "probe-cache") };
+    const first = await install(
+      ["--python", python, "--no-store", "-f", links, "app", "--dry-run"],
+      env,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const kept = readdirSync(join(root, "probe-cache", "interpreters"));
+    expect(kept.filter((f) => f.startsWith("python-"))).toHaveLength(1);
+    writeMarker(
+      join(dirname(dirname(python)), "lib", readdirSync(join(dirname(dirname(python)), "lib"))[0]),
+    );
+    const second = await install(
+      ["--python", python, "--no-store", "-f", links, "app", "--dry-run"],
+      env,
+    );
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/externally managed \(PEP 668\)/);
+  });
 
   it("refuses an externally managed environment with PEP 668's hint and changes nothing", async () => {
     const python = externallyManaged();
