@@ -65,24 +65,42 @@ function noMatch(search: Search, entry: Entry): ResolutionError {
   const pf = search.index.loadedFiles(entry.name);
   const target = search.options.target.spec;
   const who = entry.parent ? ` (required by ${describePin(entry.parent)})` : "";
-  const hint =
-    "check the target, --only-binary/--no-binary, --pre and --exclude-newer, and that a source offers this project";
   if (pf.files.length === 0) {
     return new ResolutionError(
       "NO_MATCHING_DISTRIBUTION",
       `No matching distribution for ${entry.text}${who}: no files found for ${quote(entry.name)} in any source`,
-      { hint },
+      { hint: "check the project's name and that a source (index, find-links, store) offers it" },
     );
   }
   const n = pf.files.length;
   const lines = [
     `No matching distribution for ${entry.text}${who}: ${n} file${n === 1 ? "" : "s"} found, none fits target ${target}`,
   ];
-  const reasons = pf.files.map((f) => `    ${f.filename}: ${fileReason(search, entry, f)}`);
+  const why = pf.files.map((f) => fileReason(search, entry, f));
+  const reasons = pf.files.map((f, i) => `    ${f.filename}: ${why[i]}`);
   lines.push(...reasons.slice(0, MAX_FILE_LINES));
   if (reasons.length > MAX_FILE_LINES)
     lines.push(`    ... and ${reasons.length - MAX_FILE_LINES} more`);
-  return new ResolutionError("NO_MATCHING_DISTRIBUTION", lines.join("\n"), { hint });
+  return new ResolutionError("NO_MATCHING_DISTRIBUTION", lines.join("\n"), {
+    hint: hintFor(why),
+  });
+}
+
+/** The hint for a no-match: what to look at, from the reasons the files were refused for. */
+function hintFor(reasons: string[]): string {
+  const has = (text: string) => reasons.some((r) => r.includes(text));
+  const checks: string[] = [];
+  if (has("do not fit target")) checks.push("the target (or get files built for it)");
+  if (has("Requires-Python")) checks.push("the target's Python version");
+  if (has("pre-release")) checks.push("--pre");
+  if (has("--only-binary") || has("--no-binary")) checks.push("--only-binary/--no-binary");
+  if (has("--exclude-newer")) checks.push("--exclude-newer");
+  if (has("--hash") || has("--require-hashes")) checks.push("the --hash values");
+  if (has("yanked")) checks.push("an exact == pin (a yanked file is only taken for one)");
+  if (has("is not admitted by") || has("is wanted")) checks.push("the version ranges asked for");
+  return checks.length === 0
+    ? "check the requirement and that a source offers a fitting file"
+    : `check ${checks.join(", ")}`;
 }
 
 function fileReason(search: Search, entry: Entry, file: CandidateFile): string {

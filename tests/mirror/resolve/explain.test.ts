@@ -111,15 +111,28 @@ describe("failure explains itself", () => {
           x-1.5-py3-none-any.whl: excluded by --exclude-newer: no upload time known
           x-2.0a1-py3-none-any.whl: pre-release 2.0a1 needs --pre or a pre-release named in your requirements"
     `);
-    expect(e.hint).toMatchInlineSnapshot(
-      `"check the target, --only-binary/--no-binary, --pre and --exclude-newer, and that a source offers this project"`,
+    // The hint names what the reasons above point at, and nothing else.
+    expect(e.hint).toBe(
+      "check the target (or get files built for it), the target's Python version, --pre, " +
+        "--only-binary/--no-binary, --exclude-newer, an exact == pin (a yanked file is only taken " +
+        "for one), the version ranges asked for",
     );
+  });
+
+  it("a hint that names only what refused the files", async () => {
+    const e = await failure({ x: { "1.0": { files: ["x-1.0-cp311-cp311-win_amd64.whl"] } } }, [
+      "x",
+    ]);
+    expect(e.hint).toBe("check the target (or get files built for it)");
   });
 
   it("an unknown project", async () => {
     const e = await failure({ a: { "1.0": { requires: ["ghost>=1"] } } }, ["a"]);
     expect(e.message).toMatchInlineSnapshot(
       `"No matching distribution for ghost>=1 (required by a 1.0): no files found for "ghost" in any source"`,
+    );
+    expect(e.hint).toBe(
+      "check the project's name and that a source (index, find-links, store) offers it",
     );
   });
 
