@@ -13,7 +13,7 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { constants, createReadStream, statSync, utimesSync } from "node:fs";
-import { copyFile, mkdir, open, rename, rm } from "node:fs/promises";
+import { copyFile, type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -75,9 +75,10 @@ export async function writeTemp(
         size += chunk.length;
         if (expect.size !== undefined && size > expect.size) throw sizeMismatch(expect, size);
         hash.update(chunk);
-        await handle.write(chunk);
+        await writeAll(handle, chunk);
       }
       await handle.sync();
+      await checkWritten(handle, size);
     } finally {
       await handle.close();
     }
@@ -104,6 +105,24 @@ function hashMismatch(expect: BlobExpectation, sha256: string): WheelhouseError 
     `${named(expect)} has sha256 ${sha256}, expected ${expect.sha256}`,
     { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
   );
+}
+
+/**
+ * Write all of `bytes` at the handle's position. FileHandle.write may write fewer bytes than
+ * asked (a file-size limit, a full disk) and says so only in its count; that must not pass.
+ */
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw new Error(`the disk took ${done} of ${bytes.length} bytes`);
+    done += bytesWritten;
+  }
+}
+
+/** After fsync: the file holds exactly `size` bytes (a backstop against short writes). */
+async function checkWritten(handle: FileHandle, size: number): Promise<void> {
+  const { size: onDisk } = await handle.stat();
+  if (onDisk !== size) throw new Error(`${onDisk} bytes reached the disk, not ${size}`);
 }
 
 /**
@@ -182,7 +201,9 @@ export async function putBlob(
   source: Readable | Buffer,
   expect: BlobExpectation,
 ): Promise<BlobRef> {
-  if (Buffer.isBuffer(source)) return putVerifiedBytes(store, source, verifyBytes(source, expect));
+  if (Buffer.isBuffer(source)) {
+    return putVerifiedBytes(store, source, verifyBytes(source, expect), expect.label);
+  }
   return promoteTemp(store, await writeTemp(store, source, expect));
 }
 
@@ -195,14 +216,16 @@ export async function putVerifiedBytes(
   store: Store,
   bytes: Buffer,
   ref: BlobRef,
+  label?: string,
 ): Promise<BlobRef> {
   if (touchIfPresent(blobPathIn(store.layout, ref.sha256), ref.size)) return ref;
   const path = join(store.layout.tmp, `${randomBytes(12).toString("hex")}.part`);
   try {
     const handle = await open(path, "wx");
     try {
-      await handle.write(bytes);
+      await writeAll(handle, bytes);
       await handle.sync();
+      await checkWritten(handle, bytes.length);
     } finally {
       await handle.close();
     }
@@ -210,7 +233,7 @@ export async function putVerifiedBytes(
     await rm(path, { force: true });
     throw new WheelhouseError(
       "STORE_WRITE_FAILED",
-      `blob ${ref.sha256} could not be written to the store: ${(error as Error).message}`,
+      `${label === undefined ? `blob ${ref.sha256}` : quote(label)} could not be written to the store: ${(error as Error).message}`,
       { cause: error },
     );
   }

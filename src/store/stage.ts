@@ -150,7 +150,7 @@ async function stageBytes(store: Store, bytes: Buffer, expect: BlobExpectation):
   checkConflict(store, expect.label, ref.sha256);
   const inspected = await inspectDistributionBytes(bytes, expect.label);
   const [blob, metadata] = await Promise.all([
-    putVerifiedBytes(store, bytes, ref),
+    putVerifiedBytes(store, bytes, ref, expect.label),
     putBlob(store, inspected.metadataBytes, { label: `${expect.label}.metadata` }),
   ]);
   return { blob, metadata, inspected };
