@@ -109,6 +109,22 @@ describe("collectGarbage", () => {
   });
 });
 
+describe("collectGarbage racing a commit", () => {
+  it("never deletes a blob whose row is committed while it runs", async () => {
+    // Staged long before its commit (an import commits at the end): older than the grace.
+    const w = await buildWheel({ name: "slow", version: "1.0" });
+    const staged = await stageDistribution(store, w.bytes, { filename: w.filename });
+    for (const sha of [staged.sha256, staged.metadataSha256])
+      await utimes(blobPath(store, sha), OLD, OLD);
+    const gc = collectGarbage(store); // reads the referenced set now
+    const [committed] = commitProject(store, [staged]); // and the row lands meanwhile
+    const report = await gc;
+    expect(committed.status).toBe("added");
+    expect(report.removedBlobs).toBe(0);
+    expect((await verifyStore(store)).problems).toEqual([]);
+  });
+});
+
 describe("diskUsage", () => {
   it("sums sizes per project and in total from the catalog", () => {
     const usage = diskUsage(store);
