@@ -28,8 +28,9 @@ export const run: CommandRun = async (_args, options) => {
       for (const p of report.problems) {
         const what = p.blob === "metadata" ? "core metadata blob of " : "";
         const fixed = p.repaired ? ` (${p.repaired})` : "";
+        const why = p.error ? `: ${p.error}` : "";
         process.stderr.write(
-          `error: ${p.problem} ${what}${p.filename} (sha256 ${p.sha256})${fixed}\n`,
+          `error: ${p.problem} ${what}${p.filename} (sha256 ${p.sha256})${fixed}${why}\n`,
         );
       }
       process.stdout.write(

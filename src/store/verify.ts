@@ -5,6 +5,8 @@
 // Traps:
 // - Several rows may share a blob (same bytes under two names): each blob is hashed once.
 // - Rows are removed in one transaction that also drops releases and projects left empty.
+// - Only ENOENT means "missing". A blob that cannot be read (EACCES, EIO, ...) is reported as
+//   "unreadable" with the error and never repaired: its bytes may be intact.
 
 import { rm } from "node:fs/promises";
 import { hashFile, putBlob } from "./blobs.js";
@@ -17,7 +19,14 @@ export interface VerifyProblem {
   filename: string;
   project: string;
   blob: "distribution" | "metadata";
-  problem: "missing" | "corrupt";
+  /**
+   * "missing" (no such file), "corrupt" (other bytes), or "unreadable" (the blob could not be
+   * read: permissions, I/O error; `error` says which). Repair never touches an unreadable blob:
+   * it may well be intact.
+   */
+  problem: "missing" | "corrupt" | "unreadable";
+  /** For "unreadable": the operating system's error, e.g. "EACCES: permission denied". */
+  error?: string;
   sha256: string;
   /** With repair: "removed" (row dropped) or "restored" (metadata blob rewritten). */
   repaired?: "removed" | "restored";
@@ -48,7 +57,7 @@ interface Row {
   metadata_size: number;
 }
 
-type BlobState = "ok" | "missing" | "corrupt";
+type BlobState = "ok" | "missing" | "corrupt" | "unreadable";
 
 /**
  * Check every blob the catalog references; see {@link VerifyReport}. Problems are data, not
@@ -70,6 +79,7 @@ export async function verifyStore(
     expected.set(r.metadata_sha256, r.metadata_size);
   }
   const states = new Map<string, BlobState>();
+  const errors = new Map<string, string>();
   let bytes = 0;
   let done = 0;
   const queue = [...expected.entries()];
@@ -80,8 +90,12 @@ export async function verifyStore(
         const got = await hashFile(blobPathIn(store.layout, sha));
         bytes += got.size;
         states.set(sha, got.sha256 === sha && got.size === size ? "ok" : "corrupt");
-      } catch {
-        states.set(sha, "missing");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") states.set(sha, "missing");
+        else {
+          states.set(sha, "unreadable");
+          errors.set(sha, (error as Error).message);
+        }
       }
       options.onProgress?.(++done, expected.size);
     }
@@ -99,9 +113,10 @@ export async function verifyStore(
         ...base(r),
         blob: "distribution",
         problem: dist,
+        ...(errors.has(r.sha256) ? { error: errors.get(r.sha256) } : {}),
         sha256: r.sha256,
       };
-      if (options.repair) {
+      if (options.repair && dist !== "unreadable") {
         p.repaired = "removed";
         removeRows.push(r.filename);
         if (dist === "corrupt") removeBlobs.add(r.sha256);
@@ -112,9 +127,10 @@ export async function verifyStore(
         ...base(r),
         blob: "metadata",
         problem: meta,
+        ...(errors.has(r.metadata_sha256) ? { error: errors.get(r.metadata_sha256) } : {}),
         sha256: r.metadata_sha256,
       };
-      if (options.repair) {
+      if (options.repair && meta !== "unreadable") {
         p.repaired = (await restoreMetadata(store, r)) ? "restored" : "removed";
         if (p.repaired === "removed") removeRows.push(r.filename);
       }

@@ -1,4 +1,4 @@
-import { readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -71,6 +71,24 @@ describe("verifyStore", () => {
     expect(listProjects(store).map((p) => p.name)).toEqual(["one"]);
     await expect(readdir(join(blobPath(store, two.sha256), ".."))).resolves.toEqual([]);
     expect((await verifyStore(store)).problems).toEqual([]);
+  });
+
+  it("reports a blob it cannot read as unreadable, with the error, and --repair leaves it", async () => {
+    const two = files[2];
+    // A directory where the blob should be: reading it fails with EISDIR, not ENOENT.
+    await rm(blobPath(store, two.sha256));
+    await mkdir(blobPath(store, two.sha256));
+    const report = await verifyStore(store, { repair: true });
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        filename: two.filename,
+        blob: "distribution",
+        problem: "unreadable",
+        error: expect.stringContaining("EISDIR"),
+      }),
+    ]);
+    expect(report.problems[0].repaired).toBeUndefined();
+    expect(findFile(store, two.filename)).toBeDefined();
   });
 
   it("restores a bad core metadata blob from its intact distribution", async () => {
