@@ -82,7 +82,14 @@ export async function collectDistributions(paths: string[]): Promise<{
         a.name < b.name ? -1 : 1,
       )) {
         const full = join(p, entry.name);
-        if (!entry.isFile()) continue;
+        // A symlink counts as what it points at (a wheelhouse of links is common).
+        const isFile = entry.isSymbolicLink()
+          ? statSync(full, { throwIfNoEntry: false })?.isFile() === true
+          : entry.isFile();
+        if (!isFile) {
+          if (entry.isSymbolicLink()) skipped.push(full);
+          continue;
+        }
         try {
           parseDistributionFilename(entry.name);
           files.push(full);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
@@ -206,6 +206,23 @@ describe("stageDistribution + commitProject (the two phases sync uses)", () => {
 });
 
 describe("addPaths", () => {
+  it("follows symlinks in a directory to wheels; a dangling one is skipped", async () => {
+    const wheel = await buildWheel({ name: "linked", version: "1.0" });
+    const real = join(ctx.dir, "real");
+    const folder = join(ctx.dir, "links");
+    await mkdir(real);
+    await mkdir(folder);
+    await writeDistributions(real, [wheel]);
+    await symlink(join(real, wheel.filename), join(folder, wheel.filename));
+    await symlink(
+      join(real, "gone-1.0-py3-none-any.whl"),
+      join(folder, "gone-1.0-py3-none-any.whl"),
+    );
+    const report = await addPaths(store, [folder]);
+    expect(report.added.map((f) => f.filename)).toEqual([wheel.filename]);
+    expect(report.skipped).toEqual([join(folder, "gone-1.0-py3-none-any.whl")]);
+  });
+
   it("adds files and flat directories, skips non-distributions in directories", async () => {
     const dists = await Promise.all([
       buildWheel({ name: "alpha", version: "1.0" }),
