@@ -106,10 +106,17 @@ if (-not $py) {
   }
 }
 if (-not $py) { Write-Error "no python found; set the PYTHON environment variable to its path"; exit 1 }
-$check = @'
-$CHECK_PY'@
-$req = ($check | & $py - $here | Out-String).Trim()
-if ($LASTEXITCODE -ne 0) exit 1 
+# The checker goes through a file: Windows PowerShell mangles quotes in arguments to programs.
+$check = Join-Path ([System.IO.Path]::GetTempPath()) ("wheelhouse-check-" + [guid]::NewGuid() + ".py")
+Set-Content -Path $check -Encoding ASCII -Value @'
+${CHECK_PY}'@
+try {
+  $req = (& $py $check $here | Out-String).Trim()
+  $code = $LASTEXITCODE
+} finally {
+  Remove-Item -Force $check -ErrorAction SilentlyContinue
+}
+if ($code -ne 0) { exit 1 }
 Write-Host "all files verified; installing $req with $py"
 & $py -m pip install --no-index --find-links (Join-Path $here "wheels") --require-hashes -r (Join-Path $here $req) @args
 exit $LASTEXITCODE
