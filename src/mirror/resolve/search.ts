@@ -121,6 +121,16 @@ export class Search {
     );
   }
 
+  /**
+   * Pre-releases are admitted for `version` of `name`: allowPre(name), or it is the installed
+   * release (pip keeps an installed pre-release that satisfies, without --pre).
+   */
+  allowPreFor(name: string, version: string, allowPre = this.allowPre(name)): boolean {
+    if (allowPre) return true;
+    const installed = this.options.installed?.get(name);
+    return installed !== undefined && compareVersions(installed, version) === 0;
+  }
+
   /** Whether `entry` admits release `version` of its project. */
   admits(entry: Entry, version: string, allowPre: boolean): boolean {
     if (entry.exactVersion !== undefined) return entry.exactVersion === version;
@@ -154,7 +164,8 @@ export class Search {
     for (const v of this.index.loadedFiles(name).versions) {
       if (versions.length >= limit) break;
       if (sibling && sibling.version !== v) continue;
-      if (!entries.every((e) => this.admits(e, v, allowPre))) continue;
+      const pre = this.allowPreFor(name, v, allowPre);
+      if (!entries.every((e) => this.admits(e, v, pre))) continue;
       if (this.index.choose(name, v, allowYanked).file === undefined) continue;
       versions.push(v);
     }
@@ -316,7 +327,7 @@ export class Search {
       next.criteria.set(d.id, entries);
       const pinned = next.pins.get(d.id);
       if (pinned !== undefined) {
-        if (this.admits(d, pinned.version, this.allowPre(d.name))) continue;
+        if (this.admits(d, pinned.version, this.allowPreFor(d.name, pinned.version))) continue;
         this.record({ id: d.id, name: d.name, entries, pinned, state: next });
         return new Set([pin.id, d.id]);
       }

@@ -277,6 +277,13 @@ describe("resolve: installed, build requirements, progress", () => {
     expect(await pick(table, ["a>1"], { installed })).toEqual({ a: "2.0" });
   });
 
+  it("keeps an installed pre-release that satisfies, without --pre (as pip does)", async () => {
+    const t: Table = { app: { "1.0": { requires: ["pkg"] } }, pkg: { "1.0": {}, "2.0b1": {} } };
+    const installed = new Map([["pkg", "2.0b1"]]);
+    expect(await pick(t, ["app"], { installed })).toEqual({ app: "1.0", pkg: "2.0b1" });
+    expect(await pick(t, ["app"], {})).toEqual({ app: "1.0", pkg: "1.0" });
+  });
+
   it('keeps an installed distribution offered with source "installed"', async () => {
     const t: Table = {
       a: {
