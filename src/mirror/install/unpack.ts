@@ -257,7 +257,12 @@ class Stage {
               `has ${quote(rel)} in an unknown .data directory ${quote(key)}`,
             );
           }
-          base = scheme[key as keyof Scheme];
+          // Headers go in a folder named after the project, as pip puts them
+          // (include/site/pythonX.Y/<name>/ in a venv): `#include <greenlet/greenlet.h>`.
+          base =
+            key === "headers"
+              ? join(scheme.headers, canonicalizeName(name, { validate: false }))
+              : scheme[key as keyof Scheme];
           dest = join(base, ...rest);
           isScript = key === "scripts";
         } else {

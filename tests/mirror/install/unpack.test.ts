@@ -65,9 +65,13 @@ describe("installing generated wheels", () => {
     expect(execFileSync(join(bin, "demo"), { encoding: "utf8" })).toBe("demo ran\n");
     expect(execFileSync(join(bin, "demo-raw"), { encoding: "utf8" })).toBe("raw script\n");
     expect(readFileSync(join(venv, "share", "demo", "readme.txt"), "utf8")).toBe("hello\n");
+    // pip's place for headers: include/site/pythonX.Y/<project>/ in a venv.
+    const py = execFileSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
+      encoding: "utf8",
+    }).trim();
     expect(
-      existsSync(join(venv, "include", "site", "python3.11", "demo-pkg", "demo.h")) || true,
-    ).toBe(true);
+      readFileSync(join(venv, "include", "site", `python${py}`, "demo-pkg", "demo.h"), "utf8"),
+    ).toBe("int x;\n");
     const info = await probeInterpreter(python);
     const distInfo = join(info.paths.purelib, "demo_pkg-1.0.dist-info");
     expect(readFileSync(join(distInfo, "INSTALLER"), "utf8")).toBe("wheelhouse\n");
