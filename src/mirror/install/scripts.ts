@@ -22,9 +22,13 @@ export function shebang(python: string): string {
   return `#!/bin/sh\n'''exec' ${JSON.stringify(python)} "$0" "$@"\n' '''\n`;
 }
 
-/** Replace a leading `#!python` / `#!pythonw` (keeping its arguments) with {@link shebang}. */
+/**
+ * Replace a first line that starts with `#!python` (the wheel spec's test: `#!python`,
+ * `#!pythonw`, `#!python3`, `#!python3.11`) with {@link shebang}, keeping arguments after the
+ * interpreter word (`#!python -u`).
+ */
 export function rewriteShebang(bytes: Buffer, python: string): Buffer {
-  const m = /^#!pythonw?(?=[ \t\r\n]|$)/.exec(bytes.subarray(0, 16).toString("latin1"));
+  const m = /^#!python[^ \t\r\n]*/.exec(bytes.subarray(0, 64).toString("latin1"));
   if (!m) return bytes;
   const eol = bytes.indexOf(0x0a);
   const firstLine = bytes
