@@ -14,6 +14,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,6 +116,42 @@ describe("install from a find-links URL", () => {
       ).toBe("2.0\n");
     } finally {
       await serve.stop();
+    }
+  });
+
+  it("follows a redirect to the page (links resolve against where it landed) and sends credentials given in the URL, never showing the password", async () => {
+    const expected = `Basic ${Buffer.from("u:s3cret").toString("base64")}`;
+    const files = new Map([app, lib].map((d) => [`/links/${d.filename}`, d.bytes]));
+    const server = createServer((req, res) => {
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { "www-authenticate": 'Basic realm="x"' }).end();
+      } else if (req.url === "/links") {
+        res.writeHead(301, { location: "/links/" }).end();
+      } else if (req.url === "/links/") {
+        const body = [app, lib].map((d) => `<a href="${d.filename}">${d.filename}</a>`).join("\n");
+        res.writeHead(200, { "content-type": "text/html" }).end(body);
+      } else if (files.has(req.url ?? "")) {
+        res.writeHead(200).end(files.get(req.url ?? ""));
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const good = `http://u:s3cret@127.0.0.1:${port}/links`;
+      const ran = await install(["--venv", freshVenv(), "--no-store", "-f", good, "app", "--json"]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(installed(ran)).toEqual([
+        `app 1.0 http://u:****@127.0.0.1:${port}/links`,
+        `lib 2.0 http://u:****@127.0.0.1:${port}/links`,
+      ]);
+      expect(ran.stdout).not.toContain("s3cret");
+      const bad = `http://u:wrong@127.0.0.1:${port}/links`;
+      const refused = await install(["--venv", freshVenv(), "--no-store", "-f", bad, "app"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("HTTP 401");
+      expect(refused.stderr).not.toContain("wrong");
+    } finally {
+      server.close();
     }
   });
 

@@ -5,6 +5,10 @@
 // Traps:
 // - A download goes to a temp file in the caller's dir, checked against the page's sha256 when
 //   it states one, and only then renamed to its filename.
+// - fetch refuses URLs with credentials: they are taken out and sent as a Basic Authorization
+//   header (fetch drops it on a redirect to another origin), and never shown unredacted.
+// - A page's relative links resolve against the URL it came from after redirects
+//   (`/links` -> `/links/` changes what `file.whl` means).
 
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -13,17 +17,31 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { redactUrl, splitCredentials } from "../url-credentials.js";
 
+/** Authorization header values by origin, from find-links URLs given with credentials. */
+const credentials = new Map<string, string>();
+
+/**
+ * GET `url` (credentials in it go as a Basic Authorization header, and are reused for other URLs
+ * of the same origin, such as the files a page links to); errors name the URL redacted.
+ */
 async function get(url: string): Promise<Response> {
+  const { url: bare, authorization } = splitCredentials(url);
+  const origin = new URL(bare).origin;
+  if (authorization !== undefined) credentials.set(origin, authorization);
+  const auth = authorization ?? credentials.get(origin);
   let response: Response;
   try {
-    response = await fetch(url, { redirect: "follow" });
+    response = await fetch(bare, {
+      redirect: "follow",
+      ...(auth !== undefined ? { headers: { authorization: auth } } : {}),
+    });
   } catch (cause) {
     throw new WheelhouseError(
       "FIND_LINKS_UNREACHABLE",
-      `find-links location ${quote(url)} could not be reached`,
+      `find-links location ${quote(redactUrl(url))} could not be reached: ${(cause as Error).message}`,
       {
-        cause,
         hint: "check the URL, or copy the files to a directory and pass that with --find-links",
       },
     );
@@ -31,15 +49,20 @@ async function get(url: string): Promise<Response> {
   if (!response.ok) {
     throw new WheelhouseError(
       "FIND_LINKS_HTTP_ERROR",
-      `find-links location ${quote(url)} answered HTTP ${response.status}`,
+      `find-links location ${quote(redactUrl(url))} answered HTTP ${response.status}`,
     );
   }
   return response;
 }
 
-/** The body of `url` as text. @throws WheelhouseError "FIND_LINKS_UNREACHABLE" / "FIND_LINKS_HTTP_ERROR". */
-export async function fetchText(url: string): Promise<string> {
-  return (await get(url)).text();
+/**
+ * The body of `url` as text, and the URL it finally came from (after redirects: the base for
+ * the page's relative links). @throws WheelhouseError "FIND_LINKS_UNREACHABLE" /
+ * "FIND_LINKS_HTTP_ERROR".
+ */
+export async function fetchText(url: string): Promise<{ text: string; url: string }> {
+  const response = await get(url);
+  return { text: await response.text(), url: response.url || splitCredentials(url).url };
 }
 
 /**
@@ -63,7 +86,7 @@ export async function downloadFile(
     if (sha256 !== undefined && digest !== sha256.toLowerCase()) {
       throw new WheelhouseError(
         "HASH_MISMATCH",
-        `${quote(filename)} from ${quote(url)} has sha256 ${digest}, the page says ${sha256}`,
+        `${quote(filename)} from ${quote(redactUrl(url))} has sha256 ${digest}, the page says ${sha256}`,
       );
     }
     const path = join(dir, filename);

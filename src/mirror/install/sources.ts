@@ -28,6 +28,7 @@ import {
   candidateMetadata,
   type Provider,
 } from "../resolve/provider.js";
+import { redactUrl } from "../url-credentials.js";
 import { downloadFile, fetchText } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
 import { openWheel } from "./wheel-zip.js";
@@ -142,7 +143,7 @@ export class LocalProvider implements Provider {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
     if (located?.metadataUrl) {
-      return candidateMetadata(parseCoreMetadata(await fetchText(located.metadataUrl)));
+      return candidateMetadata(parseCoreMetadata((await fetchText(located.metadataUrl)).text));
     }
     const path = await this.localPath(file);
     if (file.filename.endsWith(".whl"))
@@ -225,7 +226,8 @@ function located(path: string, source: string): Located {
 async function scanPage(url: string): Promise<Located[]> {
   // Imported only for link pages: the HTML parser is a large share of start-up.
   const { parseLinksHtml } = await import("../../pep/simple-html.js");
-  const page = parseLinksHtml(await fetchText(url), url);
+  const fetched = await fetchText(url);
+  const page = parseLinksHtml(fetched.text, fetched.url);
   return page.map((f) => ({
     file: {
       filename: f.filename,
@@ -234,7 +236,7 @@ async function scanPage(url: string): Promise<Located[]> {
       size: f.size,
       requiresPython: f.requiresPython,
       yanked: f.yanked,
-      source: url,
+      source: redactUrl(url),
       hasCoreMetadata: f.coreMetadata !== false,
     },
     metadataUrl: f.coreMetadata !== false ? `${f.url}.metadata` : undefined,

@@ -11,6 +11,7 @@
 
 import { STATUS_CODES } from "node:http";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { redactUrl } from "../url-credentials.js";
 
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -43,12 +44,7 @@ const TLS_CODES = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
 ]);
 
-/** The URL for messages: the password in the userinfo, if any, replaced by "****". */
-export function redactUrl(url: string | URL): string {
-  const u = new URL(url.toString());
-  if (u.password) u.password = "****";
-  return u.toString();
-}
+export { redactUrl };
 
 function errorCode(error: unknown): string | undefined {
   let e: unknown = error;

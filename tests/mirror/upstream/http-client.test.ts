@@ -121,6 +121,11 @@ describe("errors name the URL and what happened", () => {
     expect(redactUrl("https://u:secret@h.example/simple/")).toBe(
       "https://u:****@h.example/simple/",
     );
+    // A username alone is usually a token (pip redacts it too).
+    expect(redactUrl("https://ghp_TOKEN123@h.example/simple/")).toBe(
+      "https://****@h.example/simple/",
+    );
+    expect(redactUrl("https://h.example/simple/")).toBe("https://h.example/simple/");
   });
 });
 

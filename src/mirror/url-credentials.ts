@@ -1,0 +1,28 @@
+// Credentials in URLs (`https://user:secret@host/simple/`, `https://TOKEN@host/`): how they
+// are shown in messages and how they become an Authorization header. Shared by the upstream
+// client and install's find-links fetcher (which must not import the upstream client).
+// Spec: RFC 3986 section 3.2.1 (userinfo), RFC 7617 (Basic authentication); pip redacts the
+// same way (a password becomes "****", and so does a lone username, which is usually a token).
+
+/** The URL for messages: a password in the userinfo, or a username alone (a token), as "****". */
+export function redactUrl(url: string | URL): string {
+  const u = new URL(url.toString());
+  if (u.password) u.password = "****";
+  else if (u.username) u.username = "****";
+  return u.toString();
+}
+
+/**
+ * `url` without its userinfo, and the Basic Authorization header value the userinfo stood for
+ * (undefined without one). Percent-escapes in the userinfo are decoded first (RFC 3986).
+ */
+export function splitCredentials(url: string): { url: string; authorization?: string } {
+  const u = new URL(url);
+  if (!u.username && !u.password) return { url };
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = "";
+  u.password = "";
+  const token = Buffer.from(`${user}:${password}`, "utf8").toString("base64");
+  return { url: u.toString(), authorization: `Basic ${token}` };
+}
