@@ -8,9 +8,9 @@
 
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { canonicalizeName } from "../../pep/names.js";
 import { parseRequirement, type Requirement } from "../../pep/requirement.js";
 import { parseRequirementsTxt } from "../../pep/requirements-txt.js";
+import { collectHashes } from "../requirement-hashes.js";
 
 /** Requirements and the options the files carried. */
 export interface RequirementInputs {
@@ -49,16 +49,8 @@ export function readRequirementInputs(
     });
     for (const line of parsed.requirements) {
       (asConstraints ? out.constraints : out.requirements).push(line.requirement);
-      if (line.hashes.length > 0) {
-        const name = canonicalizeName(line.requirement.name);
-        const set = out.hashes.get(name) ?? new Set<string>();
-        for (const h of line.hashes) {
-          const [algorithm, digest] = h.includes(":") ? h.split(":", 2) : ["sha256", h];
-          if (algorithm.toLowerCase() === "sha256") set.add(digest.toLowerCase());
-        }
-        out.hashes.set(name, set);
-      }
     }
+    collectHashes(parsed.requirements, out.hashes);
     out.constraints.push(...parsed.constraints.map((c) => c.requirement));
     out.requireHashes ||= parsed.requireHashes;
     out.pre ||= parsed.pre;

@@ -16,6 +16,7 @@ import { canonicalizeName } from "../../pep/names.js";
 import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
 import { parseRequirement, type Requirement } from "../../pep/requirement.js";
 import { parseRequirementsTxt, type RequirementsFile } from "../../pep/requirements-txt.js";
+import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "./lockfile.js";
 import type { LockedPackage } from "./types.js";
 
@@ -50,19 +51,6 @@ function readText(path: string): string {
   }
 }
 
-function addHashes(inputs: SyncInputs, file: RequirementsFile["requirements"]): void {
-  for (const line of file) {
-    if (line.hashes.length === 0) continue;
-    const name = canonicalizeName(line.requirement.name);
-    const set = inputs.hashes.get(name) ?? new Set<string>();
-    for (const h of line.hashes) {
-      const [algorithm, digest] = h.split(":");
-      if (algorithm === "sha256") set.add(digest.toLowerCase());
-    }
-    inputs.hashes.set(name, set);
-  }
-}
-
 /**
  * Read requirement arguments, `-r` files (requirements or pylock.toml) and `-c` files.
  * @throws WheelhouseError "USAGE_FILE_NOT_FOUND" for unreadable files, the parsers' errors
@@ -91,7 +79,7 @@ export function readSyncInputs(
     if (asConstraints) inputs.constraints.push(...parsed.requirements.map((l) => l.requirement));
     else inputs.requirements.push(...parsed.requirements.map((l) => l.requirement));
     inputs.constraints.push(...parsed.constraints.map((l) => l.requirement));
-    addHashes(inputs, parsed.requirements);
+    collectHashes(parsed.requirements, inputs.hashes);
     if (parsed.indexUrl !== undefined) inputs.indexUrl = parsed.indexUrl;
     inputs.extraIndexUrls.push(...parsed.extraIndexUrls);
     inputs.findLinks.push(...parsed.findLinks);
