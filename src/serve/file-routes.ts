@@ -24,7 +24,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 export function mountFileRoutes(app: Hono, store: Store): void {
   app.get("/files/:sha256/:filename", (c) => {
     const sha256 = c.req.param("sha256");
-    let filename = decodeURIComponent(c.req.param("filename"));
+    let filename = c.req.param("filename"); // decoded by Hono already
     const wantsMetadata = filename.endsWith(".metadata");
     if (wantsMetadata) filename = filename.slice(0, -".metadata".length);
     const file = SHA256.test(sha256) ? findFile(store, filename) : undefined;

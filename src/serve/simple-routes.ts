@@ -54,9 +54,15 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
     return send(c, page!, cache, true);
   });
 
-  app.get("/simple/:project", (c) => c.redirect(withQuery(c, `${c.req.path}/`), 301));
+  // The redirect keeps the path as it came (still percent-encoded): Hono's c.req.path is
+  // decoded, and a decoded "%0A" cannot go in a Location header.
+  app.get("/simple/:project", (c) =>
+    c.redirect(withQuery(c, `${new URL(c.req.url).pathname}/`), 301),
+  );
   app.get("/simple/:project/", (c) => {
-    const raw = decodeURIComponent(c.req.param("project"));
+    // Hono decodes path parameters already; a second decode would read "%252D" as "-" and
+    // throw on a malformed escape.
+    const raw = c.req.param("project");
     if (!isValidName(raw)) {
       return problem(
         404,

@@ -130,6 +130,17 @@ describe("simple index pages", () => {
     expect(slash.headers.get("location")).toBe("/simple/six/");
   });
 
+  it("decodes a path once: odd escapes are 404s or redirects, never 500", async () => {
+    for (const path of ["/simple/foo%E0%A4%A/", `/files/${"0".repeat(64)}/foo%E0%A4%A.whl`]) {
+      expect((await get(path)).status).toBe(404);
+    }
+    // "%252D" is a literal "%2D", not "-": no project of that name.
+    expect((await get("/simple/demo%252Dpkg/")).status).toBe(404);
+    const bare = await get("/simple/foo%0Abar");
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get("location")).toBe("/simple/foo%0Abar/");
+  });
+
   it("answers unknown projects with 404 problem+json", async () => {
     const res = await get("/simple/nope/");
     expect(res.status).toBe(404);
