@@ -13,10 +13,11 @@ export const run: CommandRun = async (_args, options) => {
   let graceMs = DEFAULT_GC_GRACE_MS;
   if (options.grace !== undefined) {
     const seconds = Number(options.grace);
-    if (!Number.isFinite(seconds) || seconds < 0) {
+    if (!Number.isFinite(seconds) || seconds < 0 || String(options.grace).trim() === "") {
       throw new WheelhouseError(
         "USAGE_INVALID_GRACE",
         `--grace ${quote(String(options.grace))} is not a number of seconds`,
+        { hint: "give the age in seconds below which unreferenced blobs are kept (0 keeps none)" },
       );
     }
     graceMs = seconds * 1000;

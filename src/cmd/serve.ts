@@ -10,7 +10,8 @@ import { resolveStoreDir } from "./store-dir.js";
 /** Run `wheelhouse serve`; resolves to the exit code once the server has stopped. */
 export async function run(_args: string[], options: Record<string, unknown>): Promise<number> {
   const port = Number(options.port ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  // Number("") is 0: an empty value (an unset shell variable) must not mean "any free port".
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || String(options.port).trim() === "") {
     throw new WheelhouseError(
       "USAGE_INVALID_PORT",
       `--port ${quote(String(options.port))} is not a port number`,

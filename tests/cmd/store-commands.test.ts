@@ -131,6 +131,8 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     const gc = await cli(["gc", "--store", store, "--grace", "0", "--json"]);
     expect(JSON.parse(gc.stdout)).toMatchObject({ removedBlobs: 0, removedTmp: 1 });
     expect((await cli(["gc", "--store", store, "--grace", "soon"])).code).toBe(2);
+    expect((await cli(["gc", "--store", store, "--grace", ""])).code).toBe(2);
+    expect((await cli(["serve", "--store", store, "--port", ""])).code).toBe(2);
   });
 
   it("finds the store through XDG_DATA_HOME when neither --store nor WHEELHOUSE_STORE is set", async () => {
