@@ -54,11 +54,13 @@ export function createApp(options: AppOptions): Hono {
       ...(log ? { log } : {}),
     });
   } else {
+    // RFC 9110 §15.5.6: a 405 lists the methods that are allowed.
     const off = () =>
       problem(
         405,
         "UPLOADS_DISABLED",
         "uploads are disabled on this server; start it with --upload-token to enable them",
+        { Allow: "GET, HEAD" },
       );
     app.post("/", off);
     app.post("/legacy/", off);

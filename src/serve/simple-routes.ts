@@ -142,15 +142,28 @@ function send(c: Context, page: CachedPage, cache: PageCache, negotiated: boolea
   };
   if (negotiated) headers.Vary = "Accept, Accept-Encoding";
   else headers.Vary = "Accept-Encoding";
-  if (etagMatches(c.req.header("If-None-Match"), page.etag)) {
+  const ifNoneMatch = c.req.header("If-None-Match");
+  if (etagMatches(ifNoneMatch, page.etag) || etagMatches(ifNoneMatch, gzipEtag(page.etag))) {
     return new Response(null, { status: 304, headers });
   }
-  if (c.req.method === "HEAD") return new Response(null, { status: 200, headers });
-  if (acceptsGzip(c.req.header("Accept-Encoding")) && page.body.length > 512) {
+  const gzip = acceptsGzip(c.req.header("Accept-Encoding")) && page.body.length > 512;
+  // RFC 9110 §8.8.3: the gzip bytes are another representation, so another strong validator
+  // ("...-gz"); If-None-Match matches either, since both stand for the same page.
+  if (gzip) headers.ETag = gzipEtag(page.etag);
+  if (c.req.method === "HEAD") {
+    if (gzip) headers["Content-Encoding"] = "gzip";
+    return new Response(null, { status: 200, headers });
+  }
+  if (gzip) {
     headers["Content-Encoding"] = "gzip";
     return new Response(cache.gzip(page), { status: 200, headers });
   }
   return new Response(page.body, { status: 200, headers });
+}
+
+/** The ETag of a page's gzip representation: `"x"` -> `"x-gz"`. */
+function gzipEtag(etag: string): string {
+  return etag.endsWith('"') ? `${etag.slice(0, -1)}-gz"` : `${etag}-gz`;
 }
 
 /** RFC 9110 §13.1.2: weak comparison, `*` matches anything. */

@@ -155,8 +155,13 @@ describe("simple index pages", () => {
     expect(first.headers.get("content-encoding")).toBe("gzip");
     const plain = await get("/simple/demo-pkg/");
     expect(gunzipSync(Buffer.from(await first.arrayBuffer())).toString()).toBe(await plain.text());
-    const again = await get("/simple/demo-pkg/", { "If-None-Match": etag });
-    expect(again.status).toBe(304);
+    // Two representations, two strong validators (RFC 9110 §8.8.3); either revalidates.
+    const plainEtag = plain.headers.get("etag")!;
+    expect(plainEtag).not.toBe(etag);
+    expect(etag).toBe(`${plainEtag.slice(0, -1)}-gz"`);
+    for (const tag of [etag, plainEtag]) {
+      expect((await get("/simple/demo-pkg/", { "If-None-Match": tag })).status).toBe(304);
+    }
   });
 
   it("serves a flat find-links page of every file", async () => {
@@ -219,6 +224,13 @@ describe("uploads (legacy API)", () => {
     return form;
   }
   const auth = (token: string) => `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`;
+
+  it("answers 405 with Allow when uploads are disabled", async () => {
+    const readOnly = createApp({ store });
+    const res = await readOnly.request("/legacy/", { method: "POST", body: "x" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+  });
 
   it("refuses missing (401) and wrong (403) credentials and stores nothing", async () => {
     const d = await buildWheel({ name: "uploaded", version: "0.1" });
