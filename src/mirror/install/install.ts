@@ -173,11 +173,30 @@ async function apply(
   } finally {
     await writer.close();
   }
-  for (const old of replaced) {
-    await removeInstalled(old, info.prefix);
-    request.onEvent?.({ kind: "removed", name: old.name, version: old.version });
+  let committed = 0;
+  try {
+    for (const old of replaced) {
+      await removeInstalled(old, info.prefix);
+      request.onEvent?.({ kind: "removed", name: old.name, version: old.version });
+    }
+    for (const s of staged) {
+      await s.commit();
+      committed++;
+    }
+  } catch (error) {
+    // Past the point of no return (old versions going, new ones moving in): what is still
+    // staged is removed so no temp directories stay behind, and the error says where it stopped.
+    await Promise.all(staged.slice(committed).map((s) => s.discard().catch(() => undefined)));
+    throw new WheelhouseError(
+      "INSTALL_INTERRUPTED",
+      `the environment changed part-way: ${committed} of ${staged.length} wheels were moved in ` +
+        `when this failed: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: "fix the cause, then run the same install again (with --force-reinstall if needed)",
+      },
+    );
   }
-  for (const s of staged) await s.commit();
   const pycs = request.compile
     ? await compile(
         info,

@@ -8,7 +8,7 @@
 // - RECORD rarely lists `__pycache__/*.pyc` written later by Python itself: the cached files of
 //   every removed .py go too, and directories left empty are pruned.
 
-import { readdir, readFile, rm, rmdir } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { parseCoreMetadata } from "../../pep/core-metadata.js";
 import { canonicalizeName } from "../../pep/names.js";
@@ -83,6 +83,12 @@ export async function removeInstalled(
   for (const entry of text ? parseRecord(text) : []) {
     const path = resolve(site, entry.path);
     if (!path.startsWith(root)) continue;
+    // A RECORD line naming a directory (some tools write them) is left to pruneEmpty: rm of a
+    // directory without `recursive` throws, and its other files are not this RECORD's to remove.
+    if ((await lstat(path).catch(() => undefined))?.isDirectory()) {
+      dirs.add(path);
+      continue;
+    }
     await rm(path, { force: true });
     removed++;
     dirs.add(dirname(path));

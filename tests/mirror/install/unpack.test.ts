@@ -124,6 +124,13 @@ describe("installing generated wheels", () => {
       ["keep-me"],
     );
     expect(a.installed).toHaveLength(1);
+    // Some tools list directories in RECORD: removing the old version must cope with that.
+    const record = join(
+      (await probeInterpreter(python)).paths.purelib,
+      "keep_me-1.0.dist-info",
+      "RECORD",
+    );
+    writeFileSync(record, `${readFileSync(record, "utf8")}keep_me/,,\n`);
     const b = await install(
       [{ name: "keep-me", version: "1.0", files: { "keep_me/old.py": "" } }],
       ["keep-me"],
