@@ -7,15 +7,16 @@
 // probed (a python3 process, ~0.15 s) while the engine's modules (undici, SQLite, the resolver:
 // ~0.15 s) load, so those are imported dynamically, after the probe has been started.
 
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
-import { formatPylock } from "../pep/pylock.js";
+import { formatPylock, isPylockFilename } from "../pep/pylock.js";
 import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
@@ -52,6 +53,67 @@ function excludeNewerOf(value: string | undefined): Date | undefined {
   return date;
 }
 
+/**
+ * Refuse, before any work, an output that cannot be written: a --lock name that is not a
+ * pylock.toml name (PEP 751: `pylock.toml` or `pylock.NAME.toml`; -r would not read it back)
+ * and an output whose folder does not exist.
+ */
+function checkOutputs(lockPath: string | undefined, reqPath: string | undefined): void {
+  if (lockPath !== undefined && !isPylockFilename(basename(lockPath))) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `--lock ${quote(lockPath)} is not a pylock.toml name`,
+      { hint: "PEP 751 names a lock pylock.toml or pylock.NAME.toml (NAME without dots)" },
+    );
+  }
+  for (const [flag, path] of [
+    ["--lock", lockPath],
+    ["--requirements-out", reqPath],
+  ] as const) {
+    if (path !== undefined && !existsSync(dirname(resolve(path)))) {
+      throw new WheelhouseError(
+        "USAGE_INVALID_OPTION",
+        `${flag} ${quote(path)}: the folder ${quote(dirname(path))} does not exist`,
+        { hint: "create it first, or write somewhere else" },
+      );
+    }
+  }
+}
+
+/** Write an output file; a failure names it (OUTPUT_WRITE_FAILED). */
+async function writeOutput(path: string, data: string): Promise<void> {
+  try {
+    await writeFile(path, data);
+  } catch (cause) {
+    throw new WheelhouseError(
+      "OUTPUT_WRITE_FAILED",
+      `${quote(path)} could not be written: ${(cause as Error).message}`,
+      { cause, hint: "the store is complete; run again with a writable path to get this file" },
+    );
+  }
+}
+
+/**
+ * Ctrl-C or SIGTERM during a run: restore the terminal, say what is kept, exit 130/143. The
+ * store needs no cleanup (every row has its verified blob; leftovers in tmp/ are gc's).
+ */
+function onInterrupt(stop: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    stop();
+    process.stderr.write(
+      `error: interrupted (${signal}); every file already verified is kept in the store\n` +
+        "hint: run the same command again to finish; `wheelhouse gc` removes partial downloads\n",
+    );
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
 /** Run `wheelhouse sync`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
@@ -71,6 +133,9 @@ export const run: CommandRun = async (args, options) => {
   const retries = wholeNumber(options.retries ?? "5", "--retries", true);
   const timeoutS = wholeNumber(options.timeout ?? "30", "--timeout");
   const excludeNewer = excludeNewerOf(text(options.excludeNewer));
+  const lockPath = text(options.lock);
+  const reqPath = text(options.requirementsOut);
+  checkOutputs(lockPath, reqPath);
   // Without --target the local interpreter is (nearly always) needed: start it now. A failure
   // is reported where the probe is awaited, if it is.
   const probing = strings(options.target).length === 0 ? probeInterpreter() : undefined;
@@ -113,6 +178,7 @@ export const run: CommandRun = async (args, options) => {
   const storeDir = resolveStoreDir(options);
   const store = await openStore(storeDir);
   const progress = createSyncProgress();
+  const release = onInterrupt(() => progress.stop());
   try {
     const { report, selections } = await sync({
       store,
@@ -138,16 +204,14 @@ export const run: CommandRun = async (args, options) => {
       events: progress,
     });
     progress.stop();
-    const lockPath = text(options.lock);
     if (lockPath) {
-      await writeFile(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
+      await writeOutput(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
       if (!json) process.stderr.write(`wrote ${lockPath}\n`);
     }
-    const reqPath = text(options.requirementsOut);
     if (reqPath) {
       for (const selection of selections) {
         const path = selections.length > 1 ? perTargetPath(reqPath, selection.target) : reqPath;
-        await writeFile(path, formatHashedRequirements(selection));
+        await writeOutput(path, formatHashedRequirements(selection));
         if (!json) process.stderr.write(`wrote ${path}\n`);
       }
     }
@@ -155,6 +219,7 @@ export const run: CommandRun = async (args, options) => {
     else process.stdout.write(`${summaryLines(report, formatBytes).join("\n")}\n`);
     return report.failed.length > 0 ? 1 : 0;
   } finally {
+    release();
     progress.stop();
     closeStore(store);
     await http.close();

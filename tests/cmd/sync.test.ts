@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -104,10 +104,54 @@ describe("wheelhouse sync", () => {
     }
   }, 60_000);
 
+  it("hashes find-links files for --requirements-out, --lock and --json (their source states none)", async () => {
+    const links = join(dir, "flat");
+    await mkdir(links);
+    await writeDistributions(links, [
+      await buildWheel({ name: "flat-app", version: "1.0", requiresDist: ["flat-lib"] }),
+      await buildWheel({ name: "flat-lib", version: "2.0" }),
+    ]);
+    const reqs = join(dir, "flat-reqs.txt");
+    const ran = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        join(dir, "s-flat"),
+        "--no-index",
+        "-f",
+        links,
+        "flat-app",
+        "--target",
+        "cp311-manylinux_2_28_x86_64",
+        "--requirements-out",
+        reqs,
+        "--lock",
+        join(dir, "pylock.flat.toml"),
+        "--json",
+      ],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    const text = await readFile(reqs, "utf8");
+    expect(text).toMatch(/^flat-app==1\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+    expect(text).toMatch(/^flat-lib==2\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+    const lock = parsePylock(await readFile(join(dir, "pylock.flat.toml"), "utf8"));
+    expect(lock.packages.map((p) => p.wheels?.[0].hashes.sha256)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+    ]);
+    const files = JSON.parse(ran.stdout).targets[0].packages.map(
+      (p: { files: { sha256: string }[] }) => p.files[0].sha256,
+    );
+    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.any(String)]);
+  }, 60_000);
+
   it.each([
     [["sync", "--store", "x"], 2, "no requirements"],
     [["sync", "app", "--concurrency", "0"], 2, "--concurrency"],
-    [["sync", "app", "--target", "cp311-nowhere"], 1, "INVALID"],
+    [["sync", "app", "--target", "cp311-nowhere"], 2, "invalid"],
+    [["sync", "app", "--lock", "mylock.toml"], 2, "not a pylock.toml name"],
+    [["sync", "app", "--requirements-out", "no/such/dir/r.txt"], 2, "does not exist"],
     [["sync", "app", "--exclude-newer", "yesterday"], 2, "--exclude-newer"],
     [["sync", "nosuchproject", "--target", "cp311-manylinux_2_28_x86_64"], 1, "nosuchproject"],
   ])(
@@ -166,56 +210,65 @@ async function slowIndex(files: BuiltDistribution[]) {
 }
 
 describe("interrupted sync", () => {
-  it("kill -9 mid-download leaves a consistent store and the next run finishes", async () => {
-    const big = await buildWheel({
-      name: "big",
-      version: "1.0",
-      files: { "big/blob.bin": noise(3_000_000, 9) },
-    });
-    const small = await buildWheel({ name: "small", version: "1.0", requiresDist: ["big"] });
-    const index = await slowIndex([big, small]);
-    const store = join(dir, "killed");
-    const args = [
-      CLI,
-      "sync",
-      "--store",
-      store,
-      "--index-url",
-      index.url,
-      "small",
-      "--target",
-      "cp311-manylinux_2_28_x86_64",
-    ];
-    try {
-      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-      let stderr = "";
-      child.stderr.on("data", (d) => {
-        stderr += d;
+  it.each([
+    ["SIGKILL", null],
+    ["SIGINT", 130],
+  ] as const)(
+    "%s mid-download leaves a consistent store and the next run finishes",
+    async (signal, code) => {
+      const big = await buildWheel({
+        name: "big",
+        version: "1.0",
+        files: { "big/blob.bin": noise(3_000_000, 9) },
       });
-      const exited = new Promise((r) => child.once("exit", r));
-      const deadline = Date.now() + 20_000;
-      while (
-        !(stderr.includes("added small") && index.state.sent > 100_000) &&
-        Date.now() < deadline
-      ) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(index.state.sent).toBeGreaterThan(100_000);
-      expect(index.state.sent).toBeLessThan(big.bytes.length);
-      child.kill("SIGKILL");
-      await exited;
+      const small = await buildWheel({ name: "small", version: "1.0", requiresDist: ["big"] });
+      const index = await slowIndex([big, small]);
+      const store = join(dir, `killed-${signal}`);
+      const args = [
+        CLI,
+        "sync",
+        "--store",
+        store,
+        "--index-url",
+        index.url,
+        "small",
+        "--target",
+        "cp311-manylinux_2_28_x86_64",
+      ];
+      try {
+        const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d) => {
+          stderr += d;
+        });
+        const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+        const deadline = Date.now() + 20_000;
+        while (
+          !(stderr.includes("added small") && index.state.sent > 100_000) &&
+          Date.now() < deadline
+        ) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(index.state.sent).toBeGreaterThan(100_000);
+        expect(index.state.sent).toBeLessThan(big.bytes.length);
+        child.kill(signal);
+        expect(await exited).toBe(code);
+        // Ctrl-C: a clear line, not a stack trace.
+        if (signal === "SIGINT") expect(stderr).toContain("error: interrupted (SIGINT)");
 
-      const listed = await wheelhouse(["list", "--store", store, "--json"]);
-      expect(listed.stdout).not.toContain("big");
-      index.state.fast = true;
-      const rerun = await wheelhouse(args.slice(1));
-      expect(rerun.code).toBe(0);
-      expect(rerun.stdout).toMatch(/1 files added .*1 already stored/);
-      const verified = await wheelhouse(["verify", "--store", store]);
-      expect(verified.code).toBe(0);
-      expect(existsSync(join(store, "catalog.db"))).toBe(true);
-    } finally {
-      await index.close();
-    }
-  }, 60_000);
+        const listed = await wheelhouse(["list", "--store", store, "--json"]);
+        expect(listed.stdout).not.toContain("big");
+        index.state.fast = true;
+        const rerun = await wheelhouse(args.slice(1));
+        expect(rerun.code).toBe(0);
+        expect(rerun.stdout).toMatch(/1 files added .*1 already stored/);
+        const verified = await wheelhouse(["verify", "--store", store]);
+        expect(verified.code).toBe(0);
+        expect(existsSync(join(store, "catalog.db"))).toBe(true);
+      } finally {
+        await index.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -51,7 +51,8 @@ function lockFile(file: CandidateFile): PylockFile {
 
 /**
  * The pylock.toml of `selections` (one per target, same order as `targets`).
- * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256.
+ * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256, "LOCK_AMBIGUOUS"
+ *   when two targets with the same markers chose different versions of a project.
  */
 export function buildLock(
   targets: Target[],
@@ -78,6 +79,24 @@ export function buildLock(
       entries.set(key, entry);
     }
   }
+  // Two targets whose markers read the same (they differ only where markers cannot see, e.g.
+  // glibc versions) but chose other versions would make a lock no installer can select from.
+  const chosen = new Map<string, { version: string; target: string }>();
+  for (const e of entries.values()) {
+    for (const t of e.targets) {
+      const key = `${e.name}\0${markers.get(t)}`;
+      const other = chosen.get(key);
+      if (other !== undefined && other.version !== e.version) {
+        throw new WheelhouseError(
+          "LOCK_AMBIGUOUS",
+          `targets ${quote(other.target)} and ${quote(t)} chose ${e.name} ${other.version} and ${e.version}, ` +
+            "but a lock's markers cannot tell these targets apart",
+          { hint: "lock them in separate runs (one --lock file each), or pin the project" },
+        );
+      }
+      chosen.set(key, { version: e.version, target: t });
+    }
+  }
   const packages: PylockPackage[] = [...entries.values()].map((e) => {
     const files = [...e.files.values()];
     const sdist = files.find((f) => !f.filename.endsWith(".whl"));
@@ -102,15 +121,34 @@ export function buildLock(
   };
 }
 
-/** Hashed requirements for one target: `name==version --hash=sha256:...`, sorted by name. */
+/**
+ * Hashed requirements for one target: `name==version --hash=sha256:...`, one line per package,
+ * sorted by name.
+ * @throws WheelhouseError "HASH_UNKNOWN" naming a file whose sha256 is not known.
+ */
 export function formatHashedRequirements(selection: TargetSelection): string {
   const lines = [`# ${selection.target}: written by wheelhouse sync`];
-  const packages = selection.packages
-    .filter((p) => !p.buildOnly)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const p of packages) {
-    const hash = p.file.sha256 ? ` \\\n    --hash=sha256:${p.file.sha256}` : "";
-    lines.push(`${p.name}==${p.version}${hash}`);
+  // One line per package: a package from a pylock.toml lists several files (one entry each).
+  const byName = new Map<string, { version: string; hashes: Set<string> }>();
+  for (const p of selection.packages) {
+    if (p.buildOnly) continue;
+    if (p.file.sha256 === undefined) {
+      throw new WheelhouseError(
+        "HASH_UNKNOWN",
+        `${quote(p.file.filename)} has no known sha256, so a hashed requirements file cannot list it`,
+        {
+          hint: "its source states no hash (a find-links file): run without --dry-run so the store hashes it",
+        },
+      );
+    }
+    const entry = byName.get(p.name) ?? { version: p.version, hashes: new Set<string>() };
+    entry.hashes.add(p.file.sha256.toLowerCase());
+    byName.set(p.name, entry);
+  }
+  for (const name of [...byName.keys()].sort()) {
+    const { version, hashes } = byName.get(name)!;
+    const listed = [...hashes].sort().map((h) => ` \\\n    --hash=sha256:${h}`);
+    lines.push(`${name}==${version}${listed.join("")}`);
   }
   return `${lines.join("\n")}\n`;
 }

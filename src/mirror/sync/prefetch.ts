@@ -49,6 +49,11 @@ export interface Prefetch {
   take(file: CandidateFile): Ahead | undefined;
   /** Resolves once every download started ahead has ended (before the store is closed). */
   settle(): Promise<void>;
+  /**
+   * Start nothing more: downloads still waiting for a slot are dropped (a failed resolution
+   * should not fetch on); those under way finish, for settle() to await.
+   */
+  cancel(): void;
 }
 
 /** Create a prefetch over `store` and `http` whose downloads run under `limit`. */
@@ -56,6 +61,7 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
   const firstVersion = new Map<string, string>();
   const started = new Map<string, Ahead>();
   const all: Promise<unknown>[] = [];
+  let cancelled = false;
   /** Already in the store with the sha256 the index states (or no sha256 stated to compare). */
   const isStored = (file: CandidateFile): boolean => {
     const stored = findFile(store, file.filename);
@@ -77,9 +83,11 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
       if (!wheel || isStored(file)) return;
       const ahead: Ahead = { bytes: 0, staged: Promise.resolve() as never };
       ahead.staged = limit(() =>
-        stageDownload(store, http, file, (n) => {
-          ahead.bytes += n;
-        }),
+        cancelled
+          ? Promise.reject(new Error("prefetch cancelled"))
+          : stageDownload(store, http, file, (n) => {
+              ahead.bytes += n;
+            }),
       );
       all.push(ahead.staged.catch(() => undefined));
       started.set(file.url, ahead);
@@ -98,6 +106,9 @@ export function createPrefetch(store: Store, http: HttpClient, limit: Limit): Pr
     },
     async settle() {
       await Promise.all(all);
+    },
+    cancel() {
+      cancelled = true;
     },
   };
 }

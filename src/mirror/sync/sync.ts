@@ -11,9 +11,10 @@
 //   lock-file marker context) contributes all its listed files, verified by their sha256.
 
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalizeName } from "../../pep/names.js";
+import { findFile } from "../../store/queries.js";
+import type { Store } from "../../store/store.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
@@ -64,6 +65,25 @@ function sharedProvider(
 }
 
 /**
+ * Give chosen files whose source stated no sha256 or size (find-links files) those the store
+ * computed and checked when it took them in, for the report, the lock and hashed requirements.
+ */
+function fillFromStore(store: Store, selections: TargetSelection[]): void {
+  for (const selection of selections) {
+    for (const pkg of selection.packages) {
+      if (pkg.file.sha256 !== undefined && pkg.file.size !== undefined) continue;
+      const stored = findFile(store, pkg.file.filename);
+      if (stored === undefined) continue;
+      pkg.file = {
+        ...pkg.file,
+        sha256: pkg.file.sha256 ?? stored.sha256,
+        size: pkg.file.size ?? stored.size,
+      };
+    }
+  }
+}
+
+/**
  * Resolve `options.requirements` for every target, then (unless `dryRun`) download what the
  * store lacks.
  * @returns the report and selections; file failures (hash mismatch, HTTP errors) are in `report.failed`, not
@@ -75,7 +95,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const { events } = options;
-  const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-sync-"));
+  // Inside the store's tmp/: what an interrupted run leaves there, gc removes.
+  const tmp = await mkdtemp(join(options.store.layout.tmp, "sync-"));
   let prefetch: Prefetch | undefined;
   try {
     const upstream = createUpstreamProvider({
@@ -132,8 +153,13 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
           ...(prefetch ? { prefetch } : {}),
           ...(events ? { events } : {}),
         });
+    fillFromStore(options.store, selections);
     const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);
     return { report, selections };
+  } catch (error) {
+    // A failed resolution fetches nothing more ahead: only what is under way finishes.
+    prefetch?.cancel();
+    throw error;
   } finally {
     // A failed resolution must not leave downloads writing into a store the caller closes.
     await prefetch?.settle();

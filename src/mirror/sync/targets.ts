@@ -9,7 +9,7 @@
 //   is checked against that release, as pip does).
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import { parseTarget, type Target } from "../../pep/target.js";
+import { markerEnvironment, parseTarget, type Target } from "../../pep/target.js";
 
 /** The target flags of `sync`. */
 export interface TargetFlags {
@@ -22,6 +22,24 @@ export interface TargetFlags {
 
 function usage(message: string, hint: string): WheelhouseError {
   return new WheelhouseError("USAGE_INVALID_TARGET", message, { hint });
+}
+
+/**
+ * A --target spec parsed and checked in full now (markerEnvironment needs a platform it knows),
+ * so that a bad one is a usage error before any work, not a failure in the middle of a run.
+ */
+function checkedTarget(spec: string): Target {
+  try {
+    const target = parseTarget(spec);
+    markerEnvironment(target);
+    return target;
+  } catch (error) {
+    if (!(error instanceof WheelhouseError)) throw error;
+    throw new WheelhouseError("USAGE_INVALID_TARGET", `--target: ${error.message}`, {
+      hint: error.hint ?? "a target reads like cp311-manylinux_2_28_x86_64 or cp312-win_amd64",
+      cause: error,
+    });
+  }
 }
 
 function pythonVersionOf(value: string): [number, number, number?] {
@@ -62,7 +80,7 @@ export async function selectTargets(
     const seen = new Set<string>();
     const targets: Target[] = [];
     for (const spec of flags.target) {
-      const target = parseTarget(spec);
+      const target = checkedTarget(spec.trim());
       if (seen.has(target.spec)) continue;
       seen.add(target.spec);
       targets.push(target);

@@ -61,4 +61,15 @@ describe("selectTargets", () => {
       code: "USAGE_INVALID_TARGET",
     });
   });
+
+  it("checks every --target spec in full before any work, and trims it", async () => {
+    for (const spec of ["cp311", "cp311-any", "nonsense"]) {
+      await expect(select({ target: [spec] })).rejects.toMatchObject({
+        code: "USAGE_INVALID_TARGET",
+        message: expect.stringContaining(spec),
+      });
+    }
+    const got = await select({ target: [" cp312-win_amd64 "] });
+    expect(got.targets.map((t) => t.spec)).toEqual(["cp312-win_amd64"]);
+  });
 });
