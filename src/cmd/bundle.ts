@@ -13,7 +13,7 @@ import { formatRequirement } from "../pep/requirement.js";
 import { closeStore, openStore } from "../store/index.js";
 import { processEnv, strings, targetFlags } from "./option-values.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { archiveLine, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
@@ -50,7 +50,7 @@ export const run: CommandRun = async (args, options) => {
   const onlyBinary = binarySet(inputs.onlyBinary);
   const noBinary = binarySet(inputs.noBinary);
   const pre = options.pre === true || inputs.pre;
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(existingStoreDir(options));
   try {
     const report = await bundleFromStore(store, {
       output: resolvePath(String(options.output)),

@@ -3,12 +3,12 @@
 
 import { closeStore, diskUsage, openStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { formatBytes, plural, printJson } from "./store-output.js";
 
 /** Run `wheelhouse du`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(existingStoreDir(options));
   try {
     const usage = diskUsage(store);
     if (options.json === true) {

@@ -5,14 +5,16 @@
 import { resolve } from "node:path";
 import { exportStore } from "../mirror/bundle/export.js";
 import { closeStore, openStore } from "../store/index.js";
+import { mustExist } from "./option-values.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { archiveLine, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
 /** Run `wheelhouse export`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
-  const store = await openStore(resolveStoreDir(options));
+  if (typeof options.since === "string") mustExist(options.since, "--since");
+  const store = await openStore(existingStoreDir(options));
   try {
     const report = await exportStore(store, {
       output: resolve(String(options.output)),

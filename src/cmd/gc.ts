@@ -5,7 +5,7 @@
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { closeStore, collectGarbage, DEFAULT_GC_GRACE_MS, openStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse gc`; resolves to the exit code. */
@@ -22,7 +22,7 @@ export const run: CommandRun = async (_args, options) => {
     }
     graceMs = seconds * 1000;
   }
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(existingStoreDir(options));
   try {
     const report = await collectGarbage(store, { graceMs });
     if (options.json === true) {

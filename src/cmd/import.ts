@@ -5,12 +5,14 @@
 import { resolve } from "node:path";
 import { importArchive } from "../mirror/bundle/import.js";
 import { closeStore, openStore } from "../store/index.js";
+import { mustExist } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse import`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
+  mustExist(args[0], "the archive to import");
   const store = await openStore(resolveStoreDir(options));
   try {
     const report = await importArchive(store, resolve(args[0]));

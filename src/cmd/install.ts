@@ -6,13 +6,22 @@
 
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { readRequirementInputs } from "../mirror/install/inputs.js";
 import { type InstallEvent, installRequirements } from "../mirror/install/install.js";
-import { type InterpreterInfo, probeInterpreter } from "../mirror/interpreter.js";
+import {
+  type InterpreterInfo,
+  interpreterTarget,
+  plannedVenv,
+  probeInterpreter,
+} from "../mirror/interpreter.js";
+import { lockedSelection } from "../mirror/sync/lockfile.js";
+import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName } from "../pep/names.js";
+import { parseRequirement, type Requirement } from "../pep/requirement.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 
@@ -27,6 +36,8 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
         : join(dir, "bin", "python");
     if (!existsSync(python)) {
       const base = typeof options.python === "string" ? options.python : "python3";
+      // A dry run changes nothing: answer for the venv as it would be, from its base.
+      if (options.dryRun === true) return plannedVenv(await probeInterpreter(base), dir);
       await execFileAsync(base, ["-m", "venv", dir]).catch((cause) => {
         throw new WheelhouseError(
           "VENV_CREATE_FAILED",
@@ -63,6 +74,30 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
   return info;
 }
 
+/**
+ * A pylock.toml as an install request (PEP 751): the packages whose marker holds for this
+ * interpreter (lock-file marker context), each pinned to its version with the sha256 of its
+ * listed files; nothing else is resolved (the lock is complete: no dependencies are added). The
+ * folders of files given by `path` (a bundle's wheels/) become find-links sources.
+ */
+function lockRequest(locked: LockedPackage[], info: InterpreterInfo) {
+  const requirements: Requirement[] = [];
+  const hashes = new Map<string, Set<string>>();
+  const findLinks = new Set<string>();
+  const seen = new Set<string>();
+  for (const pkg of lockedSelection(locked, interpreterTarget(info))) {
+    if (!seen.has(pkg.name)) {
+      seen.add(pkg.name);
+      requirements.push(parseRequirement(pkg.version ? `${pkg.name}==${pkg.version}` : pkg.name));
+    }
+    const set = hashes.get(pkg.name) ?? new Set<string>();
+    if (pkg.file.sha256) set.add(pkg.file.sha256.toLowerCase());
+    hashes.set(pkg.name, set);
+    if (pkg.file.url.startsWith("file:")) findLinks.add(dirname(fileURLToPath(pkg.file.url)));
+  }
+  return { requirements, hashes, findLinks: [...findLinks] };
+}
+
 function onlyBinary(values: string[]): ":all:" | Set<string> | undefined {
   if (values.includes(":all:")) return ":all:";
   const names = values.flatMap((v) => v.split(",")).filter((v) => v && v !== ":none:");
@@ -74,13 +109,23 @@ export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   const inputs = readRequirementInputs(args, list(options.requirement), list(options.constraint));
-  if (inputs.requirements.length === 0) {
+  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
     throw new WheelhouseError(
       "USAGE_NO_REQUIREMENTS",
       "nothing to install: give requirements or -r FILE",
     );
   }
+  if (inputs.locked !== undefined && inputs.requirements.length > 0) {
+    throw new WheelhouseError(
+      "USAGE_LOCK_WITH_REQUIREMENTS",
+      "a pylock.toml is complete: it cannot be combined with other requirements",
+      {
+        hint: "install the lock alone, or lock the other requirements with it (wheelhouse sync --lock)",
+      },
+    );
+  }
   const info = await environment(options);
+  const fromLock = inputs.locked ? lockRequest(inputs.locked, info) : undefined;
   const storeDir = options.store === false ? undefined : resolveStoreDir(options);
   const useStore =
     storeDir !== undefined && (typeof options.store === "string" || existsSync(storeDir));
@@ -101,11 +146,13 @@ export const run: CommandRun = async (args, options) => {
   try {
     const report = await installRequirements({
       ...inputs,
+      ...(fromLock ? { requirements: fromLock.requirements, hashes: fromLock.hashes } : {}),
       interpreter: info,
       store,
-      findLinks: [...list(options.findLinks), ...inputs.findLinks],
-      requireHashes: options.requireHashes === true || inputs.requireHashes,
-      noDeps: options.deps === false,
+      findLinks: [...list(options.findLinks), ...inputs.findLinks, ...(fromLock?.findLinks ?? [])],
+      requireHashes:
+        options.requireHashes === true || inputs.requireHashes || fromLock !== undefined,
+      noDeps: options.deps === false || fromLock !== undefined,
       upgrade: options.upgrade === true,
       upgradeStrategy: upgradeStrategy(options.upgradeStrategy),
       forceReinstall: options.forceReinstall === true,

@@ -15,7 +15,7 @@ import {
   type StoredFile,
 } from "../store/index.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { formatBytes, plural, printJson } from "./store-output.js";
 
 function byVersion(a: string, b: string): number {
@@ -29,7 +29,7 @@ function byVersion(a: string, b: string): number {
 /** Run `wheelhouse list`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(existingStoreDir(options));
   try {
     const [name] = args;
     if (name === undefined) {

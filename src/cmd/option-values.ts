@@ -3,6 +3,7 @@
 // Trap: repeatable options arrive as arrays, absent ones as undefined, and `--no-X` flags as
 // booleans; every reader here accepts all of those.
 
+import { existsSync } from "node:fs";
 import type { TargetFlags } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 
@@ -50,4 +51,16 @@ export function targetFlags(options: Record<string, unknown>): TargetFlags {
     implementation: text(options.implementation),
     abi: text(options.abi),
   };
+}
+
+/**
+ * Refuse a path given on the command line that does not exist, naming what it was for.
+ * @throws WheelhouseError "USAGE_FILE_NOT_FOUND".
+ */
+export function mustExist(path: string, what: string): void {
+  if (!existsSync(path)) {
+    throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `${what}: ${quote(path)} does not exist`, {
+      hint: "check the path",
+    });
+  }
 }

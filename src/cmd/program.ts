@@ -4,6 +4,7 @@
 // we map its errors to exit code 2 (usage) and let --help/--version exit 0.
 
 import { Command, CommanderError } from "commander";
+import { WheelhouseError } from "../pep/errors.js";
 import { reportError } from "./report-error.js";
 import { VERSION } from "./version.js";
 
@@ -22,6 +23,8 @@ function action(load: () => Promise<{ run: CommandRun }>) {
       exitCode = await mod.run(args, options);
     } catch (error) {
       exitCode = reportError(error);
+      // Scripts reading --json get an answer on stdout too (the lines on stderr stay as they are).
+      if (options.json === true) process.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
     }
   };
 }
@@ -215,6 +218,20 @@ export function buildProgram(): Command {
 
   for (const c of program.commands) c.exitOverride();
   return program;
+}
+
+/** `{"error": {code, message, hint?}}`: what a failed command prints on stdout with --json. */
+function errorJson(error: unknown): { error: { code: string; message: string; hint?: string } } {
+  if (error instanceof WheelhouseError) {
+    return {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    };
+  }
+  return { error: { code: "INTERNAL_ERROR", message: (error as Error)?.message ?? String(error) } };
 }
 
 /** Parse argv and run; resolves to the process exit code. */

@@ -23,6 +23,15 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
   const host = String(options.host ?? "127.0.0.1");
   const token = (options.uploadToken as string | undefined) ?? process.env.WHEELHOUSE_UPLOAD_TOKEN;
   const baseUrl = options.baseUrl as string | undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `--base-url ${quote(baseUrl)} is not an http(s) URL`,
+      {
+        hint: "give the URL clients reach this server at, e.g. https://pypi.internal.example/",
+      },
+    );
+  }
   const quiet = options.quiet === true;
   const store = await openStore(resolveStoreDir(options));
   const app = createApp({
@@ -33,7 +42,22 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
       ? {}
       : { log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) }),
   });
-  const server = await listen(app, host, port);
+  const server = await listen(app, host, port).catch((cause: NodeJS.ErrnoException) => {
+    closeStore(store);
+    const why =
+      cause.code === "EADDRINUSE"
+        ? "the port is in use"
+        : cause.code === "EACCES"
+          ? "permission denied (ports below 1024 need privileges)"
+          : cause.code === "EADDRNOTAVAIL" || cause.code === "ENOTFOUND"
+            ? "no such address on this machine"
+            : cause.message;
+    throw new WheelhouseError(
+      "SERVE_LISTEN_FAILED",
+      `cannot listen on ${quote(`${host}:${port}`)}: ${why}`,
+      { cause, hint: "pick another --port (0 takes a free one) or --host" },
+    );
+  });
   const banner = {
     url: `${server.url}/simple/`,
     links: `${server.url}/links/`,

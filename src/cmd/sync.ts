@@ -156,6 +156,19 @@ export const run: CommandRun = async (args, options) => {
   const indexUrls = noIndex
     ? []
     : [indexUrl, ...inputs.extraIndexUrls, ...strings(options.extraIndexUrl)];
+  for (const url of indexUrls) {
+    let ok = false;
+    try {
+      ok = ["http:", "https:", "file:"].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new WheelhouseError("USAGE_INVALID_OPTION", `index URL ${quote(url)} is not a URL`, {
+        hint: "give the simple index root, e.g. https://pypi.org/simple/ (-i/--index-url, --extra-index-url)",
+      });
+    }
+  }
   const findLinks = [...inputs.findLinks, ...strings(options.findLinks)];
   const targets = await selectTargets(targetFlags(options), async () =>
     interpreterTarget(await (probing ?? probeInterpreter())),

@@ -5,13 +5,13 @@
 
 import { closeStore, openStore, verifyStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir } from "./store-dir.js";
 import { createFileProgress, type FileProgress, formatBytes, printJson } from "./store-output.js";
 
 /** Run `wheelhouse verify`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
   const json = options.json === true;
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(existingStoreDir(options));
   let progress: FileProgress | undefined;
   try {
     const report = await verifyStore(store, {

@@ -254,6 +254,18 @@ async function writeCached(file: string, kept: Kept): Promise<void> {
   }
 }
 
+/**
+ * What a probe of a venv made at `dir` from the interpreter `base` would answer (POSIX layout),
+ * without making it: for `install --dry-run --venv DIR` when DIR does not exist yet.
+ */
+export function plannedVenv(base: InterpreterInfo, dir: string): InterpreterInfo {
+  const to = resolve(dir);
+  const bin =
+    process.platform === "win32" ? join(to, "Scripts", "python.exe") : join(to, "bin", "python");
+  const { externallyManagedMessage: _, ...rest } = moveVenv(base, base.prefix, to, bin);
+  return { ...rest, isVenv: true, externallyManaged: false };
+}
+
 /** `info` of a venv at `from`, moved to the venv at `to` (invoked as `executable`). */
 function moveVenv(info: InterpreterInfo, from: string, to: string, executable: string) {
   const move = (p: string) =>

@@ -94,6 +94,26 @@ describe.skipIf(!HAS_PYTHON)(
       expect(imported.code, imported.stderr).toBe(0);
     }, 240_000);
 
+    it("installs from its pylock.toml with wheelhouse install -r (PEP 751), nothing else", async () => {
+      const dir = await extract(bundle(), "lock-install");
+      const python = await venv("venv-lock");
+      const ran = await wheelhouse([
+        "install",
+        "--python",
+        python,
+        "--no-store",
+        "-r",
+        join(dir, "pylock.toml"),
+        "--json",
+      ]);
+      expect(ran.code, ran.stderr).toBe(0);
+      const lock = await readFile(join(dir, "pylock.toml"), "utf8");
+      const installed = (JSON.parse(ran.stdout) as { installed: { name: string }[] }).installed;
+      expect(installed.length).toBe((lock.match(/^\[\[packages\]\]$/gm) ?? []).length);
+      const imported = await runProcess(python, ["-c", `import ${modules.join(", ")}`]);
+      expect(imported.code, imported.stderr).toBe(0);
+    }, 240_000);
+
     it("refuses a tampered wheel in install.sh and in import, naming it", async () => {
       const dir = await extract(bundle(), "tampered");
       const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as {

@@ -226,6 +226,24 @@ describe("wheelhouse install --venv", () => {
     expect(names(json.installed)).toEqual(["app 2.0"]);
     expect(names(json.removed)).toEqual(["app 1.0"]);
     expect(listTree(venv)).toEqual(before);
+
+    // A --venv that does not exist yet is not made by a dry run; the answer is for a new venv.
+    const planned = join(root, "planned-venv");
+    const fresh = report(
+      await install([
+        "--venv",
+        planned,
+        "--no-store",
+        "-f",
+        links1,
+        "app==1.0",
+        "--dry-run",
+        "--json",
+      ]),
+    );
+    expect(names(fresh.installed).sort()).toContain("app 1.0");
+    expect(fresh.kept).toEqual([]);
+    expect(existsSync(planned)).toBe(false);
   });
 
   it("--json prints one report of the documented shape", async () => {
@@ -285,6 +303,7 @@ describe("wheelhouse install: exit codes and output", () => {
     ["an unknown flag", ["--bogus", "app"]],
     ["no requirements", []],
     ["a flag without its value", ["--find-links"]],
+    ["a requirements file that does not exist", ["-r", "no-such-file.txt"]],
   ])("exits 2 on %s", async (_what, args) => {
     const ran = await install(["--venv", venv, "--no-store", ...args]);
     expect(ran.code).toBe(2);

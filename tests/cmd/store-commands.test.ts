@@ -280,7 +280,8 @@ describe("wheelhouse add under crashes and concurrency (real processes)", () => 
     await writeDistributions(a, dists.slice(0, 50));
     await writeDistributions(b, dists.slice(30));
     // the store must exist before the reader opens it
-    expect((await cli(["du", "--store", store])).code).toBe(0);
+    const made = await import(STORE_INDEX);
+    made.closeStore(await made.openStore(store));
     const stopFile = join(dir, "stop");
     const reader = spawn(
       process.execPath,

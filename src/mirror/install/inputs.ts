@@ -6,11 +6,15 @@
 // - -f lines in a requirements file are relative to that file; index options (-i) are ignored:
 //   install never reads an index.
 
-import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { quote, WheelhouseError } from "../../pep/errors.js";
+import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
 import { parseRequirement, type Requirement } from "../../pep/requirement.js";
 import { parseRequirementsTxt } from "../../pep/requirements-txt.js";
 import { collectHashes } from "../requirement-hashes.js";
+import { lockedPackagesOf } from "../sync/lockfile.js";
+import type { LockedPackage } from "../sync/types.js";
 
 /** Requirements and the options the files carried. */
 export interface RequirementInputs {
@@ -22,11 +26,15 @@ export interface RequirementInputs {
   findLinks: string[];
   pre: boolean;
   onlyBinary: string[];
+  /** Set when a pylock.toml was given with -r (PEP 751): the lock's packages, as listed. */
+  locked?: LockedPackage[];
 }
 
 /**
  * Read `args` (PEP 508 strings), `requirementFiles` and `constraintFiles`.
- * @throws WheelhouseError from the parsers (INVALID_REQUIREMENT, INVALID_REQUIREMENTS_FILE with file:line).
+ * A `-r` file named pylock.toml or pylock.NAME.toml is read as a PEP 751 lock (`locked`).
+ * @throws WheelhouseError "USAGE_FILE_NOT_FOUND", and those of the parsers (INVALID_REQUIREMENT,
+ *   INVALID_REQUIREMENTS_FILE with file:line, INVALID_PYLOCK, LOCK_FILE_UNSUPPORTED).
  */
 export function readRequirementInputs(
   args: string[],
@@ -43,6 +51,16 @@ export function readRequirementInputs(
     onlyBinary: [],
   };
   const read = (file: string, asConstraints: boolean) => {
+    if (!existsSync(file)) {
+      throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `file ${quote(file)} does not exist`, {
+        hint: "check the path given to -r/-c",
+      });
+    }
+    if (!asConstraints && isPylockFilename(basename(file))) {
+      const locked = lockedPackagesOf(parsePylock(readFileSync(file, "utf8"), file), file);
+      out.locked = [...(out.locked ?? []), ...locked];
+      return;
+    }
     const parsed = parseRequirementsTxt(readFileSync(file, "utf8"), {
       file,
       readFile: (p) => readFileSync(p, "utf8"),

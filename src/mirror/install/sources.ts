@@ -206,6 +206,13 @@ async function scanDirectory(location: string): Promise<Located[]> {
       const path = dir;
       return [located(path, pathToFileURL(path).href.replace(/\/[^/]*$/, ""))];
     }
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new WheelhouseError(
+        "FIND_LINKS_NOT_FOUND",
+        `find-links location ${quote(location)} does not exist`,
+        { hint: "check the path given to -f/--find-links (or the -f line of a requirements file)" },
+      );
+    }
     throw error;
   }
   return names.sort().map((n) => located(join(dir, n), dir));
