@@ -69,7 +69,9 @@ function noMatch(search: Search, entry: Entry): ResolutionError {
     return new ResolutionError(
       "NO_MATCHING_DISTRIBUTION",
       `No matching distribution for ${entry.text}${who}: no files found for ${quote(entry.name)} in any source`,
-      { hint: "check the project's name and that a source (index, find-links, store) offers it" },
+      {
+        hint: "check the project's name and that a source offers it (the index, --find-links; for bundle, the store: add --sync)",
+      },
     );
   }
   const n = pf.files.length;
