@@ -230,12 +230,8 @@ export async function putVerifiedBytes(
       await handle.close();
     }
   } catch (error) {
-    await rm(path, { force: true });
-    throw new WheelhouseError(
-      "STORE_WRITE_FAILED",
-      `${label === undefined ? `blob ${ref.sha256}` : quote(label)} could not be written to the store: ${(error as Error).message}`,
-      { cause: error },
-    );
+    const what = label === undefined ? `blob ${ref.sha256}` : quote(label);
+    throw await failedWrite(path, `${what} could not be written to the store`, error);
   }
   return promoteTemp(store, { path, ...ref });
 }
@@ -274,13 +270,16 @@ export async function copyToTemp(store: Store, source: string, label: string): P
       await handle.close();
     }
   } catch (error) {
-    await rm(path, { force: true });
-    throw new WheelhouseError(
-      "STORE_WRITE_FAILED",
-      `${quote(label)} could not be copied into the store: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw await failedWrite(path, `${quote(label)} could not be copied into the store`, error);
   }
+}
+
+/** Remove the temp file at `path`; the STORE_WRITE_FAILED error for `what` (a sentence start). */
+async function failedWrite(path: string, what: string, error: unknown): Promise<WheelhouseError> {
+  await rm(path, { force: true });
+  return new WheelhouseError("STORE_WRITE_FAILED", `${what}: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 /** sha256 (hex) and size in bytes of the file at `path`; rejects with the fs error. */
