@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { exportStore } from "../mirror/bundle/export.js";
 import { closeStore, openStore } from "../store/index.js";
-import { mustExist } from "./option-values.js";
+import { mustExist, strings } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
 import { archiveLine, printJson } from "./store-output.js";
@@ -13,12 +13,13 @@ import { VERSION } from "./version.js";
 
 /** Run `wheelhouse export`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
-  if (typeof options.since === "string") mustExist(options.since, "--since");
+  const since = strings(options.since);
+  for (const path of since) mustExist(path, "--since");
   const store = await openStore(existingStoreDir(options));
   try {
     const report = await exportStore(store, {
       output: resolve(String(options.output)),
-      ...(typeof options.since === "string" ? { since: resolve(options.since) } : {}),
+      ...(since.length > 0 ? { since: since.map((p) => resolve(p)) } : {}),
       toolVersion: VERSION,
     });
     const files = report.manifest.files;

@@ -121,6 +121,7 @@ export function buildProgram(): Command {
         "--upload-token <token>",
         "enable uploads with this token (env WHEELHOUSE_UPLOAD_TOKEN)",
       )
+      .option("--max-upload-size <MiB>", "largest upload accepted, in MiB", "1024")
       .option("--quiet", "do not log requests"),
   ).action(action(() => import("./serve.js")));
 
@@ -180,7 +181,8 @@ export function buildProgram(): Command {
       .requiredOption("-o, --output <file>", "the tarball to write (.tar.gz)")
       .option(
         "--since <bundle|manifest>",
-        "only files not recorded in this bundle or manifest.json",
+        "only files not recorded in this bundle or manifest.json (repeatable: a base and its deltas)",
+        collect,
       ),
   ).action(action(() => import("./export.js")));
 

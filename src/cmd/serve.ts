@@ -5,6 +5,7 @@ import { quote, WheelhouseError } from "../pep/errors.js";
 import { createApp } from "../serve/app.js";
 import { listen } from "../serve/server.js";
 import { closeStore, openStore } from "../store/store.js";
+import { wholeNumber } from "./option-values.js";
 import { resolveStoreDir } from "./store-dir.js";
 
 /** Run `wheelhouse serve`; resolves to the exit code once the server has stopped. */
@@ -33,11 +34,13 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
     );
   }
   const quiet = options.quiet === true;
+  const maxUploadMiB = wholeNumber(options.maxUploadSize ?? "1024", "--max-upload-size");
   const store = await openStore(resolveStoreDir(options));
   const app = createApp({
     store,
     ...(baseUrl ? { baseUrl } : {}),
     ...(token ? { uploadToken: token } : {}),
+    maxUploadBytes: maxUploadMiB * 1024 * 1024,
     ...(quiet
       ? {}
       : { log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) }),

@@ -12,6 +12,9 @@ import { problem } from "./problem.js";
 import { mountSimpleRoutes } from "./simple-routes.js";
 import { mountUploadRoutes } from "./upload.js";
 
+/** Uploads up to 1 GiB by default (the largest wheels, CUDA builds, come near that). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
 /** Options of {@link createApp}. */
 export interface AppOptions {
   store: Store;
@@ -19,6 +22,8 @@ export interface AppOptions {
   baseUrl?: string;
   /** Enables the legacy upload API with this token (HTTP Basic, user `__token__`). */
   uploadToken?: string;
+  /** The largest upload body accepted, in bytes (default {@link DEFAULT_MAX_UPLOAD_BYTES}). */
+  maxUploadBytes?: number;
   /** One line per request: method, path, status, milliseconds. */
   log?: (line: string) => void;
 }
@@ -50,6 +55,7 @@ export function createApp(options: AppOptions): Hono {
     mountUploadRoutes(app, {
       store,
       token: options.uploadToken,
+      maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       onChange: () => cache.invalidate(),
       ...(log ? { log } : {}),
     });

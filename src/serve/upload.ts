@@ -6,12 +6,15 @@
 // Traps:
 // - Missing credentials answer 401 with WWW-Authenticate (twine then asks for them); wrong ones
 //   403, and the token is compared in constant time.
+// - The body is limited (413 UPLOAD_TOO_LARGE past --max-upload-size), checked after the
+//   credentials: a multipart body is held in memory several times over while it is parsed.
 // - The upload goes through the same staging as `wheelhouse add` (inspect, hash, blob first), so
 //   a bad file stores nothing; a known filename with other bytes is 409, the same bytes a no-op.
 
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
 import { canonicalizeName } from "../pep/names.js";
@@ -25,6 +28,8 @@ import { problem } from "./problem.js";
 export interface UploadOptions {
   store: Store;
   token: string;
+  /** The largest request body accepted, in bytes: a bigger one is refused with 413. */
+  maxBytes: number;
   /** Called after a file was added, so cached pages are dropped. */
   onChange: () => void;
   log?: (line: string) => void;
@@ -32,15 +37,28 @@ export interface UploadOptions {
 
 /** Mount `POST /` and `POST /legacy/` on `app`. */
 export function mountUploadRoutes(app: Hono, options: UploadOptions): void {
+  const limit = bodyLimit({
+    maxSize: options.maxBytes,
+    onError: () =>
+      problem(
+        413,
+        "UPLOAD_TOO_LARGE",
+        `the upload is larger than this server accepts (${options.maxBytes} bytes)`,
+      ),
+  });
   const handler = (c: Context) => upload(c, options);
-  app.post("/", handler);
-  app.post("/legacy", handler);
-  app.post("/legacy/", handler);
+  for (const path of ["/", "/legacy", "/legacy/"]) {
+    // Credentials first: an unauthenticated client learns nothing, not even the size limit.
+    app.post(
+      path,
+      (c, next) => checkCredentials(c.req.header("Authorization"), options.token) ?? next(),
+      limit,
+      handler,
+    );
+  }
 }
 
 async function upload(c: Context, options: UploadOptions): Promise<Response> {
-  const denied = checkCredentials(c.req.header("Authorization"), options.token);
-  if (denied) return denied;
   let form: Record<string, string | File | (string | File)[]>;
   try {
     form = await c.req.parseBody({ all: true });
@@ -88,6 +106,16 @@ async function upload(c: Context, options: UploadOptions): Promise<Response> {
     }
     const bytes = Buffer.from(await content.arrayBuffer());
     const sha256 = field("sha256_digest")?.toLowerCase();
+    // twine sends md5 (and blake2b-256, which Node cannot compute) besides sha256; a client
+    // that sends md5 alone still gets it checked.
+    const md5 = field("md5_digest")?.toLowerCase();
+    if (md5 && createHash("md5").update(bytes).digest("hex") !== md5) {
+      return problem(
+        400,
+        "HASH_MISMATCH",
+        `${JSON.stringify(filename)} does not match its md5_digest ${JSON.stringify(md5)}`,
+      );
+    }
     const staged = await stageDistribution(options.store, Readable.from([bytes]), {
       filename,
       source: "upload",

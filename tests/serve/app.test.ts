@@ -292,4 +292,34 @@ describe("uploads (legacy API)", () => {
     expect(res.status).toBe(400);
     expect(listFiles(store, "junk")).toEqual([]);
   });
+
+  it("refuses a body over the size limit with 413, and a wrong md5_digest with 400", async () => {
+    const small = createApp({ store, uploadToken: "s3cret", maxUploadBytes: 1024 });
+    const d = await buildWheel({
+      name: "sized",
+      version: "1.0",
+      files: { "sized/x.bin": "x".repeat(5000) },
+    });
+    const big = await small.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm(d),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(big.status).toBe(413);
+    expect(await readJson(big)).toMatchObject({ code: "UPLOAD_TOO_LARGE" });
+    // Credentials come first: no token, no word about the size.
+    expect(
+      (await small.request("/legacy/", { method: "POST", body: await uploadForm(d) })).status,
+    ).toBe(401);
+    const form = await uploadForm(d, { md5_digest: "0".repeat(32) });
+    form.delete("sha256_digest");
+    const md5 = await app.request("/legacy/", {
+      method: "POST",
+      body: form,
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(md5.status).toBe(400);
+    expect(await readJson(md5)).toMatchObject({ code: "HASH_MISMATCH" });
+    expect(listFiles(store, "sized")).toEqual([]);
+  });
 });

@@ -17,8 +17,11 @@ import { type PackReport, packArchive, readManifestFrom } from "./pack.js";
 export interface ExportOptions {
   /** The .tar.gz to write. */
   output: string;
-  /** A previous bundle (.tar.gz) or its manifest.json: export only what it did not record. */
-  since?: string;
+  /**
+   * Earlier archives (.tar.gz) or their manifest.json: export only what none of them recorded.
+   * A delta records only its own new files, so a chain is given whole: the base and its deltas.
+   */
+  since?: string[];
   /** The wheelhouse version, recorded in the manifest. */
   toolVersion: string;
 }
@@ -31,21 +34,28 @@ export interface ExportOptions {
 export async function exportStore(store: Store, options: ExportOptions): Promise<PackReport> {
   let files: StoredFile[] = [...iterateFiles(store)];
   const inputs: Record<string, unknown> = {};
-  if (options.since !== undefined) {
-    const base = await readManifestFrom(options.since);
-    const recorded = new Set(base.files.map((f) => `${f.filename}\0${f.sha256}`));
+  const since = options.since ?? [];
+  if (since.length > 0) {
+    const recorded = new Set<string>();
+    const bases: Record<string, unknown>[] = [];
+    for (const path of since) {
+      const base = await readManifestFrom(path);
+      for (const f of base.files) recorded.add(`${f.filename}\0${f.sha256}`);
+      bases.push({
+        name: basename(path),
+        manifestSha256: createHash("sha256").update(formatManifest(base)).digest("hex"),
+        files: base.files.length,
+      });
+    }
     files = files.filter((f) => !recorded.has(`${f.filename}\0${f.sha256}`));
-    inputs.since = {
-      name: basename(options.since),
-      manifestSha256: createHash("sha256").update(formatManifest(base)).digest("hex"),
-      files: base.files.length,
-    };
+    // One base keeps the shape earlier archives recorded; a chain records a list.
+    inputs.since = bases.length === 1 ? bases[0] : bases;
   }
   const readme = [
     "wheelhouse export",
     "",
     `${files.length} distribution files under wheels/, listed with sha256 and size in manifest.json.`,
-    options.since ? "This is a delta: import the archive it was made against first." : "",
+    since.length > 0 ? "This is a delta: import the archives it was made against first." : "",
     "",
     "Load it into a store (every file is checked before the catalog sees it):",
     "  wheelhouse import THIS.tar.gz --store DIR",

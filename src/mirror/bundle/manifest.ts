@@ -134,6 +134,16 @@ export function parseManifest(text: string, label: string): Manifest {
       throw fail(`has path ${quote(f.path)} that is not wheels/<filename>`);
     }
     parseDistributionFilename(f.filename);
+    // The optional facts go into the catalog as they are: an archive is untrusted input.
+    const extra = f as { yanked?: unknown; requiresPython?: unknown; uploadTime?: unknown };
+    if (extra.yanked !== undefined && extra.yanked !== false && typeof extra.yanked !== "string") {
+      throw fail(`has an invalid yanked value for ${quote(f.path)} (false or a reason)`);
+    }
+    for (const key of ["requiresPython", "uploadTime"] as const) {
+      if (extra[key] !== undefined && typeof extra[key] !== "string") {
+        throw fail(`has an invalid ${key} for ${quote(f.path)} (a string)`);
+      }
+    }
   }
   return m as Manifest;
 }

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import { blobPath, type Store, type StoredFile } from "../../store/index.js";
+import { blobPath, hashFile, type Store, type StoredFile } from "../../store/index.js";
 import {
   formatManifest,
   MANIFEST_FORMAT,
@@ -97,12 +97,13 @@ export async function packArchive(
     { path: "manifest.json", mode: 0o644, bytes: Buffer.from(text, "utf8") },
     ...entries,
   ]);
-  const written = await readFile(output);
+  // Hashed from disk as a stream: archives of a mirror pass 2 GiB, more than one Buffer holds.
+  const written = await hashFile(output);
   return {
     output,
     manifest: JSON.parse(text) as Manifest,
-    sha256: sha256(written),
-    size: written.length,
+    sha256: written.sha256,
+    size: written.size,
   };
 }
 

@@ -115,20 +115,32 @@ describe("export and import", () => {
     await writeDistributions(more, [await buildWheel({ name: "extra", version: "3.0" })]);
     await addPaths(store, [more]);
     const delta = join(dir, "delta.tar.gz");
-    const report = await exportStore(store, { output: delta, since: base, toolVersion: "0.0.0" });
+    const report = await exportStore(store, { output: delta, since: [base], toolVersion: "0.0.0" });
     expect(report.manifest.files.map((f) => f.filename)).toEqual(["extra-3.0-py3-none-any.whl"]);
     const manifestPath = join(dir, "manifest.json");
     await writeFile(manifestPath, JSON.stringify(await readManifestFrom(base)));
     const viaJson = await exportStore(store, {
       output: join(dir, "d2.tar.gz"),
-      since: manifestPath,
+      since: [manifestPath],
       toolVersion: "0.0.0",
     });
     expect(viaJson.manifest.files).toEqual(report.manifest.files);
+    // A second delta is made against the chain (base and first delta): only what is new again.
+    const newer = join(dir, "newer");
+    await mkdir(newer);
+    await writeDistributions(newer, [await buildWheel({ name: "later", version: "1.0" })]);
+    await addPaths(store, [newer]);
+    const second = await exportStore(store, {
+      output: join(dir, "delta2.tar.gz"),
+      since: [base, delta],
+      toolVersion: "0.0.0",
+    });
+    expect(second.manifest.files.map((f) => f.filename)).toEqual(["later-1.0-py3-none-any.whl"]);
     const other = await openStore(join(dir, "other"));
     try {
       await importArchive(other, base);
       await importArchive(other, delta);
+      await importArchive(other, join(dir, "delta2.tar.gz"));
       expect(catalog(other)).toEqual(catalog(store));
     } finally {
       closeStore(other);
@@ -218,6 +230,30 @@ describe("import refuses", () => {
       edit: (es: { path: string; bytes: Buffer }[]) => [...es.slice(1), es[0]],
       code: "MANIFEST_MISSING",
       names: "README.txt",
+    },
+    {
+      name: "a manifest with a yanked value of another type",
+      edit: (es: { path: string; bytes: Buffer }[]) =>
+        es.map((e) => {
+          if (e.path !== "manifest.json") return e;
+          const m = JSON.parse(e.bytes.toString("utf8"));
+          m.files[0].yanked = true;
+          return { ...e, bytes: Buffer.from(JSON.stringify(m)) };
+        }),
+      code: "INVALID_MANIFEST",
+      names: "invalid yanked value",
+    },
+    {
+      name: "a manifest with a requiresPython that is not a string",
+      edit: (es: { path: string; bytes: Buffer }[]) =>
+        es.map((e) => {
+          if (e.path !== "manifest.json") return e;
+          const m = JSON.parse(e.bytes.toString("utf8"));
+          m.files[0].requiresPython = { a: 1 };
+          return { ...e, bytes: Buffer.from(JSON.stringify(m)) };
+        }),
+      code: "INVALID_MANIFEST",
+      names: "invalid requiresPython",
     },
     {
       name: "an absolute path",
