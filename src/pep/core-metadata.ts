@@ -58,8 +58,9 @@ export function parseCoreMetadata(text: string): CoreMetadata {
       i++;
       break;
     }
-    if ((line[0] === " " || line[0] === "\t") && current !== undefined) {
-      current.parts.push(line);
+    if (line[0] === " " || line[0] === "\t") {
+      // A continuation with no header before it is skipped, as Python's email parser does.
+      if (current !== undefined) current.parts.push(line);
       continue;
     }
     const match = HEADER.exec(line);

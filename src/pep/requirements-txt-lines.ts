@@ -63,7 +63,8 @@ function logicalLines(text: string, env: Record<string, string> | undefined): Lo
   const joined: LogicalLine[] = [];
   let pending: string[] = [];
   let first = 0;
-  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
+  // Python's str.splitlines(), which pip uses: \v, \f, \x1c-\x1e, \x85, \u2028, \u2029 end lines too.
+  text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).forEach((raw, index) => {
     const comment = /^\s*#/.test(raw);
     if (!raw.endsWith("\\") || comment) {
       const piece = comment ? ` ${raw}` : raw;
@@ -112,7 +113,10 @@ export function parseOptions(rest: string, fail: Fail): [OptionName, string][] {
       const matches = names.includes(given as OptionName)
         ? [given as OptionName]
         : names.filter((n) => n.startsWith(given));
-      if (given === "" || matches.length !== 1) {
+      // An abbreviation must be unique among every long option pip knows here, the refused
+      // ones too (`--c` could be --constraint or --config-settings: pip calls it ambiguous).
+      const refusedToo = REFUSED.filter((n) => n.length > 1 && n.startsWith(given));
+      if (given === "" || matches.length !== 1 || (matches[0] !== given && refusedToo.length > 0)) {
         throw fail(`option ${quote(`--${given}`)} is not understood`, SUPPORTED_HINT);
       }
       name = matches[0];

@@ -268,10 +268,17 @@ function lineRequirement(args: string, file: string, fail: Fail): Requirement {
   const isPath =
     /^(\.|\/|~)/.test(args) ||
     /^[^;\s]*\//.test(args) ||
-    /\.(whl|tar\.gz|zip|tar\.bz2)(\[|\s|;|$)/.test(args);
+    // pip's archive extensions: a local file of any of them is a path, not a project name.
+    /\.(whl|zip|tar\.gz|tgz|tar|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)(\[|\s|;|$)/.test(
+      args,
+    );
   if (!named && (isUrl || isPath)) return directRequirement(args, isUrl, file, fail);
+  // pip splits a line that does not start with a URL at its first ";" (the marker), so
+  // `name @ URL;marker` needs no space before ";" there, unlike in PEP 508.
+  const semicolon = named ? args.indexOf(";") : -1;
+  const text = semicolon < 0 ? args : `${args.slice(0, semicolon)} ; ${args.slice(semicolon + 1)}`;
   try {
-    return parseRequirement(args);
+    return parseRequirement(text);
   } catch (cause) {
     throw fail(
       innerReason(cause),
@@ -295,7 +302,21 @@ function directRequirement(args: string, isUrl: boolean, file: string, fail: Fai
       .filter((e) => e !== "");
     location = location.slice(0, extrasMatch.index);
   }
-  const egg = /[#&]egg=([^&]+)/.exec(location)?.[1];
+  const eggValue = /[#&]egg=([^&]+)/.exec(location)?.[1];
+  let egg: string | undefined;
+  if (eggValue !== undefined) {
+    // pip reads `#egg=` as a requirement and takes its name ("foo==1.0" names foo).
+    try {
+      egg = parseRequirement(decodeURIComponent(eggValue)).name;
+    } catch (cause) {
+      throw fail(
+        `#egg=${eggValue} does not name a project: ${innerReason(cause)}`,
+        "write #egg=<project name>",
+        "INVALID_REQUIREMENTS_FILE",
+        cause,
+      );
+    }
+  }
   const bare = location.replace(/[?#].*$/, "");
   const filename = decodeURIComponent(bare.slice(bare.lastIndexOf("/") + 1));
   let name = egg;

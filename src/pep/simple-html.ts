@@ -24,6 +24,7 @@ import {
   type ProjectPage,
   pickHash,
 } from "./simple-types.js";
+import { hashesFromFragment } from "./url-fragment.js";
 
 interface Anchor {
   attribs: Record<string, string>;
@@ -102,24 +103,9 @@ function readHtml(text: string, pageUrl: URL): HtmlDocument {
   return doc;
 }
 
+/** PEP 658 value: "true", "false", or "<hashname>=<hex>"; anything else advertises without hash. */
 const HEX = /^[0-9a-f]+$/i;
 
-/** Hashes from a URL fragment: `name=hex` pairs separated by "&" (pip reads the same shape). */
-function hashesFromFragment(fragment: string): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const part of fragment.replace(/^#/, "").split("&")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).toLowerCase();
-    const value = part.slice(eq + 1);
-    if (/^[a-z0-9_]+$/.test(name) && HEX.test(value) && name !== "egg") {
-      hashes[name] = value.toLowerCase();
-    }
-  }
-  return hashes;
-}
-
-/** PEP 658 value: "true", "false", or "<hashname>=<hex>"; anything else advertises without hash. */
 function parseCoreMetadata(value: string | undefined): false | Record<string, string> {
   if (value === undefined) return false;
   const v = value.trim();

@@ -17,6 +17,7 @@ import {
   type ProjectList,
   type ProjectPage,
 } from "./simple-types.js";
+import { hashesFromFragment } from "./url-fragment.js";
 
 export { SIMPLE_HTML, SIMPLE_JSON } from "./simple-types.js";
 
@@ -91,11 +92,16 @@ function readFile(raw: unknown, index: number, base: URL, where: string): Distri
   } catch {
     fail("INVALID_PROJECT_PAGE", where, `${key}.url ${quote(url)} is not a URL`);
   }
+  // A hash in the URL's fragment counts too (pip reads it); the `hashes` object wins.
+  const fromFragment = hashesFromFragment(resolved.hash);
   resolved.hash = "";
   const file: DistributionFile = {
     filename,
     url: resolved.href,
-    hashes: raw.hashes === undefined ? {} : readHashes(raw.hashes, where, `${key}.hashes`),
+    hashes: {
+      ...fromFragment,
+      ...(raw.hashes === undefined ? {} : readHashes(raw.hashes, where, `${key}.hashes`)),
+    },
     yanked: false,
     coreMetadata: readCoreMetadata(raw, where, key),
   };

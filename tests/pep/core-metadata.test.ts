@@ -106,6 +106,11 @@ describe("parseCoreMetadata", () => {
     expect(m.description).toBe("this is not a header\nmore\n");
   });
 
+  it("skips a continuation line with no header before it (as Python's email parser does)", () => {
+    const m = parseCoreMetadata(" x\nMetadata-Version: 2.1\nName: foo\nVersion: 1.0\n");
+    expect([m.name, m.version]).toEqual(["foo", "1.0"]);
+  });
+
   it("tolerates a BOM", () => {
     expect(parseCoreMetadata("\uFEFFMetadata-Version: 2.1\nName: a\nVersion: 1\n").name).toBe("a");
   });

@@ -177,8 +177,52 @@ describe("parseRequirementsTxt line handling (as pip does it)", () => {
         },
       ],
     ],
+    [
+      "a marker after a URL with no space before ';' (pip splits at the first ';')",
+      "foo @ https://h.example/f-1.0.tar.gz;python_version<'3'\n",
+      [
+        {
+          name: "foo",
+          extras: [],
+          specifier: "",
+          url: "https://h.example/f-1.0.tar.gz",
+          marker: 'python_version < "3"',
+        },
+      ],
+    ],
+    [
+      "lines ended by form feed and the other str.splitlines() breaks",
+      "foo\fbar\u2028baz\n",
+      [
+        { name: "foo", extras: [], specifier: "" },
+        { name: "bar", extras: [], specifier: "" },
+        { name: "baz", extras: [], specifier: "" },
+      ],
+    ],
   ])("%s", (_, text, expected) => {
     expect(names(parse(text))).toEqual(expected);
+  });
+
+  it("names a project from #egg= as pip reads it, and refuses one that names none", () => {
+    expect(names(parse("https://h.example/p.tar.gz#egg=foo==1.0\n"))[0].name).toBe("foo");
+    for (const bad of ["#egg=-bad", "#egg=foo#x"]) {
+      expect(errorOf(() => parse(`https://h.example/p.tar.gz${bad}\n`))).toMatchObject({
+        code: "INVALID_REQUIREMENTS_FILE",
+        message: expect.stringContaining("#egg="),
+      });
+    }
+  });
+
+  it("takes a local archive of any of pip's extensions as a path, not a project name", () => {
+    for (const ext of ["tgz", "tar", "tar.xz", "txz", "tbz", "tlz"]) {
+      const error = errorOf(() => parse(`pkg-1.0.${ext}\n`));
+      // A path whose project cannot be read from its name: refused as such, never sent to an index.
+      expect(error.message).toContain(`the project name of "pkg-1.0.${ext}" is unknown`);
+    }
+  });
+
+  it("calls --c ambiguous (--constraint or --config-settings), as pip does", () => {
+    expect(errorOf(() => parse("--c other.txt\n")).message).toContain("--c");
   });
 
   it("reports the first physical line of a continued line", () => {

@@ -97,6 +97,22 @@ describe("parseProjectJson", () => {
     expect(file.coreMetadata).toEqual(expected);
   });
 
+  it("reads a hash from the file URL's fragment too; the hashes object wins", () => {
+    const a = "ab".repeat(32);
+    const b = "cd".repeat(32);
+    const [f] = parseProjectJson(
+      page([{ ...BASE_FILE, url: `f-1.0.tar.gz#sha256=${a}&md5=${"0".repeat(32)}`, hashes: {} }]),
+      PAGE,
+    ).files;
+    expect(f.hashes).toEqual({ sha256: a, md5: "0".repeat(32) });
+    expect(f.url).not.toContain("#");
+    const [g] = parseProjectJson(
+      page([{ ...BASE_FILE, url: `f-1.0.tar.gz#sha256=${a}`, hashes: { sha256: b } }]),
+      PAGE,
+    ).files;
+    expect(g.hashes.sha256).toBe(b);
+  });
+
   it("assumes api-version 1.0 without meta and refuses major version 2", () => {
     expect(parseProjectJson(JSON.stringify({ name: "x", files: [] }), PAGE).apiVersion).toBe("1.0");
     expect(() =>
