@@ -194,6 +194,17 @@ describe("import refuses", () => {
     }
   }
 
+  /** An edit that changes the first file of manifest.json with `change`. */
+  const editManifest =
+    (change: (m: { files: Record<string, unknown>[] }) => void) =>
+    (es: { path: string; bytes: Buffer }[]) =>
+      es.map((e) => {
+        if (e.path !== "manifest.json") return e;
+        const m = JSON.parse(e.bytes.toString("utf8"));
+        change(m);
+        return { ...e, bytes: Buffer.from(JSON.stringify(m)) };
+      });
+
   const flip = (b: Buffer) => {
     const c = Buffer.from(b);
     c[c.length >> 1] ^= 1;
@@ -233,25 +244,17 @@ describe("import refuses", () => {
     },
     {
       name: "a manifest with a yanked value of another type",
-      edit: (es: { path: string; bytes: Buffer }[]) =>
-        es.map((e) => {
-          if (e.path !== "manifest.json") return e;
-          const m = JSON.parse(e.bytes.toString("utf8"));
-          m.files[0].yanked = true;
-          return { ...e, bytes: Buffer.from(JSON.stringify(m)) };
-        }),
+      edit: editManifest((m) => {
+        m.files[0].yanked = true;
+      }),
       code: "INVALID_MANIFEST",
       names: "invalid yanked value",
     },
     {
       name: "a manifest with a requiresPython that is not a string",
-      edit: (es: { path: string; bytes: Buffer }[]) =>
-        es.map((e) => {
-          if (e.path !== "manifest.json") return e;
-          const m = JSON.parse(e.bytes.toString("utf8"));
-          m.files[0].requiresPython = { a: 1 };
-          return { ...e, bytes: Buffer.from(JSON.stringify(m)) };
-        }),
+      edit: editManifest((m) => {
+        m.files[0].requiresPython = { a: 1 };
+      }),
       code: "INVALID_MANIFEST",
       names: "invalid requiresPython",
     },
