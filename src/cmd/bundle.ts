@@ -6,12 +6,11 @@
 import { resolve as resolvePath } from "node:path";
 import { bundleFromStore } from "../mirror/bundle/bundle.js";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
-import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
+import { binarySet } from "../mirror/sync/inputs.js";
 import { selectTargets } from "../mirror/sync/targets.js";
-import { WheelhouseError } from "../pep/errors.js";
 import { formatRequirement } from "../pep/requirement.js";
 import { closeStore, openStore } from "../store/index.js";
-import { processEnv, strings, targetFlags } from "./option-values.js";
+import { syncInputsOf, targetFlags } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
 import { archiveLine, printJson } from "./store-output.js";
@@ -19,18 +18,7 @@ import { VERSION } from "./version.js";
 
 /** Run `wheelhouse bundle`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
-  const env = processEnv();
-  const inputs = readSyncInputs(
-    args,
-    strings(options.requirement),
-    strings(options.constraint),
-    env,
-  );
-  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
-    throw new WheelhouseError("USAGE_NO_REQUIREMENTS", "nothing to bundle: no requirements given", {
-      hint: "name requirements (wheelhouse bundle 'flask>=3' -o f.tar.gz) or a file (-r requirements.txt)",
-    });
-  }
+  const inputs = syncInputsOf(args, options, "bundle", "wheelhouse bundle 'flask>=3' -o f.tar.gz");
   const targets = await selectTargets(targetFlags(options), async () =>
     interpreterTarget(await probeInterpreter()),
   );

@@ -11,13 +11,20 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
-import { binarySet, readSyncInputs } from "../mirror/sync/inputs.js";
+import { binarySet } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
-import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
+import {
+  processEnv,
+  strings,
+  syncInputsOf,
+  targetFlags,
+  text,
+  wholeNumber,
+} from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -118,17 +125,7 @@ function onInterrupt(stop: () => void): () => void {
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
   const env = processEnv();
-  const inputs = readSyncInputs(
-    args,
-    strings(options.requirement),
-    strings(options.constraint),
-    env,
-  );
-  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
-    throw new WheelhouseError("USAGE_NO_REQUIREMENTS", "nothing to sync: no requirements given", {
-      hint: "name requirements (wheelhouse sync 'flask>=3') or a file (-r requirements.txt)",
-    });
-  }
+  const inputs = syncInputsOf(args, options, "sync", "wheelhouse sync 'flask>=3'");
   const concurrency = wholeNumber(options.concurrency ?? "8", "--concurrency");
   const retries = wholeNumber(options.retries ?? "5", "--retries", true);
   const timeoutS = wholeNumber(options.timeout ?? "30", "--timeout");
