@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
 import { summaryLines } from "../../../src/mirror/sync/report.js";
 import { sync } from "../../../src/mirror/sync/sync.js";
+import type { SyncOptions } from "../../../src/mirror/sync/types.js";
 import { evaluateMarker } from "../../../src/pep/marker.js";
 import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
 import { parseRequirement } from "../../../src/pep/requirement.js";
@@ -37,6 +38,23 @@ async function index(projects: Record<string, FakeFile[]>, opts: object = {}): P
   return fake;
 }
 
+/** sync() through a test client: requirements as strings, target LINUX unless `more` says. */
+function syncFrom(
+  s: Store,
+  indexUrls: string[],
+  requirements: string[],
+  more: Partial<SyncOptions> = {},
+) {
+  return sync({
+    store: s,
+    http: testClient(),
+    indexUrls,
+    targets: [LINUX],
+    requirements: requirements.map(parseRequirement),
+    ...more,
+  });
+}
+
 function storedNames(s: Store): string[] {
   return [...iterateFiles(s)].map((f) => f.filename).sort();
 }
@@ -61,13 +79,7 @@ describe("sync over every upstream flavour", () => {
   it.each(flavours)("stores the closure (format $format, range $range)", async (flavour) => {
     const fake = await index(generated, flavour);
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: ["app", "tool"].map(parseRequirement),
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], ["app", "tool"]);
     expect(report.failed).toEqual([]);
     const pkgs = report.targets[0].packages.map(
       (p) => `${p.name}==${p.version}${p.buildOnly ? "*" : ""}`,
@@ -89,15 +101,11 @@ describe("sync over every upstream flavour", () => {
     for (const format of ["json", "html"] as const) {
       const fake = await index(projects, { format, range: format === "json" });
       const s = await store();
-      const { report } = await sync({
-        store: s,
-        http: testClient(),
-        indexUrls: [fake.indexUrl],
-        targets: [LINUX],
-        requirements: ["flask", "requests", "httpx", "pydantic", "rich", "sqlalchemy"].map(
-          parseRequirement,
-        ),
-      });
+      const { report } = await syncFrom(
+        s,
+        [fake.indexUrl],
+        ["flask", "requests", "httpx", "pydantic", "rich", "sqlalchemy"],
+      );
       expect(report.failed).toEqual([]);
       expect(report.summary.filesAdded).toBe(report.targets[0].packages.length);
       expect(storedNames(s)).toEqual(
@@ -112,17 +120,10 @@ describe("resume and integrity", () => {
   it("a second run skips what is stored without requesting it", async () => {
     const fake = await index(generated);
     const s = await store();
-    const options = {
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [parseRequirement("app")],
-    };
-    const first = await sync(options);
+    const first = await syncFrom(s, [fake.indexUrl], ["app"]);
     expect(first.report.summary.filesAdded).toBe(3);
     const before = fileRequests(fake);
-    const second = await sync(options);
+    const second = await syncFrom(s, [fake.indexUrl], ["app"]);
     expect(second.report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 3 });
     expect(fileRequests(fake)).toBe(before);
   });
@@ -135,13 +136,7 @@ describe("resume and integrity", () => {
       util: [{ ...bad, dist: { ...bad.dist, sha256: wrong } }],
     });
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [parseRequirement("app")],
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], ["app"]);
     expect(report.failed).toHaveLength(1);
     const failure = report.failed[0];
     expect(failure.code).toBe("HASH_MISMATCH");
@@ -156,14 +151,7 @@ describe("resume and integrity", () => {
   it("--dry-run resolves and downloads nothing", async () => {
     const fake = await index(generated);
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [parseRequirement("app")],
-      dryRun: true,
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], ["app"], { dryRun: true });
     expect(report.targets[0].packages).toHaveLength(3);
     expect(report.summary.files).toBe(3);
     expect(summaryLines(report, String).at(-1)).toMatch(
@@ -181,12 +169,8 @@ describe("several targets", () => {
     const perTarget = new Set<string>();
     const each: string[][] = [];
     for (const target of targets) {
-      const { report } = await sync({
-        store: await store(),
-        http: testClient(),
-        indexUrls: [fake.indexUrl],
+      const { report } = await syncFrom(await store(), [fake.indexUrl], ["app", "tool"], {
         targets: [target],
-        requirements: ["app", "tool"].map(parseRequirement),
         dryRun: true,
       });
       const files = report.targets[0].packages.map((p) => p.files[0].filename);
@@ -194,13 +178,7 @@ describe("several targets", () => {
       for (const f of files) perTarget.add(f);
     }
     const s = await store();
-    const { report, selections } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets,
-      requirements: ["app", "tool"].map(parseRequirement),
-    });
+    const { report, selections } = await syncFrom(s, [fake.indexUrl], ["app", "tool"], { targets });
     expect(report.failed).toEqual([]);
     expect(storedNames(s)).toEqual([...perTarget].sort());
     expect(report.targets.map((t) => t.packages.map((p) => p.files[0].filename))).toEqual(each);
@@ -228,39 +206,18 @@ describe("several targets", () => {
 describe("a pylock.toml as input", () => {
   it("fetches the listed files without resolving, verified by sha256", async () => {
     const fake = await index(generated);
-    const source = await sync({
-      store: await store(),
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [parseRequirement("app")],
-      dryRun: true,
-    });
+    const source = await syncFrom(await store(), [fake.indexUrl], ["app"], { dryRun: true });
     const lock = parsePylock(formatPylock(buildLock([LINUX], source.selections)));
     const locked = lockedPackagesOf(lock, "/nowhere/pylock.toml");
     const s = await store();
     const pageRequests = fake.log.filter((r) => r.path.startsWith("/simple/")).length;
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [],
-      locked,
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], [], { locked });
     expect(report.failed).toEqual([]);
     expect(storedNames(s)).toHaveLength(3);
     expect(fake.log.filter((r) => r.path.startsWith("/simple/")).length).toBe(pageRequests);
 
     locked[0].files[0].sha256 = "f".repeat(64);
-    const tampered = await sync({
-      store: await store(),
-      http: testClient(),
-      indexUrls: [],
-      targets: [LINUX],
-      requirements: [],
-      locked,
-    });
+    const tampered = await syncFrom(await store(), [], [], { locked });
     expect(tampered.report.failed.map((f) => f.code)).toEqual(["HASH_MISMATCH"]);
   });
 });
@@ -281,12 +238,8 @@ describe("downloads started during resolution", () => {
     // Range on: wheels without a .metadata file are read by Range requests, not whole.
     const fake = await index(generated, { format: "json", range: true });
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
+    const { report } = await syncFrom(s, [fake.indexUrl], ["app", "tool"], {
       targets: THREE_TARGETS.map(parseTarget),
-      requirements: ["app", "tool"].map(parseRequirement),
     });
     expect(report.failed).toEqual([]);
     const stored = storedNames(s);
@@ -310,13 +263,7 @@ describe("downloads started during resolution", () => {
     );
     const fake = await index(bare, { format: "html", range: false });
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: ["app", "tool"].map(parseRequirement),
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], ["app", "tool"]);
     expect(report.failed).toEqual([]);
     const stored = storedNames(s);
     const gets = fullGets(fake);
@@ -360,13 +307,7 @@ describe("downloads started during resolution", () => {
     };
     const fake = await index(projects);
     const s = await store();
-    const { report } = await sync({
-      store: s,
-      http: testClient(),
-      indexUrls: [fake.indexUrl],
-      targets: [LINUX],
-      requirements: [parseRequirement("root")],
-    });
+    const { report } = await syncFrom(s, [fake.indexUrl], ["root"]);
     expect(report.failed).toEqual([]);
     expect(storedNames(s)).toEqual([
       "dep-1.5-py3-none-any.whl",
