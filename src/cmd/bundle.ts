@@ -10,10 +10,11 @@ import { binarySet } from "../mirror/sync/inputs.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { formatRequirement } from "../pep/requirement.js";
 import { closeStore, openStore } from "../store/index.js";
-import { syncInputsOf, targetFlags } from "./option-values.js";
+import { targetFlags } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
-import { archiveLine, printJson } from "./store-output.js";
+import { archiveJson, archiveLine, printJson } from "./store-output.js";
+import { syncInputsOf } from "./sync-inputs.js";
 import { VERSION } from "./version.js";
 
 /** Run `wheelhouse bundle`; resolves to the exit code. */
@@ -68,9 +69,7 @@ export const run: CommandRun = async (args, options) => {
     const files = report.manifest.files;
     if (options.json === true) {
       printJson({
-        output: report.output,
-        sha256: report.sha256,
-        size: report.size,
+        ...archiveJson(report),
         targets: report.manifest.targets,
         files: files.map((f) => f.filename),
       });

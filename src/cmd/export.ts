@@ -8,7 +8,7 @@ import { closeStore, openStore } from "../store/index.js";
 import { mustExist, strings } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
-import { archiveLine, printJson } from "./store-output.js";
+import { archiveJson, archiveLine, printJson } from "./store-output.js";
 import { VERSION } from "./version.js";
 
 /** Run `wheelhouse export`; resolves to the exit code. */
@@ -25,9 +25,7 @@ export const run: CommandRun = async (_args, options) => {
     const files = report.manifest.files;
     if (options.json === true) {
       printJson({
-        output: report.output,
-        sha256: report.sha256,
-        size: report.size,
+        ...archiveJson(report),
         files: files.length,
       });
     } else {

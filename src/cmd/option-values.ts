@@ -4,7 +4,6 @@
 // booleans; every reader here accepts all of those.
 
 import { existsSync } from "node:fs";
-import { readSyncInputs, type SyncInputs } from "../mirror/sync/inputs.js";
 import type { TargetFlags } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 
@@ -64,33 +63,4 @@ export function mustExist(path: string, what: string): void {
       hint: "check the path",
     });
   }
-}
-
-/**
- * The requirement inputs of sync and bundle (arguments, -r, -c), refusing a run with none.
- * `example` shows the command with a requirement, for the hint.
- * @throws WheelhouseError "USAGE_NO_REQUIREMENTS", and those of readSyncInputs.
- */
-export function syncInputsOf(
-  args: string[],
-  options: Record<string, unknown>,
-  verb: string,
-  example: string,
-): SyncInputs {
-  const inputs = readSyncInputs(
-    args,
-    strings(options.requirement),
-    strings(options.constraint),
-    processEnv(),
-  );
-  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
-    throw new WheelhouseError(
-      "USAGE_NO_REQUIREMENTS",
-      `nothing to ${verb}: no requirements given`,
-      {
-        hint: `name requirements (${example}) or a file (-r requirements.txt)`,
-      },
-    );
-  }
-  return inputs;
 }

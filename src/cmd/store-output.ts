@@ -94,3 +94,8 @@ export function archiveLine(
     `archive ${formatBytes(size)}, sha256 ${sha256}\n`
   );
 }
+
+/** The fields of an archive every --json report of bundle and export starts with. */
+export function archiveJson(report: { output: string; sha256: string; size: number }) {
+  return { output: report.output, sha256: report.sha256, size: report.size };
+}

@@ -17,16 +17,10 @@ import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
-import {
-  processEnv,
-  strings,
-  syncInputsOf,
-  targetFlags,
-  text,
-  wholeNumber,
-} from "./option-values.js";
+import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
+import { syncInputsOf } from "./sync-inputs.js";
 import { VERSION } from "./version.js";
 
 /** The modules that do the work, loaded while the interpreter probe runs. */

@@ -57,7 +57,11 @@ interface Row {
   metadata_size: number;
 }
 
-type BlobState = "ok" | "missing" | "corrupt" | "unreadable";
+/** What re-hashing one blob found; `error` (the OS error) only for "unreadable". */
+interface BlobCheck {
+  state: "ok" | "missing" | "corrupt" | "unreadable";
+  error?: string;
+}
 
 /**
  * Check every blob the catalog references; see {@link VerifyReport}. Problems are data, not
@@ -78,8 +82,7 @@ export async function verifyStore(
     expected.set(r.sha256, r.size);
     expected.set(r.metadata_sha256, r.metadata_size);
   }
-  const states = new Map<string, BlobState>();
-  const errors = new Map<string, string>();
+  const checks = new Map<string, BlobCheck>();
   let bytes = 0;
   let done = 0;
   const queue = [...expected.entries()];
@@ -89,13 +92,14 @@ export async function verifyStore(
       try {
         const got = await hashFile(blobPathIn(store.layout, sha));
         bytes += got.size;
-        states.set(sha, got.sha256 === sha && got.size === size ? "ok" : "corrupt");
+        checks.set(sha, { state: got.sha256 === sha && got.size === size ? "ok" : "corrupt" });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") states.set(sha, "missing");
-        else {
-          states.set(sha, "unreadable");
-          errors.set(sha, (error as Error).message);
-        }
+        checks.set(
+          sha,
+          (error as NodeJS.ErrnoException).code === "ENOENT"
+            ? { state: "missing" }
+            : { state: "unreadable", error: (error as Error).message },
+        );
       }
       options.onProgress?.(++done, expected.size);
     }
@@ -106,31 +110,20 @@ export async function verifyStore(
   const removeRows: string[] = [];
   const removeBlobs = new Set<string>();
   for (const r of rows) {
-    const dist = states.get(r.sha256)!;
-    const meta = states.get(r.metadata_sha256)!;
-    if (dist !== "ok") {
-      const p: VerifyProblem = {
-        ...base(r),
-        blob: "distribution",
-        problem: dist,
-        ...(errors.has(r.sha256) ? { error: errors.get(r.sha256) } : {}),
-        sha256: r.sha256,
-      };
-      if (options.repair && dist !== "unreadable") {
+    const dist = checks.get(r.sha256)!;
+    const meta = checks.get(r.metadata_sha256)!;
+    // Repair never touches an unreadable blob: its bytes may be intact.
+    if (dist.state !== "ok") {
+      const p = problemOf(r, "distribution", r.sha256, dist);
+      if (options.repair && dist.state !== "unreadable") {
         p.repaired = "removed";
         removeRows.push(r.filename);
-        if (dist === "corrupt") removeBlobs.add(r.sha256);
+        if (dist.state === "corrupt") removeBlobs.add(r.sha256);
       }
       problems.push(p);
-    } else if (meta !== "ok") {
-      const p: VerifyProblem = {
-        ...base(r),
-        blob: "metadata",
-        problem: meta,
-        ...(errors.has(r.metadata_sha256) ? { error: errors.get(r.metadata_sha256) } : {}),
-        sha256: r.metadata_sha256,
-      };
-      if (options.repair && meta !== "unreadable") {
+    } else if (meta.state !== "ok") {
+      const p = problemOf(r, "metadata", r.metadata_sha256, meta);
+      if (options.repair && meta.state !== "unreadable") {
         p.repaired = (await restoreMetadata(store, r)) ? "restored" : "removed";
         if (p.repaired === "removed") removeRows.push(r.filename);
       }
@@ -142,8 +135,20 @@ export async function verifyStore(
   return { files: rows.length, blobs: expected.size, bytes, problems };
 }
 
-function base(r: Row): { filename: string; project: string } {
-  return { filename: r.filename, project: r.project };
+function problemOf(
+  r: Row,
+  blob: VerifyProblem["blob"],
+  sha256: string,
+  check: BlobCheck,
+): VerifyProblem {
+  return {
+    filename: r.filename,
+    project: r.project,
+    blob,
+    problem: check.state as VerifyProblem["problem"],
+    ...(check.error !== undefined ? { error: check.error } : {}),
+    sha256,
+  };
 }
 
 async function restoreMetadata(store: Store, r: Row): Promise<boolean> {

@@ -18,7 +18,7 @@ import { markerEnvironment, type Target } from "../../pep/target.js";
 import { findFile, type Store, type StoredFile } from "../../store/index.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
-import { buildLock, lockedSelection } from "../sync/lockfile.js";
+import { buildLock, formatHashedRequirements, lockedSelection } from "../sync/lockfile.js";
 import { selectionOf, type TargetSelection } from "../sync/plan.js";
 import type { LockedPackage } from "../sync/types.js";
 import { installPs1, installSh } from "./install-scripts.js";
@@ -138,7 +138,10 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     { path: "README.txt", text: readme(targets, files.size) },
     ...options.targets.map((target, i) => ({
       path: requirementsName(target),
-      text: hashedRequirements(target, selections[i], [...files.values()]),
+      text: formatHashedRequirements(selections[i], [
+        `# ${target.spec}: written by wheelhouse bundle; install with`,
+        `# python -m pip install --no-index --find-links wheels --require-hashes -r ${requirementsName(target)}`,
+      ]),
     })),
   ];
   const report = await packArchive(
@@ -162,34 +165,6 @@ function pick(env: Record<string, string>): Record<string, string> {
 }
 
 /** `name==version --hash=sha256:...` for every bundled file of each installed release. */
-function hashedRequirements(
-  target: Target,
-  selection: TargetSelection,
-  files: StoredFile[],
-): string {
-  const lines = [
-    `# ${target.spec}: written by wheelhouse bundle; install with`,
-    `# python -m pip install --no-index --find-links wheels --require-hashes -r ${requirementsName(target)}`,
-  ];
-  // One line per package: a locked package lists several files (one entry each).
-  const byName = new Map<string, TargetSelection["packages"][number]>();
-  for (const p of selection.packages)
-    if (!p.buildOnly && !byName.has(p.name)) byName.set(p.name, p);
-  const packages = [...byName.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  for (const p of packages) {
-    const hashes = files
-      .filter((f) => f.project === p.name && f.version === p.version)
-      .map((f) => f.sha256)
-      .sort();
-    lines.push(
-      `${p.name}==${p.version}${hashes.map((h) => ` \\\n    --hash=sha256:${h}`).join("")}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
 function readme(targets: ManifestTarget[], files: number): string {
   return [
     "wheelhouse bundle",

@@ -122,12 +122,15 @@ export function buildLock(
 }
 
 /**
- * Hashed requirements for one target: `name==version --hash=sha256:...`, one line per package,
- * sorted by name.
+ * Hashed requirements for one target: `name==version --hash=sha256:...`, one line per package
+ * with the hashes of the files chosen for it, sorted by name, after the `header` comment lines.
  * @throws WheelhouseError "HASH_UNKNOWN" naming a file whose sha256 is not known.
  */
-export function formatHashedRequirements(selection: TargetSelection): string {
-  const lines = [`# ${selection.target}: written by wheelhouse sync`];
+export function formatHashedRequirements(
+  selection: TargetSelection,
+  header = [`# ${selection.target}: written by wheelhouse sync`],
+): string {
+  const lines = [...header];
   // One line per package: a package from a pylock.toml lists several files (one entry each).
   const byName = new Map<string, { version: string; hashes: Set<string> }>();
   for (const p of selection.packages) {
