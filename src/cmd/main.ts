@@ -3,6 +3,7 @@
 // Exit codes: 0 success, 1 the work failed (an error was printed), 2 usage error (unknown
 // command or flag, bad flag value).
 
+import "./v8-flags.js";
 import { run } from "./program.js";
 
 // `wheelhouse list --json | head`: the reader went away; stop quietly, as Unix tools do.

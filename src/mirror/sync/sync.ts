@@ -10,15 +10,16 @@
 // - A pylock.toml input is not resolved: each package whose marker holds on a target (in the
 //   lock-file marker context) contributes all its listed files, verified by their sha256.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalizeName } from "../../pep/names.js";
 import { findFile } from "../../store/queries.js";
-import type { Store } from "../../store/store.js";
+import { blobPath, type Store } from "../../store/store.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
-import { createUpstreamProvider } from "../upstream/provider.js";
+import type { MetadataTarget } from "../upstream/metadata.js";
+import { createUpstreamProvider, type UpstreamProvider } from "../upstream/provider.js";
 import { fetchFiles } from "./fetch.js";
 import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
@@ -83,6 +84,12 @@ function fillFromStore(store: Store, selections: TargetSelection[]): void {
   }
 }
 
+/** The stored row of `file` when the store holds it with the sha256 its index states. */
+function storedAs(store: Store, file: MetadataTarget) {
+  const row = file.sha256 === undefined ? undefined : findFile(store, file.filename);
+  return row !== undefined && row.sha256 === file.sha256?.toLowerCase() ? row : undefined;
+}
+
 /**
  * Resolve `options.requirements` for every target, then (unless `dryRun`) download what the
  * store lacks.
@@ -98,8 +105,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   // Inside the store's tmp/: what an interrupted run leaves there, gc removes.
   const tmp = await mkdtemp(join(options.store.layout.tmp, "sync-"));
   let prefetch: Prefetch | undefined;
+  let upstream: UpstreamProvider | undefined;
+  const { store } = options;
   try {
-    const upstream = createUpstreamProvider({
+    upstream = createUpstreamProvider({
       http: options.http,
       indexUrls: options.indexUrls,
       findLinks: options.findLinks ?? [],
@@ -107,6 +116,11 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       tmpDir: tmp,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       onArchive: (file, path) => prefetch?.adopt(file, path) ?? Promise.resolve(),
+      // A stored wheel's metadata is its metadata blob: no request, no cache entry needed.
+      known: async (file) => {
+        const row = storedAs(store, file);
+        return row === undefined ? undefined : readFile(blobPath(store, row.metadataSha256));
+      },
     });
     const limit = createLimit(options.concurrency ?? 8);
     prefetch = options.dryRun ? undefined : createPrefetch(options.store, options.http, limit);
@@ -163,6 +177,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   } finally {
     // A failed resolution must not leave downloads writing into a store the caller closes.
     await prefetch?.settle();
+    // Cache entries only for what the store does not answer: not for a wheel it now holds
+    // (an sdist's entry also carries its build requirements, which no blob records).
+    await upstream?.settle((file) => !file.filename.endsWith(".whl") || !storedAs(store, file));
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -41,6 +41,8 @@ export interface UpstreamProviderOptions {
   tmpDir?: string;
   /** Told of each whole file downloaded to read its metadata (see MetadataFetcherOptions). */
   onArchive?: (file: CandidateFile, path: string) => Promise<void>;
+  /** METADATA bytes the caller already holds for a file (see MetadataFetcherOptions.known). */
+  known?: (file: MetadataTarget) => Promise<Buffer | undefined>;
 }
 
 /** A Provider with the build requirements always available and metadata details for callers. */
@@ -48,6 +50,11 @@ export interface UpstreamProvider extends Provider {
   getBuildRequires(file: CandidateFile): Promise<string[]>;
   /** Metadata with its exact bytes and how it was obtained (the sync stores the bytes). */
   getMetadataDetails(file: CandidateFile): Promise<FetchedMetadata>;
+  /**
+   * Write the metadata learnt so far to the disk cache (the files `keep` accepts) and wait for
+   * it; never rejects (see MetadataFetcher.settle).
+   */
+  settle(keep?: (file: MetadataTarget) => boolean): Promise<void>;
 }
 
 /** True when `filename` is a distribution of `project` (canonical name). */
@@ -88,6 +95,7 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
     http,
     cacheDir: options.cacheDir,
     tmpDir: options.tmpDir,
+    ...(options.known ? { known: options.known } : {}),
     ...(onArchive
       ? {
           onArchive: async (target: MetadataTarget, path: string) => {
@@ -160,5 +168,6 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
       const requires = await limit(() => fetcher.fetchBuildRequires(targetOf(file)));
       return requires ?? [...DEFAULT_BUILD_REQUIRES];
     },
+    settle: (keep) => fetcher.settle(keep),
   };
 }

@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
 import { summaryLines } from "../../../src/mirror/sync/report.js";
@@ -126,6 +127,22 @@ describe("resume and integrity", () => {
     const second = await syncFrom(s, [fake.indexUrl], ["app"]);
     expect(second.report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 3 });
     expect(fileRequests(fake)).toBe(before);
+  });
+
+  it("reads a stored wheel's metadata from its blob, and caches only what the store lacks", async () => {
+    const fake = await index(generated);
+    const s = await store();
+    const cacheDir = join(s.layout.dir, "cache", "metadata");
+    await syncFrom(s, [fake.indexUrl], ["app"], { cacheDir, dryRun: true });
+    expect((await readdir(cacheDir)).length).toBe(3);
+    await rm(cacheDir, { recursive: true });
+    await syncFrom(s, [fake.indexUrl], ["app"], { cacheDir });
+    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
+    const metadataAsked = () => fake.log.filter((r) => r.path.endsWith(".metadata")).length;
+    const before = metadataAsked();
+    const again = await syncFrom(s, [fake.indexUrl], ["app"], { cacheDir });
+    expect(again.report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 3 });
+    expect(metadataAsked()).toBe(before);
   });
 
   it("a hash mismatch stores nothing and names file, URL, expected and actual digest", async () => {

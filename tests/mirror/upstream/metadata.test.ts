@@ -180,4 +180,29 @@ describe("fetchMetadata", () => {
     expect(await second.fetchBuildRequires(target(sdist))).toEqual(["hatchling>=1.20"]);
     expect(index.count(`/files/${sdist.filename}`)).toBe(before);
   });
+
+  it("asks `known` first, and settle(keep) writes only the entries kept", async () => {
+    const cacheDir = join(dir, "cache-kept");
+    const asked: string[] = [];
+    const fetcher = createMetadataFetcher({
+      http: testClient(),
+      cacheDir,
+      known: async (file) => {
+        asked.push(file.filename);
+        return file.filename === small.filename ? Buffer.from(small.metadata, "latin1") : undefined;
+      },
+    });
+    const before = index.log.length;
+    const held = await fetcher.fetchMetadata(target(small));
+    expect(held.via).toBe("known");
+    expect(held.metadata.name).toBe("theta");
+    expect(index.log.length).toBe(before);
+    await fetcher.fetchMetadata(target(big));
+    await fetcher.fetchMetadata(target(bigOther));
+    expect(asked).toEqual([small.filename, big.filename, bigOther.filename]);
+    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
+    await fetcher.settle((file) => file.filename !== big.filename);
+    expect(await readdir(cacheDir)).toEqual([`${bigOther.sha256}.metadata`]);
+  });
 });
+
