@@ -205,4 +205,3 @@ describe("fetchMetadata", () => {
     expect(await readdir(cacheDir)).toEqual([`${bigOther.sha256}.metadata`]);
   });
 });
-
