@@ -12,6 +12,9 @@
 //   not made for.
 // - Packages needed only to build sdists are left out of both outputs: installers never install
 //   them, and pip builds in an isolated environment that does not check hashes.
+// - A lock given as input is checked against each target first (PEP 751: installers must check
+//   `environments` and `requires-python`): files of a lock made for another environment would
+//   be mirrored for nothing, or installed where they do not belong.
 
 import { dirname, extname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,10 +22,11 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Pylock, PylockFile, PylockPackage } from "../../pep/pylock.js";
+import { specifierContains } from "../../pep/specifier.js";
 import { markerEnvironment, type Target } from "../../pep/target.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { TargetSelection } from "./plan.js";
-import type { LockedPackage } from "./types.js";
+import type { LockedPackage, LockScope } from "./types.js";
 
 const MARKER_KEYS = ["python_version", "implementation_name", "sys_platform", "platform_machine"];
 
@@ -172,6 +176,11 @@ export function perTargetPath(path: string, target: string): string {
  *   without a sha256, which sync cannot verify.
  */
 export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[] {
+  const scope: LockScope = {
+    path: lockPath,
+    ...(lock.environments !== undefined ? { environments: lock.environments } : {}),
+    ...(lock.requiresPython !== undefined ? { requiresPython: lock.requiresPython } : {}),
+  };
   return lock.packages.map((pkg) => {
     const name = canonicalizeName(pkg.name);
     const listed = [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])];
@@ -210,6 +219,7 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
       ...(pkg.version !== undefined ? { version: pkg.version } : {}),
       ...(pkg.marker !== undefined ? { marker: pkg.marker } : {}),
       files,
+      lock: scope,
     };
   });
 }
@@ -222,6 +232,7 @@ export function lockedSelection(
   locked: LockedPackage[],
   target: Target,
 ): TargetSelection["packages"] {
+  checkLockCovers(locked, target);
   const env = markerEnvironment(target);
   const out: TargetSelection["packages"] = [];
   for (const pkg of locked) {
@@ -231,4 +242,60 @@ export function lockedSelection(
     for (const file of pkg.files) out.push({ name: pkg.name, version: pkg.version ?? "", file });
   }
   return out;
+}
+
+/**
+ * Check that every lock file `locked` came from covers `target` (PEP 751, "environments" and
+ * "requires-python": installers must refuse an environment the lock does not cover).
+ * `label` names the target in the error (default its spec).
+ * @throws WheelhouseError "LOCK_ENVIRONMENT_MISMATCH" naming the lock file, the target and what
+ *   the lock allows; "INVALID_LOCK_FILE" for a marker or specifier there that does not parse.
+ */
+export function checkLockCovers(
+  locked: LockedPackage[],
+  target: Target,
+  label = target.spec,
+): void {
+  const env = markerEnvironment(target);
+  for (const scope of new Set(locked.flatMap((p) => (p.lock ? [p.lock] : [])))) {
+    const invalid = (what: string, error: unknown) =>
+      new WheelhouseError(
+        "INVALID_LOCK_FILE",
+        `${quote(scope.path)}: ${what} is invalid: ${(error as Error).message}`,
+        { cause: error },
+      );
+    if (scope.environments !== undefined && scope.environments.length > 0) {
+      const holds = scope.environments.some((marker) => {
+        try {
+          return evaluateMarker(marker, env, { context: "lock_file" });
+        } catch (error) {
+          throw invalid(`environments entry ${quote(marker)}`, error);
+        }
+      });
+      if (!holds) {
+        throw new WheelhouseError(
+          "LOCK_ENVIRONMENT_MISMATCH",
+          `${quote(scope.path)} does not cover ${label}: none of its environments holds there ` +
+            `(${scope.environments.join("; ")})`,
+          { hint: "lock again for this environment, or choose a target the lock was made for" },
+        );
+      }
+    }
+    if (scope.requiresPython !== undefined) {
+      const python = env.python_full_version ?? `${target.pythonVersion.join(".")}.0`;
+      let fits: boolean;
+      try {
+        fits = specifierContains(scope.requiresPython, python, { prereleases: true });
+      } catch (error) {
+        throw invalid(`requires-python ${quote(scope.requiresPython)}`, error);
+      }
+      if (!fits) {
+        throw new WheelhouseError(
+          "LOCK_ENVIRONMENT_MISMATCH",
+          `${quote(scope.path)} requires Python ${quote(scope.requiresPython)}; ${label} has Python ${python}`,
+          { hint: "lock again for this Python, or choose a target the lock was made for" },
+        );
+      }
+    }
+  }
 }

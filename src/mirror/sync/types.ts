@@ -19,6 +19,18 @@ export interface LockedPackage {
   /** PEP 508 marker of the package entry; the package is kept for a target where it holds. */
   marker?: string;
   files: CandidateFile[];
+  /** The lock file it came from, with what that file says it covers (one object per file). */
+  lock?: LockScope;
+}
+
+/** What a pylock.toml says of the environments it may be installed in (PEP 751). */
+export interface LockScope {
+  /** Path of the lock file, for errors. */
+  path: string;
+  /** `environments`: markers of which at least one must hold. */
+  environments?: string[];
+  /** `requires-python`: the specifier the Python version must satisfy. */
+  requiresPython?: string;
 }
 
 /** Everything a sync needs. Dependencies (store, HTTP client) are passed in and not closed. */

@@ -237,6 +237,35 @@ describe("a pylock.toml as input", () => {
     const tampered = await syncFrom(await store(), [], [], { locked });
     expect(tampered.report.failed.map((f) => f.code)).toEqual(["HASH_MISMATCH"]);
   });
+
+  it("refuses a target the lock's environments or requires-python do not cover", async () => {
+    const fake = await index(generated);
+    const source = await syncFrom(await store(), [fake.indexUrl], ["app"], { dryRun: true });
+    const lock = parsePylock(formatPylock(buildLock([LINUX], source.selections)));
+    const windows = parseTarget("cp312-win_amd64");
+    const run = (edit: (l: typeof lock) => void, targets = [windows]) => {
+      const copy = structuredClone(lock);
+      edit(copy);
+      const locked = lockedPackagesOf(copy, "/locks/pylock.toml");
+      return syncFrom(store0, [], [], { locked, targets, dryRun: true }).catch((e) => e);
+    };
+    const store0 = await store();
+    const other = await run(() => {});
+    expect(other.code).toBe("LOCK_ENVIRONMENT_MISMATCH");
+    expect(other.message).toContain('"/locks/pylock.toml" does not cover cp312-win_amd64');
+    expect(other.message).toContain('sys_platform == "linux"');
+    const python = await run((l) => {
+      l.environments = undefined;
+      l.requiresPython = ">=3.13";
+    });
+    expect(python.code).toBe("LOCK_ENVIRONMENT_MISMATCH");
+    expect(python.message).toContain('requires Python ">=3.13"; cp312-win_amd64 has Python 3.12.0');
+    const covered = await run((l) => {
+      l.environments = [...(l.environments ?? []), 'sys_platform == "win32"'];
+    });
+    expect(covered.report.summary.filesAdded ?? 0).toBe(0);
+    expect(covered.selections[0].packages.length).toBeGreaterThan(0);
+  });
 });
 
 describe("downloads started during resolution", () => {
