@@ -1,8 +1,11 @@
 // bench/sync: `wheelhouse sync` against `python3 -m pip download`, side by side, from the same
 // nginx upstream on 127.0.0.1 (a generated static PEP 503 tree with PEP 658 .metadata files),
 // into empty directories. Cases: the corpus closure; a generated closure of 120+ wheels
-// (50 kB - 3 MB, incompressible, a dependency graph); and that closure for three targets in one
-// wheelhouse run against three pip runs (--platform/--python-version/--only-binary :all:).
+// (50 kB - 3 MB, incompressible, a dependency graph); the same closure from pages that also list
+// 40 older releases per project, as real projects' pages do (the issue's reference, pip taking
+// about 4 s for 128 real wheels of 170 MB, matches this case here); and that closure for three
+// targets in one wheelhouse run against three pip runs (--platform/--python-version/--only-binary
+// :all:).
 // Run: `npm run bench:sync` (needs nginx: `apt-get install nginx`). Prints times and ratios,
 // and for the one-target generated case the floor under any sync of those files (see floors()).
 // Traps: pip runs with --no-cache-dir and wheelhouse with an empty store and metadata cache, so
@@ -110,7 +113,16 @@ async function corpus(): Promise<BuiltDistribution[]> {
   return out;
 }
 
-/** A static PEP 503 tree: /simple/<project>/index.html, /files/<file> and <file>.metadata. */
+/** Older releases listed per project under /simple-history/ (see writeTree). */
+const HISTORY = 40;
+
+/**
+ * A static PEP 503 tree: /simple/<project>/index.html, /files/<file> and <file>.metadata; and
+ * /simple-history/, the same pages with HISTORY older releases per project listed first (a wheel
+ * and an sdist each, with hashes and PEP 658 attributes), as real projects' pages list their
+ * past: both tools read and weigh every link, and neither fetches an old release's files (they
+ * are not in /files/).
+ */
 async function writeTree(root: string, dists: BuiltDistribution[]): Promise<void> {
   await mkdir(join(root, "files"), { recursive: true });
   const byProject = new Map<string, BuiltDistribution[]>();
@@ -132,6 +144,18 @@ async function writeTree(root: string, dists: BuiltDistribution[]): Promise<void
     await writeFile(
       join(root, "simple", project, "index.html"),
       `<!DOCTYPE html><html><body>\n${links.join("\n")}\n</body></html>\n`,
+    );
+    const past = Array.from({ length: HISTORY }, (_, k) =>
+      [`${project}-0.${k}-py3-none-any.whl`, `${project}-0.${k}.tar.gz`].map((name) => {
+        const digest = createHash("sha256").update(name).digest("hex");
+        const meta = name.endsWith(".whl") ? ` data-core-metadata="sha256=${digest}"` : "";
+        return `<a href="../../files/${name}#sha256=${digest}"${meta}>${name}</a><br/>`;
+      }),
+    ).flat();
+    await mkdir(join(root, "simple-history", project), { recursive: true });
+    await writeFile(
+      join(root, "simple-history", project, "index.html"),
+      `<!DOCTYPE html><html><body>\n${[...past, ...links].join("\n")}\n</body></html>\n`,
     );
   }
 }
@@ -216,7 +240,7 @@ async function main(): Promise<void> {
       root,
       "text/html html; application/octet-stream whl; text/plain metadata;",
     );
-    const nginx = { url: `${server.url}/simple/`, stop: server.stop };
+    const nginx = { base: server.url, stop: server.stop };
     const probe = await settleFileSystem(dir, 30, Number(process.env.BENCH_PROBE_MS ?? 80));
     process.stdout.write(`file-creation probe after settling: ${probe.toFixed(0)} ms\n`);
     const genReqs = join(dir, "generated.txt");
@@ -232,9 +256,21 @@ async function main(): Promise<void> {
           targets: [] as typeof TARGETS,
         },
         { name: "generated closure, local target", reqs: genReqs, targets: [] as typeof TARGETS },
+        {
+          name: `same, ${HISTORY} older releases listed`,
+          reqs: genReqs,
+          targets: [] as typeof TARGETS,
+          simple: "simple-history",
+        },
         { name: "generated closure, 3 targets", reqs: genReqs, targets: TARGETS },
       ];
-      for (const c of cases) {
+      for (const c of cases as {
+        name: string;
+        reqs: string;
+        targets: typeof TARGETS;
+        simple?: string;
+      }[]) {
+        const indexUrl = `${nginx.base}/${c.simple ?? "simple"}/`;
         let out = "";
         const oursRuns: number[] = [];
         const theirsRuns: number[] = [];
@@ -247,7 +283,7 @@ async function main(): Promise<void> {
             "--store",
             out,
             "--index-url",
-            nginx.url,
+            indexUrl,
             "-r",
             c.reqs,
             ...c.targets.flatMap((t) => ["--target", t.spec]),
@@ -261,7 +297,7 @@ async function main(): Promise<void> {
             "--no-cache-dir",
             "--quiet",
             "--index-url",
-            nginx.url,
+            indexUrl,
             "-r",
             c.reqs,
           ];
