@@ -11,6 +11,7 @@ import { PageCache } from "./page-cache.js";
 import { problem } from "./problem.js";
 import { mountSimpleRoutes } from "./simple-routes.js";
 import { mountUploadRoutes } from "./upload.js";
+import { publicUrl } from "./urls.js";
 
 /** Uploads up to 1 GiB by default (the largest wheels, CUDA builds, come near that). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -44,7 +45,7 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get("/health", (c) => c.json({ status: "ok" }));
-  app.get("/", (c) => c.redirect("/simple/", 302));
+  app.get("/", (c) => c.redirect(publicUrl(options.baseUrl, "/simple/"), 302));
   mountSimpleRoutes(app, {
     store,
     cache,

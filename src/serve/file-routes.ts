@@ -10,7 +10,7 @@
 
 import { createReadStream } from "node:fs";
 import type { ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context, Hono } from "hono";
 import { findFile } from "../store/queries.js";
@@ -111,9 +111,11 @@ function sendBlob(
     // Under @hono/node-server: pipe the blob straight into the socket, skipping the web-stream
     // round trip (about 3x the throughput for large files).
     outgoing.writeHead(status, headers);
+    // pipeline, not pipe: when the client goes away mid-file, pipe() leaves the read stream
+    // paused with its descriptor open for good; pipeline() destroys it (and the socket on a
+    // read error). The error itself has no one left to tell.
     const source = createReadStream(path, { start, end, highWaterMark: 256 * 1024 });
-    source.on("error", (error) => outgoing.destroy(error));
-    source.pipe(outgoing);
+    pipeline(source, outgoing, () => {});
     return RESPONSE_ALREADY_SENT;
   }
   const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;

@@ -23,7 +23,8 @@ import type { Store } from "../store/store.js";
 import type { StoredFile } from "../store/types.js";
 import type { CachedPage, PageCache } from "./page-cache.js";
 import { problem } from "./problem.js";
-import { fileUrl } from "./urls.js";
+import { formatUploadTime } from "./upload-time.js";
+import { fileUrl, publicUrl } from "./urls.js";
 
 /** What the page routes need. */
 export interface SimpleRoutesOptions {
@@ -36,7 +37,12 @@ export interface SimpleRoutesOptions {
 export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void {
   const { store, cache, baseUrl } = options;
 
-  app.get("/simple", (c) => c.redirect(withQuery(c, "/simple/"), 301));
+  // Redirects go under the base URL like the links do: behind a proxy at /pypi/, a bare
+  // "/simple/..." would send the client out of the index.
+  const redirect = (c: Context, path: string) =>
+    c.redirect(publicUrl(baseUrl, withQuery(c, path)), 301);
+
+  app.get("/simple", (c) => redirect(c, "/simple/"));
   app.get("/simple/", (c) => {
     const chosen = negotiate(c.req.header("Accept"), c.req.query("format"));
     if (chosen === null) return notAcceptable(c);
@@ -56,9 +62,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
 
   // The redirect keeps the path as it came (still percent-encoded): Hono's c.req.path is
   // decoded, and a decoded "%0A" cannot go in a Location header.
-  app.get("/simple/:project", (c) =>
-    c.redirect(withQuery(c, `${new URL(c.req.url).pathname}/`), 301),
-  );
+  app.get("/simple/:project", (c) => redirect(c, `${new URL(c.req.url).pathname}/`));
   app.get("/simple/:project/", (c) => {
     // Hono decodes path parameters already; a second decode would read "%252D" as "-" and
     // throw on a malformed escape.
@@ -71,7 +75,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
       );
     }
     const name = canonicalizeName(raw);
-    if (name !== raw) return c.redirect(withQuery(c, `/simple/${name}/`), 301);
+    if (name !== raw) return redirect(c, `/simple/${name}/`);
     const chosen = negotiate(c.req.header("Accept"), c.req.query("format"));
     if (chosen === null) return notAcceptable(c);
     const page = cache.get(`/simple/${name}/ ${chosen.contentType}`, () => {
@@ -96,7 +100,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
     return send(c, page, cache, true);
   });
 
-  app.get("/links", (c) => c.redirect("/links/", 301));
+  app.get("/links", (c) => redirect(c, "/links/"));
   app.get("/links/", (c) => {
     const page = cache.get("/links/", () => ({
       body: renderLinksHtml(
@@ -130,7 +134,8 @@ function distributionFile(f: StoredFile, baseUrl: string | undefined): Distribut
     size: f.size,
   };
   if (f.requiresPython) file.requiresPython = f.requiresPython;
-  if (f.uploadTime) file.uploadTime = f.uploadTime;
+  const uploadTime = f.uploadTime ? formatUploadTime(f.uploadTime) : undefined;
+  if (uploadTime !== undefined) file.uploadTime = uploadTime;
   return file;
 }
 
@@ -142,23 +147,18 @@ function send(c: Context, page: CachedPage, cache: PageCache, negotiated: boolea
   };
   if (negotiated) headers.Vary = "Accept, Accept-Encoding";
   else headers.Vary = "Accept-Encoding";
+  const gzip = acceptsGzip(c.req.header("Accept-Encoding")) && page.body.length > 512;
+  // RFC 9110 §8.8.3: the gzip bytes are another representation, so another strong validator
+  // ("...-gz"); If-None-Match matches either, since both stand for the same page. A 304 names
+  // the validator a 200 would have sent (§15.4.5), so it is chosen before the check.
+  if (gzip) headers.ETag = gzipEtag(page.etag);
   const ifNoneMatch = c.req.header("If-None-Match");
   if (etagMatches(ifNoneMatch, page.etag) || etagMatches(ifNoneMatch, gzipEtag(page.etag))) {
     return new Response(null, { status: 304, headers });
   }
-  const gzip = acceptsGzip(c.req.header("Accept-Encoding")) && page.body.length > 512;
-  // RFC 9110 §8.8.3: the gzip bytes are another representation, so another strong validator
-  // ("...-gz"); If-None-Match matches either, since both stand for the same page.
-  if (gzip) headers.ETag = gzipEtag(page.etag);
-  if (c.req.method === "HEAD") {
-    if (gzip) headers["Content-Encoding"] = "gzip";
-    return new Response(null, { status: 200, headers });
-  }
-  if (gzip) {
-    headers["Content-Encoding"] = "gzip";
-    return new Response(cache.gzip(page), { status: 200, headers });
-  }
-  return new Response(page.body, { status: 200, headers });
+  if (gzip) headers["Content-Encoding"] = "gzip";
+  if (c.req.method === "HEAD") return new Response(null, { status: 200, headers });
+  return new Response(gzip ? cache.gzip(page) : page.body, { status: 200, headers });
 }
 
 /** The ETag of a page's gzip representation: `"x"` -> `"x-gz"`. */
@@ -176,14 +176,24 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
     .some((t) => t === "*" || t === bare);
 }
 
+/**
+ * RFC 9110 §12.5.3: gzip is acceptable when its own entry (or "x-gzip") has q > 0, or, when
+ * neither is listed, when "*" has q > 0. An explicit "gzip;q=0" wins over "*".
+ */
 function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  return header.split(",").some((part) => {
-    const [coding, ...params] = part.trim().split(";");
-    if (coding.trim().toLowerCase() !== "gzip" && coding.trim() !== "*") return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+  let own: number | undefined;
+  let any: number | undefined;
+  for (const part of header.split(",")) {
+    const [coding, ...params] = part.split(";").map((s) => s.trim());
+    const name = coding.toLowerCase();
+    const qParam = params.find((p) => /^q\s*=/i.test(p));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(qParam.indexOf("=") + 1).trim());
+    if (Number.isNaN(q)) continue;
+    if (name === "gzip" || name === "x-gzip") own = Math.max(own ?? 0, q);
+    else if (name === "*") any = Math.max(any ?? 0, q);
+  }
+  return (own ?? any ?? 0) > 0;
 }
 
 function notAcceptable(c: Context): Response {

@@ -11,6 +11,14 @@ export function filePath(sha256: string, filename: string): string {
 
 /** The URL to put in pages: absolute under `baseUrl` when given, else an absolute path. */
 export function fileUrl(baseUrl: string | undefined, sha256: string, filename: string): string {
-  const path = filePath(sha256, filename);
+  return publicUrl(baseUrl, filePath(sha256, filename));
+}
+
+/**
+ * A server path (`/simple/flask/`) as clients must reach it: under `baseUrl` when given (which
+ * may carry a proxy's path prefix, `https://host/pypi/`), else the path itself. For links and
+ * redirect `Location`s alike: a bare path would leave the prefix.
+ */
+export function publicUrl(baseUrl: string | undefined, path: string): string {
   return baseUrl === undefined ? path : `${baseUrl.replace(/\/+$/, "")}${path}`;
 }

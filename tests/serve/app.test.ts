@@ -164,6 +164,59 @@ describe("simple index pages", () => {
     }
   });
 
+  it("names in a 304 the ETag a 200 would have carried (RFC 9110 §15.4.5)", async () => {
+    const gz = (await get("/simple/demo-pkg/", { "Accept-Encoding": "gzip" })).headers.get("etag")!;
+    const plain = (await get("/simple/demo-pkg/")).headers.get("etag")!;
+    for (const [encoding, expected] of [
+      ["gzip", gz],
+      ["identity", plain],
+    ]) {
+      for (const tag of [gz, plain]) {
+        const res = await get("/simple/demo-pkg/", {
+          "If-None-Match": tag,
+          "Accept-Encoding": encoding,
+        });
+        expect(res.status).toBe(304);
+        expect(res.headers.get("etag")).toBe(expected);
+      }
+    }
+  });
+
+  it.each([
+    ["gzip", true],
+    ["x-gzip", true],
+    ["*", true],
+    ["br;q=1.0, gzip;q=0.8", true],
+    ["gzip;q=0", false],
+    ["gzip;q=0, *", false],
+    ["*, gzip;Q=0", false],
+    ["*;q=0", false],
+    ["identity", false],
+    ["br, deflate", false],
+  ])("reads Accept-Encoding %j as gzip %s (RFC 9110 §12.5.3)", async (encoding, gzip) => {
+    const res = await get("/simple/demo-pkg/", { "Accept-Encoding": encoding });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe(gzip ? "gzip" : null);
+  });
+
+  it("redirects under --base-url, so a proxy's path prefix is kept", async () => {
+    const proxied = createApp({ store, baseUrl: "https://pypi.example/mirror/" });
+    for (const [path, location] of [
+      ["/", "https://pypi.example/mirror/simple/"],
+      ["/simple", "https://pypi.example/mirror/simple/"],
+      ["/simple/six", "https://pypi.example/mirror/simple/six/"],
+      [
+        "/simple/Demo_Pkg/?format=text/html",
+        "https://pypi.example/mirror/simple/demo-pkg/?format=text/html",
+      ],
+      ["/links", "https://pypi.example/mirror/links/"],
+    ]) {
+      const res = await proxied.request(path);
+      expect([301, 302], path).toContain(res.status);
+      expect(res.headers.get("location"), path).toBe(location);
+    }
+  });
+
   it("serves a flat find-links page of every file", async () => {
     const body = await (await get("/links/")).text();
     for (const d of dists) expect(body).toContain(`${d.filename}#sha256=${d.sha256}`);

@@ -1,0 +1,47 @@
+// The `upload-time` of a file as PEP 700 allows it in a JSON project page: UTC with a `Z`.
+// Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/#json-serialization
+// (`upload-time`: ISO 8601 `yyyy-mm-ddThh:mm:ss.ffffffZ`, UTC, fraction optional, up to 6 digits).
+// Traps:
+// - The catalog keeps what the source said (RFC 3339 from an upstream page or a bundle
+//   manifest), which may carry an offset (`+02:00`), a lower-case `t`/`z`, a space for `T` or
+//   nanoseconds. Echoing it breaks clients that parse the field strictly, so it is rewritten.
+// - PyPI gives microseconds; they are kept as written, never rounded through a JS Date
+//   (milliseconds only).
+// - A value that is not a date-time at all is left out: the key is optional, a wrong value is not.
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const PEP700 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * Rewrite an RFC 3339 date-time as PEP 700's `yyyy-mm-ddThh:mm:ss[.ffffff]Z` in UTC.
+ * "2024-05-01T14:00:00.123456+02:00" -> "2024-05-01T12:00:00.123456Z"; the fraction is cut to
+ * 6 digits, never rounded.
+ * @returns the rewritten value, or undefined when `value` is not a valid RFC 3339 date-time with
+ *   an offset (or lands outside years 0000-9999 once in UTC).
+ */
+export function formatUploadTime(value: string): string | undefined {
+  const m = RFC3339.exec(value.trim());
+  if (m === null) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const fraction = m[7] === undefined ? "" : `.${m[7].slice(0, 6)}`;
+  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  local.setUTCFullYear(y); // Date.UTC maps years 0-99 to 1900-1999
+  const valid =
+    local.getUTCFullYear() === y &&
+    local.getUTCMonth() === mo - 1 &&
+    local.getUTCDate() === d &&
+    local.getUTCHours() === h &&
+    local.getUTCMinutes() === mi &&
+    local.getUTCSeconds() === s;
+  if (!valid) return undefined;
+  let offsetMinutes = 0;
+  if (m[8] === undefined) {
+    const [oh, om] = [Number(m[10]), Number(m[11])];
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const utc = new Date(local.getTime() - offsetMinutes * 60_000).toISOString();
+  const out = `${utc.slice(0, 19)}${fraction}Z`;
+  return PEP700.test(out) ? out : undefined;
+}
