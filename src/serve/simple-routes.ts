@@ -11,7 +11,7 @@
 //   an sdist's PKG-INFO may be unreliable (metadata < 2.2), and PyPI offers none for sdists.
 
 import type { Context, Hono } from "hono";
-import { negotiate } from "../pep/accept.js";
+import { type Negotiated, negotiate } from "../pep/accept.js";
 import { canonicalizeName, isValidName } from "../pep/names.js";
 import { renderLinksHtml, renderProjectHtml, renderProjectListHtml } from "../pep/simple-html.js";
 import { renderProjectJson, renderProjectListJson } from "../pep/simple-json.js";
@@ -54,7 +54,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
       };
       return {
         body: chosen.format === "json" ? renderProjectListJson(list) : renderProjectListHtml(list),
-        contentType: chosen.contentType,
+        contentType: contentTypeOf(chosen),
       };
     });
     return send(c, page!, cache, true);
@@ -84,7 +84,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
       const doc = projectPage(project.name, listFiles(store, name), baseUrl);
       return {
         body: chosen.format === "json" ? renderProjectJson(doc) : renderProjectHtml(doc),
-        contentType: chosen.contentType,
+        contentType: contentTypeOf(chosen),
       };
     });
     if (page === undefined) {
@@ -111,6 +111,16 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
     }));
     return send(c, page!, cache, false);
   });
+}
+
+/**
+ * The Content-Type of a negotiated page. PEP 503 pages must be valid HTML5, and an HTML5
+ * document with no BOM and no `<meta charset>` must name its encoding in the header; browsers
+ * would read a non-ASCII yank reason as windows-1252. The vnd types stay bare: they are not
+ * text/*, and clients compare them by prefix.
+ */
+function contentTypeOf(chosen: Negotiated): string {
+  return chosen.contentType === "text/html" ? "text/html; charset=utf-8" : chosen.contentType;
 }
 
 /** The simple-API model of one project from its catalog rows (versions ascending, PEP 700). */

@@ -51,7 +51,8 @@ describe("simple index pages", () => {
   it("lists every project as HTML by default and JSON on request", async () => {
     const html = await get("/simple/");
     expect(html.status).toBe(200);
-    expect(html.headers.get("content-type")).toBe("text/html");
+    // HTML5 needs the encoding declared, and the page has no <meta charset>.
+    expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(html.headers.get("vary")).toContain("Accept");
     const body = await html.text();
     expect(body).toContain('<meta name="pypi:repository-version" content="1.1">');
@@ -99,12 +100,12 @@ describe("simple index pages", () => {
 
   it.each([
     ["application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.v1+html"],
-    ["application/vnd.pypi.simple.v1+json;q=0, text/html", "text/html"],
+    ["application/vnd.pypi.simple.v1+json;q=0, text/html", "text/html; charset=utf-8"],
     [
       "application/vnd.pypi.simple.v1+json;q=0.5, application/vnd.pypi.simple.v1+html",
       "application/vnd.pypi.simple.v1+html",
     ],
-    ["*/*", "text/html"],
+    ["*/*", "text/html; charset=utf-8"],
   ])("negotiates Accept %j as %s", async (accept, type) => {
     const res = await get("/simple/six/", { Accept: accept });
     expect(res.status).toBe(200);
