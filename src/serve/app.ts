@@ -40,7 +40,9 @@ export function createApp(options: AppOptions): Hono {
       const started = performance.now();
       await next();
       const ms = (performance.now() - started).toFixed(1);
-      log(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
+      // The path as it came, still percent-encoded: Hono's c.req.path is decoded, and a
+      // "%0D%0A" in it would let any client forge log lines.
+      log(`${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status} ${ms}ms`);
     });
   }
 

@@ -223,6 +223,18 @@ describe("simple index pages", () => {
     for (const d of dists) expect(body).toContain(`${d.filename}#sha256=${d.sha256}`);
   });
 
+  it("logs one line per request, whatever escapes the path holds", async () => {
+    const lines: string[] = [];
+    const logged = createApp({ store, log: (line) => lines.push(line) });
+    await logged.request("/simple/a%0D%0AGET%20/simple/six/%20200%201.0ms%0A/");
+    await logged.request("/simple/six/");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
+    expect(lines[0]).toMatch(
+      /^GET \/simple\/a%0D%0AGET%20\/simple\/six\/%20200%201\.0ms%0A\/ 404 /,
+    );
+  });
+
   it("answers /health", async () => {
     expect((await get("/health")).status).toBe(200);
   });
