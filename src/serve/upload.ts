@@ -10,6 +10,7 @@
 //   credentials: a multipart body is held in memory several times over while it is parsed.
 // - The upload goes through the same staging as `wheelhouse add` (inspect, hash, blob first), so
 //   a bad file stores nothing; a known filename with other bytes is 409, the same bytes a no-op.
+// - A filename with blanks, control characters or path separators is refused before parsing.
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
@@ -86,6 +87,16 @@ async function upload(c: Context, options: UploadOptions): Promise<Response> {
     return problem(400, "INVALID_UPLOAD", `the upload has no "content" file part`);
   }
   const filename = content.name;
+  // The filename parser trims the version as PEP 440 allows in metadata ("demo-2.0\n.tar.gz"
+  // reads as 2.0), so the same bytes could be stored again under names with blanks, control
+  // characters or path separators, and print as forged lines in the log. PyPI refuses them too.
+  if (/[\s\p{Cc}/\\]/u.test(filename)) {
+    return problem(
+      400,
+      "INVALID_FILENAME",
+      `filename ${JSON.stringify(filename)} is invalid: it holds a blank, a control character or a path separator`,
+    );
+  }
   try {
     const parsed = parseDistributionFilename(filename);
     const name = field("name");

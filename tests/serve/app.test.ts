@@ -359,6 +359,26 @@ describe("uploads (legacy API)", () => {
     expect(listFiles(store, "junk")).toEqual([]);
   });
 
+  it.each([
+    "uploaded-0.3\n.tar.gz",
+    "uploaded-0.3 .tar.gz",
+    "uploaded-0.3\t-py3-none-any.whl",
+    "uploaded-0.3-py3-none-any.whl\r",
+    "sub/uploaded-0.3.tar.gz",
+    "sub\\uploaded-0.3.tar.gz",
+  ])("refuses the filename %j and stores nothing", async (filename) => {
+    const d = filename.endsWith(".whl")
+      ? await buildWheel({ name: "uploaded", version: "0.3" })
+      : await buildSdist({ name: "uploaded", version: "0.3" });
+    const res = await app.request("/legacy/", {
+      method: "POST",
+      body: await uploadForm({ ...d, filename }, { name: "uploaded", version: "0.3" }),
+      headers: { Authorization: auth("s3cret") },
+    });
+    expect(res.status).toBe(400);
+    expect(listFiles(store, "uploaded").map((f) => f.filename)).not.toContain(filename);
+  });
+
   it("refuses a body over the size limit with 413, and a wrong md5_digest with 400", async () => {
     const small = createApp({ store, uploadToken: "s3cret", maxUploadBytes: 1024 });
     const d = await buildWheel({
