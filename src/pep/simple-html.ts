@@ -259,7 +259,7 @@ function renderPage(title: string, apiVersion: string | undefined, body: string)
       ? ""
       : `    <meta name="pypi:repository-version" content="${escapeHtml(apiVersion)}">\n`;
   return (
-    "<!DOCTYPE html>\n<html>\n  <head>\n" +
+    '<!DOCTYPE html>\n<html>\n  <head>\n    <meta charset="utf-8">\n' +
     meta +
     `    <title>${escapeHtml(title)}</title>\n  </head>\n  <body>\n` +
     `    <h1>${escapeHtml(title)}</h1>\n${body}  </body>\n</html>\n`
@@ -267,7 +267,8 @@ function renderPage(title: string, apiVersion: string | undefined, body: string)
 }
 
 /**
- * Render a PEP 503 HTML project page: `<!DOCTYPE html>`, the PEP 629 repository-version meta,
+ * Render a PEP 503 HTML project page: `<!DOCTYPE html>`, `<meta charset="utf-8">` (HTML5 needs the
+ * encoding named, and the vnd.pypi types carry no charset parameter), the PEP 629 meta,
  * title and h1 "Links for <name>", one anchor per file in the given order:
  * `href="<url>#<hash>=<hex>"` (sha256 preferred; one hash only), data-requires-python
  * (escaped, e.g. `&gt;=3.8`), data-yanked (reason escaped, "" when no reason),

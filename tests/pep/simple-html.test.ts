@@ -183,6 +183,7 @@ describe("renderProjectHtml", () => {
       "<!DOCTYPE html>
       <html>
         <head>
+          <meta charset="utf-8">
           <meta name="pypi:repository-version" content="1.1">
           <title>Links for holygrail</title>
         </head>
