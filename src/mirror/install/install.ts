@@ -62,7 +62,9 @@ export type InstallEvent =
   | { kind: "built"; filename: string }
   | { kind: "staged"; filename: string }
   | { kind: "removed"; name: string; version: string }
-  | { kind: "installed"; name: string; version: string };
+  | { kind: "installed"; name: string; version: string }
+  /** Something pip warns about (a wheel of a newer Wheel-Version minor); the install goes on. */
+  | { kind: "warning"; message: string };
 
 /** One distribution in a report. */
 export interface ReportedDistribution {
@@ -163,7 +165,13 @@ async function apply(
   const writer = new FileWriter();
   try {
     await mapLimit(wheels, 6, async (w) => {
-      const s = await stageWheel(w.path, w.filename, { scheme, python: info.executable, writer });
+      const s = await stageWheel(w.path, w.filename, {
+        scheme,
+        python: info.executable,
+        pythonVersion: info.version,
+        writer,
+        onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
+      });
       staged.push(s);
       request.onEvent?.({ kind: "staged", filename: w.filename });
     });
@@ -176,7 +184,7 @@ async function apply(
   let committed = 0;
   try {
     for (const old of replaced) {
-      await removeInstalled(old, info.prefix);
+      await removeInstalled(old, info.prefix, Object.values(scheme));
       request.onEvent?.({ kind: "removed", name: old.name, version: old.version });
     }
     for (const s of staged) {

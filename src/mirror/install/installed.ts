@@ -7,6 +7,9 @@
 //   removed outside the environment's prefix.
 // - RECORD rarely lists `__pycache__/*.pyc` written later by Python itself: the cached files of
 //   every removed .py go too, and directories left empty are pruned.
+// - Outside site-packages (`share/<project>/`, `include/site/pythonX.Y/<project>/`) the folder
+//   that held a removed file goes when it is left empty, as pip removes it, but nothing above it
+//   (`share/`, `bin/`, the scheme directories in `keep`): the environment made those.
 
 import { lstat, readdir, readFile, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
@@ -63,12 +66,14 @@ export async function findInstalled(siteDirs: string[]): Promise<InstalledDistri
 
 /**
  * Remove an installed distribution by its RECORD: its files, their `.pyc` caches, directories
- * left empty, and the dist-info. Paths resolving outside `prefix` are left alone.
+ * left empty, and the dist-info. Paths resolving outside `prefix` are left alone, and so are the
+ * directories in `keep` (the scheme's: bin, site-packages, ...) even when empty.
  * Resolves to the number of files removed.
  */
 export async function removeInstalled(
   dist: InstalledDistribution,
   prefix: string,
+  keep: string[] = [],
 ): Promise<number> {
   const site = dirname(dist.distInfo);
   const root = resolve(prefix) + sep;
@@ -107,7 +112,11 @@ export async function removeInstalled(
     }
   }
   await rm(dist.distInfo, { recursive: true, force: true });
-  await pruneEmpty([...dirs], site);
+  const inSite = (d: string) => d.startsWith(resolve(site) + sep);
+  await pruneEmpty([...dirs].filter(inSite), site);
+  const kept = new Set([...keep, prefix, site].map((d) => resolve(d)));
+  const outside = [...dirs].filter((d) => !inSite(d) && !kept.has(d));
+  for (const d of outside.sort((a, b) => b.length - a.length)) await rmdir(d).catch(() => {});
   return removed;
 }
 

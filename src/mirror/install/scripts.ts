@@ -3,9 +3,15 @@
 // Spec: https://packaging.python.org/en/latest/specifications/entry-points/
 // https://packaging.python.org/en/latest/specifications/binary-distribution-format/#recommended-installer-features
 // Traps:
-// - The kernel truncates shebang lines (127 bytes on older Linux) and splits them on spaces:
-//   such interpreters are started through /bin/sh with a line that is a no-op string in Python.
+// - The kernel truncates shebang lines (127 bytes on older Linux), splits them on spaces, and
+//   passes everything after the interpreter as ONE argument (`-I -u` reaches Python as "-I -u",
+//   which it refuses): such interpreters and arguments are started through /bin/sh with a line
+//   that is a no-op string in Python.
 // - `module:attr.sub` calls attr.sub(); the `[extras]` suffix of an entry point is ignored.
+// - pip's launchers for pip and easy_install are named after the TARGET Python (pip3.11), not
+//   the one that built the wheel (pip-24.0's wheel says pip3.10): as pip does.
+// - `.data/scripts/` files named after an entry point (NAME, NAME.exe, NAME-script.py,
+//   NAME.pya: setuptools' own wrappers) are not installed; the launcher takes their place.
 // - Only POSIX launchers: Windows .exe launchers are not written.
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
@@ -16,16 +22,40 @@ export interface LauncherScript {
   content: string;
 }
 
-/** The first line(s) that make a script run with `python`. */
-export function shebang(python: string): string {
-  if (python.length <= 120 && !/\s/.test(python)) return `#!${python}\n`;
-  return `#!/bin/sh\n'''exec' ${JSON.stringify(python)} "$0" "$@"\n' '''\n`;
+/** One entry of the console_scripts or gui_scripts group. */
+export interface ScriptEntryPoint {
+  group: "console_scripts" | "gui_scripts";
+  name: string;
+  module: string;
+  /** Dotted attribute path inside the module (`obj.method`). */
+  attr: string;
+}
+
+/** Arguments a kernel shebang line can carry: nothing, or one word (it is passed whole). */
+function fitsKernel(python: string, args: string[]): boolean {
+  const line = `#!${[python, ...args].join(" ")}`;
+  return line.length <= 122 && !/\s/.test(python) && args.length <= 1;
+}
+
+/** sh single-quoting of one word. */
+function shQuote(word: string): string {
+  return `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
+ * The first line(s) that make a script run with `python` and interpreter arguments `args`
+ * (words, e.g. ["-I", "-u"]).
+ */
+export function shebang(python: string, args: string[] = []): string {
+  if (fitsKernel(python, args)) return `#!${[python, ...args].join(" ")}\n`;
+  const words = [JSON.stringify(python), ...args.map(shQuote)].join(" ");
+  return `#!/bin/sh\n'''exec' ${words} "$0" "$@"\n' '''\n`;
 }
 
 /**
  * Replace a first line that starts with `#!python` (the wheel spec's test: `#!python`,
- * `#!pythonw`, `#!python3`, `#!python3.11`) with {@link shebang}, keeping arguments after the
- * interpreter word (`#!python -u`).
+ * `#!pythonw`, `#!python3`, `#!python3.11`) with {@link shebang}, keeping the arguments after
+ * the interpreter word (`#!python -u`).
  */
 export function rewriteShebang(bytes: Buffer, python: string): Buffer {
   const m = /^#!python[^ \t\r\n]*/.exec(bytes.subarray(0, 64).toString("latin1"));
@@ -36,22 +66,17 @@ export function rewriteShebang(bytes: Buffer, python: string): Buffer {
     .toString("utf8")
     .replace(/\r$/, "");
   const rest = eol === -1 ? Buffer.alloc(0) : bytes.subarray(eol + 1);
-  const head = shebang(python);
-  const args = firstLine.trim();
-  const line = args && head.startsWith(`#!${python}`) ? `#!${python} ${args}\n` : head;
-  return Buffer.concat([Buffer.from(line), rest]);
+  const args = firstLine.trim().split(/\s+/).filter(Boolean);
+  return Buffer.concat([Buffer.from(shebang(python, args)), rest]);
 }
 
 /**
- * Launchers for the console_scripts and gui_scripts of an entry_points.txt (INI text).
+ * The console_scripts and gui_scripts entries of an entry_points.txt (INI text), in file order;
+ * a name given twice in a group keeps its last value, as importlib.metadata's reading does.
  * @throws WheelhouseError "INVALID_ENTRY_POINT" naming the wheel and the line.
  */
-export function entryPointScripts(
-  text: string,
-  python: string,
-  filename: string,
-): LauncherScript[] {
-  const out: LauncherScript[] = [];
+export function readScriptEntryPoints(text: string, filename: string): ScriptEntryPoint[] {
+  const out = new Map<string, ScriptEntryPoint>();
   let section = "";
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
@@ -73,8 +98,72 @@ export function entryPointScripts(
       );
     }
     const [, name, module, attr] = m;
+    out.set(`${section}\0${name}`, { group: section, name, module, attr });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Whether a `.data/scripts/` file named `basename` is a wrapper setuptools wrote for one of the
+ * entry points `names` (NAME, NAME.exe, NAME-script.py, NAME.pya): pip does not install those.
+ */
+export function isEntryPointWrapper(basename: string, names: Set<string>): boolean {
+  const lower = basename.toLowerCase();
+  let stem = basename;
+  if (lower.endsWith(".exe") || lower.endsWith(".pya")) stem = basename.slice(0, -4);
+  else if (lower.endsWith("-script.py")) stem = basename.slice(0, -10);
+  return names.has(stem);
+}
+
+/**
+ * The console scripts to write, as pip names them: an entry point `pip` gives pip, pipX and
+ * pipX.Y of the target Python (`version`) and drops the wheel's other pipN[.M] entries;
+ * `easy_install` gives easy_install and easy_install-X.Y likewise.
+ */
+function consoleScripts(entries: ScriptEntryPoint[], version?: readonly number[]) {
+  if (version === undefined) return entries;
+  const [major, minor] = version;
+  const out: ScriptEntryPoint[] = [];
+  let rest = entries;
+  const pip = entries.find((e) => e.name === "pip");
+  if (pip) {
+    for (const name of ["pip", `pip${major}`, `pip${major}.${minor}`]) out.push({ ...pip, name });
+    rest = rest.filter((e) => !/^pip(\d+(\.\d+)?)?$/.test(e.name));
+  }
+  const easy = entries.find((e) => e.name === "easy_install");
+  if (easy) {
+    for (const name of ["easy_install", `easy_install-${major}.${minor}`])
+      out.push({ ...easy, name });
+    rest = rest.filter((e) => !/^easy_install(-\d+\.\d+)?$/.test(e.name));
+  }
+  return [...out, ...rest];
+}
+
+/**
+ * Launchers for the console_scripts and gui_scripts of an entry_points.txt (INI text), one per
+ * name (a gui script wins over a console script of the same name). `version`: the target
+ * Python's [major, minor], which names pip's and easy_install's versioned launchers.
+ * @throws WheelhouseError "INVALID_ENTRY_POINT" naming the wheel and the line.
+ */
+export function entryPointScripts(
+  text: string,
+  python: string,
+  filename: string,
+  version?: readonly number[],
+): LauncherScript[] {
+  const entries = readScriptEntryPoints(text, filename);
+  const ordered = [
+    ...consoleScripts(
+      entries.filter((e) => e.group === "console_scripts"),
+      version,
+    ),
+    ...entries.filter((e) => e.group === "gui_scripts"),
+  ];
+  const out = new Map<string, LauncherScript>();
+  for (const { name, module, attr } of ordered) {
     const [head] = attr.split(".");
-    out.push({
+    out.delete(name);
+    out.set(name, {
       name,
       content:
         `${shebang(python)}# Launcher for ${module}:${attr}, written by wheelhouse.\n` +
@@ -85,5 +174,5 @@ export function entryPointScripts(
         `    sys.exit(${attr}())\n`,
     });
   }
-  return out;
+  return [...out.values()];
 }

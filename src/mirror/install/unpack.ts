@@ -28,7 +28,12 @@ import { canonicalizeName } from "../../pep/names.js";
 import { formatRecord, parseRecord, type RecordEntry } from "../../pep/record.js";
 import { damagedMember } from "../../store/zip-reader.js";
 import type { CheckFailure, FileWriter } from "./file-writer.js";
-import { entryPointScripts, rewriteShebang } from "./scripts.js";
+import {
+  entryPointScripts,
+  isEntryPointWrapper,
+  readScriptEntryPoints,
+  rewriteShebang,
+} from "./scripts.js";
 import { relativeUnder, Staging } from "./staging.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
@@ -48,6 +53,10 @@ export interface StageOptions {
   python: string;
   /** Writes the files (worker threads, shared by the wheels of one install). */
   writer: FileWriter;
+  /** The target Python's [major, minor]: names pip's versioned launchers (pip3.11). */
+  pythonVersion?: readonly number[];
+  /** Told of what pip warns about (a newer Wheel-Version minor). */
+  onWarning?: (message: string) => void;
 }
 
 /** A wheel written into staging directories; call commit() then finish(), or discard(). */
@@ -76,6 +85,15 @@ const HASHES = new Set([
   "blake2b",
   "blake2s",
 ]);
+const INSTALLER = "wheelhouse\n";
+
+/** The RECORD hash and size of `text`. */
+function hashOf(text: string): Pick<RecordEntry, "hash" | "size"> {
+  const bytes = Buffer.from(text);
+  const digest = createHash("sha256").update(bytes).digest("base64url");
+  return { hash: { algorithm: "sha256", digest }, size: bytes.length };
+}
+
 const DATA_KEYS = new Set(["purelib", "platlib", "scripts", "headers", "data"]);
 
 function fail(code: string, filename: string, why: string, hint?: string): WheelhouseError {
@@ -182,16 +200,8 @@ class Stage {
       name,
       filename,
     );
-    const dataDir = `${distInfo.slice(0, -".dist-info".length)}.data`;
     const wheelText = (await zip.read(`${distInfo}/WHEEL`)).toString("utf8");
-    const wheelVersion = /^Wheel-Version:\s*(\d+)/im.exec(wheelText);
-    if (wheelVersion?.[1] !== "1") {
-      throw fail(
-        "INVALID_WHEEL",
-        filename,
-        `has Wheel-Version ${quote(wheelVersion?.[1] ?? "(none)")}; only 1.x is installable`,
-      );
-    }
+    this.checkWheelVersion(/^Wheel-Version:[ \t]*(.*?)\s*$/im.exec(wheelText)?.[1]);
     const purelib = /^Root-Is-Purelib:\s*true\s*$/im.test(wheelText);
     const { scheme } = this.options;
     this.root = purelib ? scheme.purelib : scheme.platlib;
@@ -215,7 +225,15 @@ class Stage {
     const recordFiles = new Set(
       ["RECORD", "RECORD.jws", "RECORD.p7s"].map((f) => `${distInfo}/${f}`),
     );
-    let entryPoints: string | undefined;
+    const entryPointsFile = `${distInfo}/entry_points.txt`;
+    const entryPoints = zip.entries.some((e) => e.name === entryPointsFile)
+      ? (await zip.read(entryPointsFile)).toString("utf8")
+      : undefined;
+    const scriptNames = new Set(
+      entryPoints === undefined
+        ? []
+        : readScriptEntryPoints(entryPoints, filename).map((e) => e.name),
+    );
     for (const entry of zip.entries) {
       if (entry.name.endsWith("/")) continue;
       const rel = entry.name;
@@ -245,11 +263,12 @@ class Stage {
         base = this.root;
         dest = join(this.root, rel);
         temp = join(this.distInfoTemp, rel.slice(distInfo.length + 1));
-        if (rel === `${distInfo}/entry_points.txt`)
-          entryPoints = (await zip.read(rel)).toString("utf8");
       } else {
-        if (rel.startsWith(`${dataDir}/`)) {
-          const [key, ...rest] = rel.slice(dataDir.length + 1).split("/");
+        // Any top-level `*.data/` folder is the data directory, as pip reads it: one whose name
+        // is spelled unlike the .dist-info's must not land in site-packages as it is.
+        const top = rel.slice(0, rel.indexOf("/"));
+        if (top.endsWith(".data")) {
+          const [key, ...rest] = rel.slice(top.length + 1).split("/");
           if (!DATA_KEYS.has(key) || rest.length === 0) {
             throw fail(
               "INVALID_WHEEL",
@@ -265,6 +284,8 @@ class Stage {
               : scheme[key as keyof Scheme];
           dest = join(base, ...rest);
           isScript = key === "scripts";
+          // setuptools' own wrappers of an entry point: the launcher written below replaces them.
+          if (isScript && isEntryPointWrapper(rest[rest.length - 1], scriptNames)) continue;
         } else {
           base = this.root;
           dest = join(this.root, ...rel.split("/"));
@@ -292,14 +313,15 @@ class Stage {
       const rows = [...this.records, ...extra.map((p) => ({ path: this.relPath(p) }))];
       const finalInfo = join(root, distInfo);
       const inInfo = (file: string) => ({ path: `${distInfo}/${file}` });
+      // The RECORD spec discourages leaving a file's hash out (only RECORD's own row has none).
       const written = [
-        inInfo("INSTALLER"),
-        ...(requested ? [inInfo("REQUESTED")] : []),
+        { ...inInfo("INSTALLER"), ...hashOf(INSTALLER) },
+        ...(requested ? [{ ...inInfo("REQUESTED"), ...hashOf("") }] : []),
         inInfo("RECORD"),
       ];
       // Synchronous: three small files and a rename, while nothing else runs, cost less on the
       // main thread than a dozen round trips through libuv's thread pool (120 wheels: 0.2 s).
-      writeFileSync(join(this.distInfoTemp, "INSTALLER"), "wheelhouse\n");
+      writeFileSync(join(this.distInfoTemp, "INSTALLER"), INSTALLER);
       if (requested) writeFileSync(join(this.distInfoTemp, "REQUESTED"), "");
       writeFileSync(join(this.distInfoTemp, "RECORD"), formatRecord([...rows, ...written]));
       if (existsSync(finalInfo)) rmSync(finalInfo, { recursive: true, force: true });
@@ -427,9 +449,40 @@ class Stage {
     if (!inDistInfo && dest.endsWith(".py")) this.pyFiles.push(dest);
   }
 
+  /**
+   * The wheel spec: an installer "must fail if a wheel's major version is greater than the
+   * version it supports" (1.0) and "should warn" if only the minor is; older versions install
+   * (pip's check, numbers compared as a tuple).
+   */
+  private checkWheelVersion(value: string | undefined): void {
+    const parts = value?.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN)) ?? [];
+    if (parts.length === 0 || parts.some((n) => Number.isNaN(n))) {
+      throw fail(
+        "INVALID_WHEEL",
+        this.filename,
+        `has Wheel-Version ${quote(value ?? "(none)")}, which is not a version`,
+      );
+    }
+    if (parts[0] > 1) {
+      throw fail(
+        "INVALID_WHEEL",
+        this.filename,
+        `has Wheel-Version ${quote(value!)}; only 1.x is installable`,
+        "install it with an installer that supports this Wheel-Version",
+      );
+    }
+    if (parts[0] === 1 && parts.slice(1).some((n) => n > 0)) {
+      this.options.onWarning?.(
+        `wheel ${quote(this.filename)} has Wheel-Version ${quote(value!)}, newer than the 1.0 ` +
+          "this installer supports; installing it anyway",
+      );
+    }
+  }
+
   private async writeLaunchers(text: string): Promise<void> {
     const scripts = this.options.scheme.scripts;
-    for (const script of entryPointScripts(text, this.options.python, this.filename)) {
+    const { python, pythonVersion } = this.options;
+    for (const script of entryPointScripts(text, python, this.filename, pythonVersion)) {
       const dest = join(scripts, script.name);
       await this.staging.write(this.staging.path(scripts, dest), script.content, 0o755);
       const bytes = Buffer.from(script.content);
@@ -448,31 +501,35 @@ class Stage {
   }
 }
 
-/** The `<name>-<version>.dist-info` top folder whose name matches the filename's project. */
+/**
+ * The `<name>-<version>.dist-info` top folder, whose name must match the filename's project.
+ * A wheel has one: pip refuses a wheel with several (a second one would install as a phantom
+ * distribution).
+ */
 function findDistInfo(names: string[], project: string, filename: string): string {
   const folders = new Set<string>();
   for (const n of names) {
-    const m = /^([^/]+\.dist-info)\/WHEEL$/.exec(n);
+    const m = /^([^/]+\.dist-info)\//.exec(n);
     if (m) folders.add(m[1]);
   }
-  const matching = [...folders].filter((f) => {
-    const dash = f.lastIndexOf("-", f.length - ".dist-info".length - 1);
-    return (
-      dash > 0 &&
-      canonicalizeName(f.slice(0, dash), { validate: false }) ===
-        canonicalizeName(project, { validate: false })
-    );
-  });
-  if (matching.length !== 1) {
+  if (folders.size > 1)
     throw fail(
       "INVALID_WHEEL",
       filename,
-      matching.length === 0
-        ? "has no .dist-info/WHEEL for its project"
-        : `has several .dist-info folders: ${matching.join(", ")}`,
+      `has several .dist-info folders: ${[...folders].sort().join(", ")}`,
     );
+  const [found] = folders;
+  const dash = found?.lastIndexOf("-", found.length - ".dist-info".length - 1) ?? -1;
+  if (
+    dash <= 0 ||
+    canonicalizeName(found.slice(0, dash), { validate: false }) !==
+      canonicalizeName(project, { validate: false })
+  ) {
+    throw fail("INVALID_WHEEL", filename, "has no .dist-info folder for its project");
   }
-  if (!names.includes(`${matching[0]}/RECORD`))
-    throw fail("INVALID_WHEEL", filename, `has no ${matching[0]}/RECORD`);
-  return matching[0];
+  for (const file of ["WHEEL", "RECORD"]) {
+    if (!names.includes(`${found}/${file}`))
+      throw fail("INVALID_WHEEL", filename, `has no ${found}/${file}`);
+  }
+  return found;
 }
