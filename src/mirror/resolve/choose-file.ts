@@ -5,7 +5,8 @@
 // (upload time), Requires-Python: https://packaging.python.org/en/latest/specifications/core-metadata/
 // Traps:
 // - Wheels are ranked by the target's tag order (lowest rank wins), never by filename order.
-// - A wheel's build tag breaks ties: the larger build number wins (as pip does).
+// - A wheel's build tag breaks ties as pip compares it: by (number, rest of the tag), the rest
+//   compared as a string ("1b" beats "1a"), and any build tag beats none.
 // - A file without an upload time cannot prove it is older than --exclude-newer: it is excluded
 //   (uv's rule), and the reason says so.
 // - An invalid Requires-Python is ignored (pip warns and installs); it cannot reject a file.
@@ -53,6 +54,8 @@ export interface FileFacts {
   tags: string[];
   /** Wheel only: the build number (0 when absent). */
   build: number;
+  /** Wheel only: the build tag after its number ("abc" of "1abc"); undefined when there is no build tag. */
+  buildTag?: string;
 }
 
 /**
@@ -69,13 +72,15 @@ export function readFilename(filename: string): FileFacts | undefined {
   if (parsed.kind === "sdist") {
     return { kind: "sdist", name: parsed.name, version: parsed.version, tags: [], build: 0 };
   }
-  return {
+  const facts: FileFacts = {
     kind: "wheel",
     name: parsed.name,
     version: parsed.version,
     tags: parsed.tags,
     build: parsed.build?.number ?? 0,
   };
+  if (parsed.build !== undefined) facts.buildTag = parsed.build.tag;
+  return facts;
 }
 
 /** True when `requiresPython` admits `python` (an invalid specifier admits everything). */
@@ -96,11 +101,13 @@ export function targetPython(target: Target): string {
 interface Ranked {
   file: CandidateFile;
   key: number[];
+  /** The rest of a wheel's build tag, the last tie-break (pip compares `(number, rest)`). */
+  buildTag?: string;
 }
 
 /**
  * Choose the file of release `version` that `options.target` should install.
- * Order: wheels by their best tag rank (then larger build number), then sdists (.tar.gz first);
+ * Order: wheels by their best tag rank (then the larger build tag), then sdists (.tar.gz first);
  * unyanked before yanked; a file whose `source` is "installed" beats them all. `rejected` lists every file of that release that does not fit, with a
  * reason (yanked, Requires-Python, --exclude-newer, --hash, --only-binary/--no-binary, tags).
  * Files of other releases and unreadable filenames are ignored. Never throws.
@@ -132,19 +139,27 @@ export function chooseFile(
     const yanked = file.yanked === false ? 0 : 1;
     if (facts.kind === "wheel") {
       const rank = Math.min(...facts.tags.map((t) => ranks.get(t) ?? Number.POSITIVE_INFINITY));
-      fitting.push({ file, key: [yanked, 0, rank, -facts.build] });
+      // No build tag sorts below any build tag, "0" included (pip: `()` < `(0, "")`).
+      const build = facts.buildTag === undefined ? -1 : facts.build;
+      fitting.push({ file, key: [yanked, 0, rank, -build], buildTag: facts.buildTag });
     } else {
       const tarGz = /\.tar\.gz$/i.test(file.filename) ? 0 : 1;
       fitting.push({ file, key: [yanked, 1, tarGz, 0] });
     }
   }
-  fitting.sort((a, b) => compareKeys(a.key, b.key));
+  fitting.sort((a, b) => compareKeys(a.key, b.key) || compareBuildTags(b.buildTag, a.buildTag));
   return fitting.length > 0 ? { file: fitting[0].file, rejected } : { rejected };
 }
 
 function compareKeys(a: number[], b: number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
+}
+
+/** Order of two build tag rests as Python compares them (ASCII: code units = code points); absent ones equal. */
+function compareBuildTags(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined || a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function rejectReason(

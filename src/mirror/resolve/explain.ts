@@ -3,8 +3,11 @@
 // The conflict is caused by: ...") with the chain of requirements that led there, or into
 // "No matching distribution for X: N files found, none fits target T" with one reason per file.
 // Background: https://pip.pypa.io/en/stable/topics/dependency-resolution/#understanding-your-error-message
-// Trap: "no matching distribution" is right only when one requirement alone admits nothing;
-// when each admits something but not together, it is a conflict.
+// Traps:
+// - "no matching distribution" is right only when one requirement alone admits nothing;
+//   when each admits something but not together, it is a conflict.
+// - A constraint is never a requirement: when one admits nothing, that is a conflict too, and
+//   it is not a trigger of "Cannot install ..." (pip names it "The user requested (constraint)").
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { isPrerelease, tryParseVersion } from "../../pep/version.js";
@@ -36,16 +39,15 @@ export function explain(search: Search, conflict: Conflict | undefined): Resolut
     });
   }
   if (conflict.pinned === undefined) {
-    const ordered = [...conflict.entries].sort((a, b) => kindRank(a) - kindRank(b));
-    for (const entry of ordered) {
+    for (const entry of conflict.entries) {
+      // A constraint that admits nothing is still a conflict with what was asked for, as pip
+      // says it: a constraint is not a requirement, and "no matching distribution for" it
+      // would name something the user never requested.
+      if (entry.kind === "constraint") continue;
       if (usable(search, entry).length === 0) return noMatch(search, entry);
     }
   }
   return impossible(conflict);
-}
-
-function kindRank(e: Entry): number {
-  return e.kind === "constraint" ? 1 : 0;
 }
 
 /** Versions of the entry's project that this entry alone lets through (files and metadata too). */
@@ -130,10 +132,12 @@ function impossible(conflict: Conflict): ResolutionError {
   const triggers = new Set<string>();
   const causes: string[] = [];
   const parents = new Map<string, Pin>();
+  const constrained = new Map<string, Set<string>>();
   for (const e of conflict.entries) {
     if (e.kind === "constraint") {
-      triggers.add(e.text);
-      causes.push(`The user constrained ${e.text}`);
+      const specs = constrained.get(e.name) ?? new Set<string>();
+      for (const s of e.specifier.split(",")) if (s.trim() !== "") specs.add(s.replace(/\s+/g, ""));
+      constrained.set(e.name, specs);
     } else if (e.parent === undefined) {
       triggers.add(e.text);
       causes.push(`The user requested ${e.text}`);
@@ -146,6 +150,11 @@ function impossible(conflict: Conflict): ResolutionError {
   // Say why the pinned release stands only when no exact pin among the causes already says it.
   if (conflict.pinned && !conflict.entries.some(isExactPin)) {
     causes.push(`${describePin(conflict.pinned)} was already chosen`);
+  }
+  // pip: one line per constrained project, after the requirements, its specifiers merged and
+  // sorted as packaging's SpecifierSet prints them; a constraint never counts as a trigger.
+  for (const [name, specs] of constrained) {
+    causes.push(`The user requested (constraint) ${name}${[...specs].sort().join(",")}`);
   }
   const list = [...triggers].sort();
   const info =

@@ -1,10 +1,11 @@
 // Requirement policies the search and its explanations share: what counts as an exact pin (which
 // may take a yanked release, PEP 592), what names a pre-release (which opts into them, PEP 440
-// "Handling of pre-releases"), and PEP 685 extra normalization.
+// "Handling of pre-releases"), PEP 685 extra normalization, and which extras a release declares.
 // Trap: "==1.*" is not an exact pin; "!=2.0b1" does not name a pre-release to opt into.
 
 import { canonicalizeName } from "../../pep/names.js";
 import { isPrerelease, tryParseVersion } from "../../pep/version.js";
+import type { CandidateMetadata } from "./provider.js";
 import type { Entry } from "./types.js";
 
 /** True for `==V` (no wildcard), `===V` and an extra's link to its base: they may take a yanked release. */
@@ -33,4 +34,14 @@ export function canonicalExtra(extra: string): string {
   } catch {
     return extra.toLowerCase();
   }
+}
+
+/**
+ * Whether release metadata `md` declares `extra` (canonical) in Provides-Extra. Metadata that
+ * says nothing about its extras (no `providesExtra` field) is taken to declare them all.
+ */
+export function providesExtra(md: CandidateMetadata, extra: string): boolean {
+  return (
+    md.providesExtra === undefined || md.providesExtra.some((e) => canonicalExtra(e) === extra)
+  );
 }

@@ -3,6 +3,9 @@
 // Every provider call is cached as a promise, so concurrent prefetches never ask twice.
 // Traps:
 // - Files whose filename has an invalid version (or another project's name) are skipped.
+// - "Only pre-releases" counts the releases with a file the target can take (pip looks at the
+//   files its link evaluator kept): a final release whose wheels are all for another platform
+//   does not hide the pre-releases that fit.
 // - A prefetch that fails must not crash the process as an unhandled rejection: the error
 //   surfaces when (and only when) the resolver awaits that metadata itself.
 
@@ -23,8 +26,6 @@ export interface ProjectFiles {
   /** Normalized versions, newest first. */
   versions: string[];
   byVersion: Map<string, CandidateFile[]>;
-  /** Every release is a pre-release: then pre-releases are candidates (uv's "if necessary"). */
-  onlyPrereleases: boolean;
 }
 
 /** Choice of one release's file, cached per (project, version, yanked allowed). */
@@ -39,6 +40,7 @@ export class ProjectIndex {
   private readonly loaded = new Map<string, ProjectFiles>();
   private readonly choices = new Map<string, Choice>();
   private readonly metadataCache = new Map<string, Promise<CandidateMetadata>>();
+  private readonly onlyPre = new Map<string, boolean>();
 
   constructor(
     private readonly provider: Provider,
@@ -95,6 +97,23 @@ export class ProjectIndex {
     return c;
   }
 
+  /**
+   * True when every release of loaded project `name` that has a file the target can take
+   * (yanked ones included) is a pre-release, and there is at least one: then pre-releases are
+   * candidates without --pre (uv's and pip's "if necessary").
+   */
+  onlyPrereleases(name: string): boolean {
+    let only = this.onlyPre.get(name);
+    if (only === undefined) {
+      const fitting = this.loadedFiles(name).versions.filter(
+        (v) => this.choose(name, v, true).file !== undefined,
+      );
+      only = fitting.length > 0 && fitting.every((v) => isPrerelease(v));
+      this.onlyPre.set(name, only);
+    }
+    return only;
+  }
+
   /** Core metadata of `file` (of project `name`), asked for once. */
   metadata(name: string, file: CandidateFile): Promise<CandidateMetadata> {
     const key = `${file.url}\u0000${file.filename}`;
@@ -127,13 +146,7 @@ function groupFiles(name: string, files: CandidateFile[]): ProjectFiles {
     else byVersion.set(facts.version, [file]);
   }
   const versions = sortNewestFirst([...byVersion.keys()]);
-  return {
-    name,
-    files: kept,
-    versions,
-    byVersion,
-    onlyPrereleases: versions.length > 0 && versions.every((v) => isPrerelease(v)),
-  };
+  return { name, files: kept, versions, byVersion };
 }
 
 function sortNewestFirst(versions: string[]): string[] {

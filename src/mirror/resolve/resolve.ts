@@ -17,6 +17,7 @@ import { parseRequirement, type Requirement } from "../../pep/requirement.js";
 import { markerEnvironment } from "../../pep/target.js";
 import { compareVersions } from "../../pep/version.js";
 import { explain, ResolutionError } from "./explain.js";
+import { providesExtra } from "./policy.js";
 import { ProjectIndex } from "./project-index.js";
 import type { Provider } from "./provider.js";
 import { Search, SearchTooLong, type State } from "./search.js";
@@ -109,7 +110,11 @@ function assemble(state: State): ResolvedPackage[] {
       displayName: base.metadata.name,
       version: base.version,
       file: base.file,
-      extras: pins.flatMap((p) => (p.extra === undefined ? [] : [p.extra])).sort(),
+      extras: pins
+        .flatMap((p) =>
+          p.extra !== undefined && providesExtra(p.metadata, p.extra) ? [p.extra] : [],
+        )
+        .sort(),
       dependencies: [...dependencies].sort(),
       requestedBy: [...requestedBy].sort(),
     });

@@ -11,7 +11,7 @@
 // - The culprits of "no candidate" are the parents of every entry on that node plus a pinned
 //   sibling (an extra and its base share one version); forgetting one makes backjumping unsound.
 // - Pre-releases follow uv's "if necessary or explicit": --pre, a pre-release named in a user
-//   requirement or constraint, or a project that has only pre-releases. A transitive specifier
+//   requirement or constraint, or a project whose fitting files are all pre-releases. A transitive specifier
 //   naming a pre-release does not open them (packse: transitive-prerelease-and-stable-dependency).
 
 import { evaluateMarker } from "../../pep/marker.js";
@@ -21,7 +21,7 @@ import { specifierContains } from "../../pep/specifier.js";
 import { compareVersions } from "../../pep/version.js";
 import type { RejectedFile } from "./choose-file.js";
 import { pythonAllowed, targetPython } from "./choose-file.js";
-import { canonicalExtra, isExactPin, namesPrerelease } from "./policy.js";
+import { canonicalExtra, isExactPin, namesPrerelease, providesExtra } from "./policy.js";
 import type { ProjectIndex } from "./project-index.js";
 import type { CandidateFile, CandidateMetadata } from "./provider.js";
 import { type Entry, nodeId, type Pin, type ResolveOptions } from "./types.js";
@@ -115,9 +115,7 @@ export class Search {
 
   allowPre(name: string): boolean {
     return (
-      this.options.pre === true ||
-      this.explicitPre.has(name) ||
-      this.index.loadedFiles(name).onlyPrereleases
+      this.options.pre === true || this.explicitPre.has(name) || this.index.onlyPrereleases(name)
     );
   }
 
@@ -237,7 +235,7 @@ export class Search {
     file: CandidateFile,
   ): Promise<Pin | undefined> {
     const metadata = await this.index.metadata(name, file);
-    const why = this.metadataProblem(name, version, file, metadata);
+    const why = this.metadataProblem(name, version, metadata);
     const pin: Pin = { id, name, version, file, metadata, dependencies: [] };
     const extra = state.criteria.get(id)![0].extra;
     if (extra !== undefined) pin.extra = extra;
@@ -261,7 +259,6 @@ export class Search {
   private metadataProblem(
     name: string,
     version: string,
-    file: CandidateFile,
     md: CandidateMetadata,
   ): string | undefined {
     let mdName: string;
@@ -273,7 +270,9 @@ export class Search {
     if (mdName !== name || compareVersions(md.version, version) !== 0) {
       return `its metadata names ${md.name} ${md.version}, not ${name} ${version}`;
     }
-    if (file.requiresPython === undefined && !pythonAllowed(md.requiresPython, this.python)) {
+    // Checked even when the index states a Requires-Python of its own, as pip does: the
+    // metadata is the release's own word, and an index's copy can be stale or wrong.
+    if (!pythonAllowed(md.requiresPython, this.python)) {
       return `Requires-Python ${md.requiresPython} (from its metadata) does not admit Python ${this.python}`;
     }
     return undefined;
@@ -295,6 +294,9 @@ export class Search {
         text,
       });
     }
+    // pip takes only the extras the release declares (Provides-Extra): an undeclared one adds
+    // nothing, even where a marker names it. Compared normalized (PEP 685).
+    if (extra !== undefined && !providesExtra(md, extra)) return out;
     for (const line of md.requiresDist) {
       const r = parseRequirement(line);
       const base = this.markerHolds(r.marker, []);

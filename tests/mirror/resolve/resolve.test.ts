@@ -148,13 +148,16 @@ describe("resolve: extras", () => {
   });
 
   it("normalizes extra names (PEP 685)", async () => {
-    const t: Table = { a: { "1.0": { requires: ['b; extra == "my-extra"'] } }, b: { "1.0": {} } };
+    const t: Table = {
+      a: { "1.0": { extras: ["My.Extra"], requires: ['b; extra == "my-extra"'] } },
+      b: { "1.0": {} },
+    };
     expect(await pick(t, ["a[My_Extra]"])).toEqual({ a: "1.0", b: "1.0" });
   });
 });
 
 describe("resolve: Requires-Python", () => {
-  it("checks the index's Requires-Python first, then the metadata's", async () => {
+  it("checks the index's Requires-Python, then the metadata's (both count, as in pip)", async () => {
     const table: Table = {
       a: {
         "1.0": {},
@@ -167,7 +170,7 @@ describe("resolve: Requires-Python", () => {
     const r = await resolve([parseRequirement("a<4")], provider, { target: LINUX });
     expect(r.packages[0].version).toBe("1.0");
     expect(provider.metadataAsked).toEqual(["a-2.0-py3-none-any.whl", "a-1.0-py3-none-any.whl"]);
-    expect(await pick(table, ["a"])).toEqual({ a: "4.0" });
+    expect(await pick(table, ["a"])).toEqual({ a: "1.0" });
   });
 
   it("uses the target's full Python version", async () => {
