@@ -266,7 +266,7 @@ class Stage {
       } else {
         // Any top-level `*.data/` folder is the data directory, as pip reads it: one whose name
         // is spelled unlike the .dist-info's must not land in site-packages as it is.
-        const top = rel.slice(0, rel.indexOf("/"));
+        const top = rel.includes("/") ? rel.slice(0, rel.indexOf("/")) : "";
         if (top.endsWith(".data")) {
           const [key, ...rest] = rel.slice(top.length + 1).split("/");
           if (!DATA_KEYS.has(key) || rest.length === 0) {
@@ -310,7 +310,6 @@ class Stage {
     const root = this.root;
     const commit = async () => this.staging.commit();
     const finish = async ({ requested, extra = [] }: { requested: boolean; extra?: string[] }) => {
-      const rows = [...this.records, ...extra.map((p) => ({ path: this.relPath(p) }))];
       const finalInfo = join(root, distInfo);
       const inInfo = (file: string) => ({ path: `${distInfo}/${file}` });
       // The RECORD spec discourages leaving a file's hash out (only RECORD's own row has none).
@@ -318,6 +317,12 @@ class Stage {
         { ...inInfo("INSTALLER"), ...hashOf(INSTALLER) },
         ...(requested ? [{ ...inInfo("REQUESTED"), ...hashOf("") }] : []),
         inInfo("RECORD"),
+      ];
+      // A wheel that ships its own INSTALLER (or REQUESTED) has it replaced: one row per file.
+      const replaced = new Set(written.map((w) => w.path));
+      const rows = [
+        ...this.records.filter((r) => !replaced.has(r.path)),
+        ...extra.map((p) => ({ path: this.relPath(p) })),
       ];
       // Synchronous: three small files and a rename, while nothing else runs, cost less on the
       // main thread than a dozen round trips through libuv's thread pool (120 wheels: 0.2 s).

@@ -197,13 +197,18 @@ describe("the wheel's layout", () => {
           file: "norm_pkg",
           name: "Norm.Pkg",
           info: "Norm.Pkg-1.0.dist-info",
-          files: { "norm_pkg-1.0.data/data/share/normpkg/x.txt": "x\n" },
+          files: {
+            "norm_pkg-1.0.data/data/share/normpkg/x.txt": "x\n",
+            // A top-level file, not a folder: it is no .data directory, whatever it ends with.
+            "top.datax": "t",
+          },
         }),
       ],
       "norm-pkg",
     );
     expect(readFileSync(join(venv, "share", "normpkg", "x.txt"), "utf8")).toBe("x\n");
     expect(existsSync(join(site, "norm_pkg-1.0.data"))).toBe(false);
+    expect(readFileSync(join(site, "top.datax"), "utf8")).toBe("t");
   });
 
   it.each([
@@ -232,13 +237,21 @@ describe("the installed RECORD and upgrades", () => {
   it("gives every row but RECORD's own a hash and size that match the file (INSTALLER, REQUESTED too)", async () => {
     const { site, install } = await setup();
     await install(
-      [await wheel({ file: "rec", entryPoints: "[console_scripts]\nrec = rec:main\n" })],
+      [
+        await wheel({
+          file: "rec",
+          entryPoints: "[console_scripts]\nrec = rec:main\n",
+          // A wheel that ships an INSTALLER of its own: it is replaced, and listed once.
+          files: { "rec-1.0.dist-info/INSTALLER": "someone else\n" },
+        }),
+      ],
       "rec",
     );
     const rows = parseRecord(readFileSync(join(site, "rec-1.0.dist-info", "RECORD"), "utf8"));
     expect(rows.map((r) => r.path)).toEqual(
       expect.arrayContaining(["rec-1.0.dist-info/INSTALLER", "rec-1.0.dist-info/REQUESTED"]),
     );
+    expect(new Set(rows.map((r) => r.path)).size).toBe(rows.length);
     for (const row of rows) {
       if (row.path === "rec-1.0.dist-info/RECORD") {
         expect(row.hash).toBeUndefined();
