@@ -35,6 +35,7 @@ import {
   rewriteShebang,
 } from "./scripts.js";
 import { relativeUnder, Staging } from "./staging.js";
+import { checkWheelVersion, fail, findDistInfo } from "./wheel-layout.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
 /** Absolute directories a wheel's files go to (sysconfig scheme of the target environment). */
@@ -95,12 +96,6 @@ function hashOf(text: string): Pick<RecordEntry, "hash" | "size"> {
 }
 
 const DATA_KEYS = new Set(["purelib", "platlib", "scripts", "headers", "data"]);
-
-function fail(code: string, filename: string, why: string, hint?: string): WheelhouseError {
-  return new WheelhouseError(code, `wheel ${quote(filename)} ${why}`, {
-    hint: hint ?? "the wheel is damaged or unsafe; rebuild or re-download it",
-  });
-}
 
 /** Why an entry name is unsafe, or undefined when it is fine. */
 export function unsafeEntryName(name: string): string | undefined {
@@ -201,7 +196,8 @@ class Stage {
       filename,
     );
     const wheelText = (await zip.read(`${distInfo}/WHEEL`)).toString("utf8");
-    this.checkWheelVersion(/^Wheel-Version:[ \t]*(.*?)\s*$/im.exec(wheelText)?.[1]);
+    const warning = checkWheelVersion(wheelText, filename);
+    if (warning) this.options.onWarning?.(warning);
     const purelib = /^Root-Is-Purelib:\s*true\s*$/im.test(wheelText);
     const { scheme } = this.options;
     this.root = purelib ? scheme.purelib : scheme.platlib;
@@ -454,36 +450,6 @@ class Stage {
     if (!inDistInfo && dest.endsWith(".py")) this.pyFiles.push(dest);
   }
 
-  /**
-   * The wheel spec: an installer "must fail if a wheel's major version is greater than the
-   * version it supports" (1.0) and "should warn" if only the minor is; older versions install
-   * (pip's check, numbers compared as a tuple).
-   */
-  private checkWheelVersion(value: string | undefined): void {
-    const parts = value?.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN)) ?? [];
-    if (parts.length === 0 || parts.some((n) => Number.isNaN(n))) {
-      throw fail(
-        "INVALID_WHEEL",
-        this.filename,
-        `has Wheel-Version ${quote(value ?? "(none)")}, which is not a version`,
-      );
-    }
-    if (parts[0] > 1) {
-      throw fail(
-        "INVALID_WHEEL",
-        this.filename,
-        `has Wheel-Version ${quote(value!)}; only 1.x is installable`,
-        "install it with an installer that supports this Wheel-Version",
-      );
-    }
-    if (parts[0] === 1 && parts.slice(1).some((n) => n > 0)) {
-      this.options.onWarning?.(
-        `wheel ${quote(this.filename)} has Wheel-Version ${quote(value!)}, newer than the 1.0 ` +
-          "this installer supports; installing it anyway",
-      );
-    }
-  }
-
   private async writeLaunchers(text: string): Promise<void> {
     const scripts = this.options.scheme.scripts;
     const { python, pythonVersion } = this.options;
@@ -504,37 +470,4 @@ class Stage {
     await this.staging.discard();
     if (this.distInfoTemp) await rm(this.distInfoTemp, { recursive: true, force: true });
   }
-}
-
-/**
- * The `<name>-<version>.dist-info` top folder, whose name must match the filename's project.
- * A wheel has one: pip refuses a wheel with several (a second one would install as a phantom
- * distribution).
- */
-function findDistInfo(names: string[], project: string, filename: string): string {
-  const folders = new Set<string>();
-  for (const n of names) {
-    const m = /^([^/]+\.dist-info)\//.exec(n);
-    if (m) folders.add(m[1]);
-  }
-  if (folders.size > 1)
-    throw fail(
-      "INVALID_WHEEL",
-      filename,
-      `has several .dist-info folders: ${[...folders].sort().join(", ")}`,
-    );
-  const [found] = folders;
-  const dash = found?.lastIndexOf("-", found.length - ".dist-info".length - 1) ?? -1;
-  if (
-    dash <= 0 ||
-    canonicalizeName(found.slice(0, dash), { validate: false }) !==
-      canonicalizeName(project, { validate: false })
-  ) {
-    throw fail("INVALID_WHEEL", filename, "has no .dist-info folder for its project");
-  }
-  for (const file of ["WHEEL", "RECORD"]) {
-    if (!names.includes(`${found}/${file}`))
-      throw fail("INVALID_WHEEL", filename, `has no ${found}/${file}`);
-  }
-  return found;
 }
