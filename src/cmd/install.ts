@@ -142,6 +142,8 @@ export const run: CommandRun = async (args, options) => {
     else if (e.kind === "built") say(`built ${e.filename}`);
     else if (e.kind === "removed") say(`removed ${e.name} ${e.version}`);
     else if (e.kind === "installed" && tty) say(`installed ${e.name} ${e.version}`);
+    // Warnings reach stderr even with --json (stdout stays the report), as pip's do.
+    else if (e.kind === "warning") process.stderr.write(`warning: ${e.message}\n`);
   };
   try {
     const report = await installRequirements({

@@ -268,6 +268,28 @@ describe("wheelhouse install --venv", () => {
     expect(r.compiled).toBe(0);
     expect(r.seconds).toBeGreaterThan(0);
   });
+
+  it("prints a newer Wheel-Version's warning on stderr, with --json too", async () => {
+    const links = join(root, "links-wheel-version");
+    mkdirSync(links);
+    await writeDistributions(links, [
+      await buildWheel({ name: "newer", version: "1.0", wheelVersion: "1.9" }),
+    ]);
+    const ran = await install([
+      "--venv",
+      freshVenv(),
+      "--no-store",
+      "-f",
+      links,
+      "newer",
+      "--json",
+    ]);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toMatch(
+      /^warning: .*"newer-1\.0-py3-none-any\.whl" has Wheel-Version "1\.9"/m,
+    );
+    expect(report(ran).installed).toHaveLength(1);
+  });
 });
 
 describe("wheelhouse install: exit codes and output", () => {

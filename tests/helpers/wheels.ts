@@ -27,6 +27,8 @@ export interface WheelSpec {
   /** entry_points.txt content. */
   entryPoints?: string;
   rootIsPurelib?: boolean;
+  /** The WHEEL file's Wheel-Version (default "1.0"). */
+  wheelVersion?: string;
   /** Mutate the RECORD entries before writing (for bad-wheel tests). */
   editRecord?: (lines: string[]) => string[];
   /** Leave METADATA out (bad-wheel tests). */
@@ -89,7 +91,7 @@ export async function buildWheel(spec: WheelSpec): Promise<BuiltDistribution> {
   files.push([
     `${distInfo}/WHEEL`,
     Buffer.from(
-      `Wheel-Version: 1.0\nGenerator: wheelhouse-tests\nRoot-Is-Purelib: ${purelib}\nTag: ${tags}\n\n`,
+      `Wheel-Version: ${spec.wheelVersion ?? "1.0"}\nGenerator: wheelhouse-tests\nRoot-Is-Purelib: ${purelib}\nTag: ${tags}\n\n`,
     ),
   ]);
   if (spec.entryPoints) files.push([`${distInfo}/entry_points.txt`, Buffer.from(spec.entryPoints)]);
