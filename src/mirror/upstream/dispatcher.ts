@@ -1,15 +1,18 @@
 // Build the undici dispatcher that every upstream request goes through: keep-alive, a bound on
-// connections per origin, the proxy (flag or HTTP_PROXY / HTTPS_PROXY / NO_PROXY), a custom CA
-// bundle and a client certificate.
-// Docs: https://undici.nodejs.org/#/docs/api/EnvHttpProxyAgent , .../ProxyAgent , .../Agent
+// connections per origin, the proxy (flag or HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY), a
+// custom CA bundle and a client certificate.
+// Docs: https://undici.nodejs.org/#/docs/api/ProxyAgent , .../Agent , .../Dispatcher
 // Traps:
-// - EnvHttpProxyAgent reads process.env for any proxy option left undefined; we always pass
-//   strings ("" = none) so that the environment used is the one given to us (tests inject it).
-// - `--proxy` replaces HTTP(S)_PROXY but NO_PROXY still applies, as with pip.
+// - Which proxy an origin takes is decided by proxy-env.ts, as pip decides it, not by undici's
+//   EnvHttpProxyAgent: that one reads process.env, sends https through HTTP_PROXY, ignores
+//   ALL_PROXY and CIDR blocks in NO_PROXY, and applies NO_PROXY to `--proxy`. A small router
+//   hands each request to the direct agent or to the proxy agent of its origin.
 // - With proxyTunnel false, http:// upstreams go through the proxy as plain absolute-form requests
 //   (what most corporate forward proxies expect); https:// upstreams always use CONNECT.
 // - The CA bundle and client certificate must reach both the direct connector (`connect`) and
 //   the tunnelled one (`requestTls`); the CA also checks an https:// proxy (`proxyTls`).
+// - undici's ProxyAgent takes http(s) and socks5 proxies; any other scheme is refused up front
+//   with the variable or flag it came from, instead of undici's bare "invalid protocol".
 // - A client-cert PEM holds both the certificate and its private key (pip's --client-cert format):
 //   the same text goes to `cert` and `key`, and OpenSSL picks the right block for each.
 // - undici's package entry also loads fetch, WebSocket, cookies and mocks, and through its
@@ -20,14 +23,16 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Dispatcher, EnvHttpProxyAgent } from "undici";
+import type { Agent, Dispatcher, ProxyAgent } from "undici";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { redactUrl } from "../url-credentials.js";
+import { proxySettings, selectProxy } from "./proxy-env.js";
 
 /** How to reach upstreams. Paths are read once, when the dispatcher is created. */
 export interface DispatcherOptions {
-  /** `--proxy URL`: used for http and https upstreams, instead of the environment's. */
+  /** `--proxy URL`: used for every http and https upstream, instead of the environment's. */
   proxy?: string;
-  /** Environment to read HTTP_PROXY, HTTPS_PROXY, NO_PROXY from (either case); default process.env. */
+  /** Environment to read HTTP(S)_PROXY, ALL_PROXY, NO_PROXY from (either case); default process.env. */
   env?: Record<string, string | undefined>;
   /** `--cert FILE`: PEM CA bundle trusted instead of Node's built-in roots. */
   cert?: string;
@@ -50,24 +55,49 @@ function readPem(path: string, flag: string): string {
   }
 }
 
-type AgentClass = typeof EnvHttpProxyAgent;
-let agentClass: AgentClass | undefined;
+interface Undici {
+  Dispatcher: typeof Dispatcher;
+  Agent: typeof Agent;
+  ProxyAgent: typeof ProxyAgent;
+}
+let undici: Undici | undefined;
 
-/** undici's EnvHttpProxyAgent, loaded from its own file when it is there (see Traps). */
-function loadAgentClass(): AgentClass {
-  if (agentClass !== undefined) return agentClass;
+/** undici's classes, loaded from their own files when they are there (see Traps). */
+function loadUndici(): Undici {
+  if (undici !== undefined) return undici;
   const require = createRequire(import.meta.url);
   try {
-    const agent = require("undici/lib/dispatcher/env-http-proxy-agent.js") as AgentClass;
-    const dispatcher = require("undici/lib/dispatcher/dispatcher.js") as { prototype: object };
+    const loaded: Undici = {
+      Dispatcher: require("undici/lib/dispatcher/dispatcher.js"),
+      Agent: require("undici/lib/dispatcher/agent.js"),
+      ProxyAgent: require("undici/lib/dispatcher/proxy-agent.js"),
+    };
     const api = require("undici/lib/api/index.js") as Record<string, unknown>;
-    if (typeof agent !== "function" || typeof api.request !== "function") throw new Error();
-    if (!("request" in dispatcher.prototype)) Object.assign(dispatcher.prototype, api);
-    agentClass = agent;
+    if (typeof loaded.Agent !== "function" || typeof loaded.ProxyAgent !== "function") {
+      throw new Error();
+    }
+    if (typeof api.request !== "function") throw new Error();
+    if (!("request" in loaded.Dispatcher.prototype)) {
+      Object.assign(loaded.Dispatcher.prototype, api);
+    }
+    undici = loaded;
   } catch {
-    agentClass = (require("undici") as { EnvHttpProxyAgent: AgentClass }).EnvHttpProxyAgent;
+    undici = require("undici") as Undici;
   }
-  return agentClass;
+  return undici;
+}
+
+/** Check a proxy URL and its scheme; `from` names where it came from, for the message. */
+function checkProxy(proxy: string, from: string): void {
+  const scheme = URL.canParse(proxy) ? new URL(proxy).protocol : undefined;
+  if (scheme === undefined || !["http:", "https:", "socks5:", "socks:"].includes(scheme)) {
+    const shown = URL.canParse(proxy) ? redactUrl(proxy) : proxy;
+    throw new WheelhouseError(
+      "INVALID_OPTION",
+      `proxy URL ${quote(shown)} from ${from} is invalid`,
+      { hint: "write it as http://host:port (or http://user:password@host:port)" },
+    );
+  }
 }
 
 /** Create the dispatcher; close it with `await dispatcher.close()` when the run ends. */
@@ -87,27 +117,58 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     tls.cert = pem;
     tls.key = pem;
   }
-  const connect = { ...tls, timeout: options.connectTimeoutMs ?? 30_000 };
-  const httpProxy = options.proxy ?? env.http_proxy ?? env.HTTP_PROXY ?? "";
-  const httpsProxy = options.proxy ?? env.https_proxy ?? env.HTTPS_PROXY ?? httpProxy;
-  const noProxy = env.no_proxy ?? env.NO_PROXY ?? "";
-  for (const proxy of [httpProxy, httpsProxy]) {
-    if (proxy && !URL.canParse(proxy)) {
-      throw new WheelhouseError("INVALID_OPTION", `proxy URL ${quote(proxy)} is invalid`, {
-        hint: "write it as http://host:port (or http://user:password@host:port)",
-      });
-    }
-  }
-  const Agent = loadAgentClass();
-  return new Agent({
-    httpProxy,
-    httpsProxy,
-    noProxy,
-    proxyTunnel: false,
+  const settings = proxySettings(options.proxy, env);
+  const from = (scheme: string) =>
+    settings.fromFlag ? "--proxy" : `${scheme}_PROXY (or ALL_PROXY) in the environment`;
+  if (settings.http) checkProxy(settings.http, from("HTTP"));
+  if (settings.https) checkProxy(settings.https, from("HTTPS"));
+  const { Dispatcher: Base, Agent: AgentClass, ProxyAgent: ProxyClass } = loadUndici();
+  const agentOptions = {
     connections: options.connections ?? 16,
     keepAliveTimeout: 10_000,
-    connect,
-    requestTls: tls,
-    proxyTls: tls.ca ? { ca: tls.ca } : {},
-  });
+    connect: { ...tls, timeout: options.connectTimeoutMs ?? 30_000 },
+  };
+  const direct = new AgentClass(agentOptions);
+  const proxies = new Map<string, Dispatcher>();
+  const agentFor = (origin: string): Dispatcher => {
+    const proxy = selectProxy(origin, settings);
+    if (proxy === undefined) return direct;
+    let agent = proxies.get(proxy);
+    if (agent === undefined) {
+      agent = new ProxyClass({
+        ...agentOptions,
+        uri: proxy,
+        proxyTunnel: false,
+        requestTls: tls,
+        proxyTls: tls.ca ? { ca: tls.ca } : {},
+      });
+      proxies.set(proxy, agent);
+    }
+    return agent;
+  };
+  const all = () => [direct, ...proxies.values()];
+  class ProxyRouter extends Base {
+    override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+      return agentFor(String(opts.origin)).dispatch(opts, handler);
+    }
+    override close(): Promise<void>;
+    override close(callback: () => void): void;
+    override close(callback?: () => void): Promise<void> | void {
+      const done = Promise.all(all().map((a) => a.close())).then(() => undefined);
+      if (callback === undefined) return done;
+      done.then(callback, callback);
+    }
+    override destroy(): Promise<void>;
+    override destroy(err: Error | null): Promise<void>;
+    override destroy(callback: () => void): void;
+    override destroy(err: Error | null, callback: () => void): void;
+    override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+      const err = typeof a === "function" ? null : (a ?? null);
+      const callback = typeof a === "function" ? a : b;
+      const done = Promise.all(all().map((d) => d.destroy(err))).then(() => undefined);
+      if (callback === undefined) return done;
+      done.then(callback, callback);
+    }
+  }
+  return new ProxyRouter();
 }
