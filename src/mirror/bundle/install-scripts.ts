@@ -9,9 +9,21 @@
 //   sha256sum is missing on macOS and Windows.
 // - A target is matched by the four markers that tell environments apart (implementation_name,
 //   python_version, sys_platform, platform_machine), compared case-insensitively (Windows says
-//   "AMD64"). With one target its file is used even when they differ, with a warning.
+//   "AMD64"). With one target its file is used even when they differ, with a warning. Targets
+//   the markers cannot tell apart (manylinux and musllinux) must have chosen the same releases
+//   (buildLock refuses otherwise), and each requirements line lists every bundled file of its
+//   release, so the first that matches serves them all.
 // - The program text is the same for every bundle (it reads manifest.json), so the scripts are
 //   constant and reproducible.
+// - install.sh passes the program with -c from a single-quoted string, so it holds no "'" (a
+//   test checks). A here-document inside $(...) is not portable: bash 3.2 (macOS /bin/sh)
+//   parses its body as shell code (an apostrophe is a syntax error), bash 4 joins lines
+//   ending in a backslash.
+// - install.sh finds its folder with CDPATH emptied: with CDPATH exported, `cd dir` prints the
+//   folder, and $(cd ... && pwd) returned it twice.
+// - Files in wheels/ that manifest.json does not list are refused, as import refuses them: pip's
+//   --require-hashes does not cover the isolated build of an sdist, which installs its build
+//   requirements from --find-links, so a wheel slipped in there would run.
 
 /** The Python program: argv[1] is the bundle directory; prints the requirements file to use. */
 export const CHECK_PY = `import hashlib, json, os, platform, sys
@@ -35,6 +47,16 @@ for entry in manifest["documents"] + manifest["files"]:
     if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
         bad.append("%s has sha256 %s (%d bytes); manifest.json says %s (%d bytes)"
                    % (path, digest.hexdigest(), size, entry["sha256"], entry["size"]))
+# pip looks at every file of wheels/ (--find-links), so nothing unlisted may be there; a name
+# starting with "." (.DS_Store) cannot name a project, so pip never uses it.
+listed = set(entry["path"] for entry in manifest["files"])
+try:
+    names = sorted(os.listdir(os.path.join(root, "wheels")))
+except OSError:
+    names = []
+for name in names:
+    if not name.startswith(".") and "wheels/" + name not in listed:
+        bad.append("wheels/%s is not listed in manifest.json" % name)
 if bad:
     for line in bad:
         sys.stderr.write("error: %s\\n" % line)
@@ -55,7 +77,7 @@ def fits(target):
     return all(str(env[k]).lower() == str(v).lower() for k, v in here.items())
 chosen = [t for t in targets if fits(t)]
 if not chosen and len(targets) == 1:
-    sys.stderr.write("warning: this interpreter (%s) is not the bundle's target %s; trying anyway\\n"
+    sys.stderr.write("warning: this interpreter (%s) is not the target of this bundle (%s); trying anyway\\n"
                      % (", ".join("%s=%s" % kv for kv in here.items()), targets[0]["spec"]))
     chosen = targets
 if not chosen:
@@ -73,7 +95,7 @@ export function installSh(): string {
 # requirements file of this interpreter, then run pip with --no-index and --require-hashes.
 # Usage: sh install.sh [pip options]   (PYTHON=/path/to/python to choose the interpreter)
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 py=\${PYTHON:-}
 if [ -z "$py" ]; then
   for candidate in python3 python; do
@@ -84,9 +106,8 @@ if [ -z "$py" ]; then
   echo "error: no python found; set PYTHON=/path/to/python" >&2
   exit 1
 fi
-req=$("$py" - "$here" <<'WHEELHOUSE_CHECK'
-${CHECK_PY}WHEELHOUSE_CHECK
-) || exit 1
+check='${CHECK_PY}'
+req=$("$py" -c "$check" "$here") || exit 1
 echo "all files verified; installing $req with $py" >&2
 exec "$py" -m pip install --no-index --find-links "$here/wheels" --require-hashes -r "$here/$req" "$@"
 `;
