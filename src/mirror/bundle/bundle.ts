@@ -14,7 +14,7 @@
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { formatPylock } from "../../pep/pylock.js";
 import type { Requirement } from "../../pep/requirement.js";
-import { markerEnvironment, type Target } from "../../pep/target.js";
+import { formatTarget, markerEnvironment, type Target } from "../../pep/target.js";
 import { findFile, type Store, type StoredFile } from "../../store/index.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
@@ -52,9 +52,28 @@ export interface BundleReport extends PackReport {
   selections: TargetSelection[];
 }
 
-/** The requirements file name of a target: "requirements-cp311-manylinux_2_28_x86_64.txt". */
+/**
+ * The requirements file name of a target, from its canonical spec (lower case, PEP 600
+ * platform) whatever spelling it was given in: "requirements-cp311-manylinux_2_17_x86_64.txt"
+ * for "CP311-manylinux2014_x86_64".
+ */
 export function requirementsName(target: Target): string {
-  return `requirements-${target.spec}.txt`;
+  return `requirements-${formatTarget(target)}.txt`;
+}
+
+/**
+ * The targets without repeats, first spelling kept: "cp311-win_amd64" and "CP311-WIN_AMD64"
+ * (or manylinux2014 and manylinux_2_17) are one target. A repeat wrote its requirements file
+ * twice, which import refuses, or under names a case-insensitive file system merges.
+ */
+function uniqueTargets(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = formatTarget(t);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -68,9 +87,10 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
   if (options.targets.length === 0) {
     throw new WheelhouseError("BUNDLE_NO_TARGET", "a bundle needs at least one target");
   }
+  const bundled = uniqueTargets(options.targets);
   const provider = new StoreProvider(store);
   const selections: TargetSelection[] = [];
-  for (const target of options.targets) {
+  for (const target of bundled) {
     const started = performance.now();
     const selection: TargetSelection =
       options.requirements.length > 0 || options.locked === undefined
@@ -116,14 +136,14 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     }
   }
   const createdBy = "wheelhouse";
-  const lock = buildLock(options.targets, selections, createdBy);
+  const lock = buildLock(bundled, selections, createdBy);
   for (const pkg of lock.packages) {
     for (const f of [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])]) {
       delete f.url;
       f.path = `wheels/${f.name}`;
     }
   }
-  const targets: (ManifestTarget & { environment: Record<string, string> })[] = options.targets.map(
+  const targets: (ManifestTarget & { environment: Record<string, string> })[] = bundled.map(
     (target, i) => ({
       spec: target.spec,
       requirements: requirementsName(target),
@@ -136,7 +156,7 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     { path: "install.sh", text: installSh(), mode: 0o755 },
     { path: "install.ps1", text: installPs1() },
     { path: "README.txt", text: readme(targets, files.size) },
-    ...options.targets.map((target, i) => ({
+    ...bundled.map((target, i) => ({
       path: requirementsName(target),
       text: formatHashedRequirements(selections[i], [
         `# ${target.spec}: written by wheelhouse bundle; install with`,

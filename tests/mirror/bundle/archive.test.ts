@@ -360,6 +360,33 @@ describe("bundle", () => {
     }
   });
 
+  it.each([
+    ["a repeated target", ["cp311-win_amd64", "cp311-win_amd64"]],
+    ["a target spelled in upper case", ["cp311-win_amd64", "CP311-WIN_AMD64"]],
+    ["a legacy manylinux spelling", ["cp311-manylinux2014_x86_64", "cp311-manylinux_2_17_x86_64"]],
+  ])("writes one requirements file for %s, and the bundle imports", async (_, specs) => {
+    // A repeat was written twice (import refused the manifest); spellings differing in case
+    // collide on Windows and macOS file systems.
+    const out = join(dir, "r.tar.gz");
+    const report = await bundleFromStore(store, {
+      output: out,
+      requirements: [parseRequirement("app")],
+      targets: specs.map(parseTarget),
+      toolVersion: "0.0.0",
+    });
+    const canonical = specs[1].toLowerCase().replace("manylinux2014", "manylinux_2_17");
+    expect(report.manifest.documents.map((d) => d.path).filter((p) => p.startsWith("req"))).toEqual(
+      [`requirements-${canonical}.txt`],
+    );
+    expect(report.manifest.targets.map((t) => t.spec)).toEqual([specs[0]]);
+    const other = await openStore(join(dir, "other"));
+    try {
+      expect((await importArchive(other, out)).added.length).toBe(report.manifest.files.length);
+    } finally {
+      closeStore(other);
+    }
+  });
+
   it("carries an sdist's build requirements in wheels/ but not in the requirements", async () => {
     const more = join(dir, "more");
     await mkdir(more);
