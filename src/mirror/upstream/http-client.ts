@@ -5,7 +5,12 @@
 // Traps:
 // - Credentials from a URL's userinfo are remembered for its origin: index pages carry them but
 //   the file URLs they list usually do not. They are never sent to another origin after a
-//   redirect (the target origin's own credentials, if any, are used instead).
+//   redirect (the target origin's own credentials, if any, are used instead), except for an
+//   http -> https upgrade of the same host on the default ports, which requests (so pip) keeps
+//   them for: an index behind an upgrade redirect would otherwise answer 401.
+// - Userinfo is percent-decoded as Python's unquote does: a "%" not followed by two hex digits
+//   is kept as it is (decodeURIComponent threw, and the URIError was retried as a network error).
+// - Redirects stop after 30 hops, requests' limit, with an error that says so.
 // - undici's `request` does not follow redirects in v7; we do, so the final URL is known (relative
 //   links on a page resolve against it).
 // - A response body that is not read keeps its connection busy: every error path dumps it.
@@ -15,12 +20,13 @@
 import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import type { WheelhouseError } from "../../pep/errors.js";
+import { quote, WheelhouseError } from "../../pep/errors.js";
 import {
   httpStatusError,
   isRetryableError,
   isRetryableStatus,
   parseRetryAfter,
+  redactUrl,
   wrapNetworkError,
 } from "./http-errors.js";
 import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "./netrc.js";
@@ -105,7 +111,32 @@ async function discard(body: Readable): Promise<void> {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 10;
+const MAX_REDIRECTS = 30;
+
+/**
+ * Percent-decode userinfo as Python's urllib.parse.unquote does: valid escapes become UTF-8
+ * (bad sequences U+FFFD), anything else is kept as written.
+ */
+export function unquoteUserinfo(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) =>
+    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+  );
+}
+
+/**
+ * True when credentials sent to `from` may follow a redirect to `to` (requests' should_strip_auth
+ * negated): the same origin, or an http -> https upgrade of the same host on the default ports.
+ */
+export function redirectKeepsCredentials(from: URL, to: URL): boolean {
+  if (from.origin === to.origin) return true;
+  return (
+    from.hostname === to.hostname &&
+    from.protocol === "http:" &&
+    from.port === "" &&
+    to.protocol === "https:" &&
+    to.port === ""
+  );
+}
 
 interface Credentials {
   username: string;
@@ -129,8 +160,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function credentialsFor(url: URL): Promise<Credentials | undefined> {
     if (url.username || url.password) {
       const creds = {
-        username: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
+        username: unquoteUserinfo(url.username),
+        password: unquoteUserinfo(url.password),
       };
       byOrigin.set(url.origin, creds);
       return creds;
@@ -166,9 +197,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         bodyTimeout: timeoutMs,
       });
       const location = res.headers.location;
-      if (REDIRECTS.has(res.statusCode) && typeof location === "string" && hop < MAX_REDIRECTS) {
+      if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
         await res.body.dump();
-        current = new URL(location, target);
+        const next = new URL(location, target);
+        const where = `GET ${quote(redactUrl(url))} failed`;
+        if (hop >= MAX_REDIRECTS) {
+          throw new WheelhouseError(
+            "HTTP_ERROR",
+            `${where}: more than ${MAX_REDIRECTS} redirects, the last to ${quote(redactUrl(next))}`,
+            { hint: "the server redirects in a loop; check the index URL" },
+          );
+        }
+        if (next.protocol !== "http:" && next.protocol !== "https:") {
+          throw new WheelhouseError(
+            "HTTP_ERROR",
+            `${where}: redirected to ${quote(redactUrl(next))}, which is not an http(s) URL`,
+          );
+        }
+        if (creds && !next.username && !byOrigin.has(next.origin)) {
+          if (redirectKeepsCredentials(target, next)) byOrigin.set(next.origin, creds);
+        }
+        current = next;
         continue;
       }
       const headerOf = (name: string): string | undefined => {

@@ -140,6 +140,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // An HTTP-date starts with a day name (IMF-fixdate, RFC 850, asctime); Date.parse alone
+  // takes "1.5" or "-1" for dates in 2001 and the wait would be none.
+  if (!/^[a-z]{3}/i.test(v)) return undefined;
   const date = Date.parse(v);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

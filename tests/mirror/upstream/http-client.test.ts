@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import {
+  redirectKeepsCredentials,
+  unquoteUserinfo,
+} from "../../../src/mirror/upstream/http-client.js";
 import { parseRetryAfter, redactUrl } from "../../../src/mirror/upstream/http-errors.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildWheel } from "../../helpers/wheels.js";
@@ -137,6 +141,10 @@ describe("parseRetryAfter", () => {
     ["Wed, 01 Jan 2025 00:00:10 GMT", 10_000],
     ["Tue, 31 Dec 2024 23:59:00 GMT", 0],
     ["soon", undefined],
+    // not HTTP-dates, though Date.parse reads them as days of 2001 (urllib3 refuses them too)
+    ["1.5", undefined],
+    ["-1", undefined],
+    ["2 ", 2_000],
     [undefined, undefined],
   ])("%s -> %s", (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
@@ -179,7 +187,63 @@ describe("credentials", () => {
   });
 });
 
+describe("userinfo is decoded as Python's unquote does", () => {
+  it.each([
+    ["p%40ss", "p@ss"],
+    ["p%zz", "p%zz"],
+    ["100%", "100%"],
+    ["%C3%A9t%C3%A9", "été"],
+    ["%ff", "\ufffd"],
+  ])("%s -> %s", (raw, decoded) => {
+    expect(unquoteUserinfo(raw)).toBe(decoded);
+  });
+
+  it("sends a password holding a bare % as written, without retrying", async () => {
+    const secured = await startFakeIndex({ auth: { username: "bob", password: "50%zz" } });
+    const onRetry: string[] = [];
+    const http = testClient({ onRetry: (info) => onRetry.push(info.reason) });
+    const url = `${secured.indexUrl.replace("http://", "http://bob:50%zz@")}alpha/`;
+    expect((await http.fetchBytes(url, { allowStatus: [404] })).status).toBe(404);
+    expect(onRetry).toEqual([]);
+    await http.close();
+    await secured.close();
+  });
+});
+
+describe("redirectKeepsCredentials (requests' should_strip_auth, negated)", () => {
+  it.each([
+    ["http://h.example/a", "http://h.example/b", true],
+    ["http://h.example/a", "https://h.example/a", true],
+    ["http://h.example:80/a", "https://h.example:443/a", true],
+    ["http://h.example:8080/a", "https://h.example/a", false],
+    ["http://h.example/a", "https://h.example:8443/a", false],
+    ["https://h.example/a", "http://h.example/a", false],
+    ["https://h.example/a", "https://files.h.example/a", false],
+    ["https://h.example/a", "https://h.example:8443/a", false],
+  ])("%s -> %s: %s", (from, to, kept) => {
+    expect(redirectKeepsCredentials(new URL(from), new URL(to))).toBe(kept);
+  });
+});
+
 describe("redirects", () => {
+  it("stop after 30 hops with an error that says so", async () => {
+    let hops = 0;
+    const server = createServer((req, res) => {
+      hops++;
+      res.writeHead(302, { location: `/loop/${Number(req.url?.split("/")[2] ?? 0) + 1}` }).end();
+    });
+    const origin = await listen(server);
+    const http = testClient({ retries: 0 });
+    const error = await http.get(`${origin}/loop/0`).catch((e) => e);
+    expect(error.code).toBe("HTTP_ERROR");
+    expect(error.message).toBe(
+      `GET "${origin}/loop/0" failed: more than 30 redirects, the last to "${origin}/loop/31"`,
+    );
+    expect(hops).toBe(31);
+    await http.close();
+    await new Promise((r) => server.close(r));
+  });
+
   it("follows them and reports the final URL", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(301, { location: `${index.indexUrl}alpha/` }).end();

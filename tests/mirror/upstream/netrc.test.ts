@@ -1,66 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lookupNetrc, parseNetrc } from "../../../src/mirror/upstream/netrc.js";
+import {
+  defaultNetrcPath,
+  loadNetrc,
+  lookupNetrc,
+  parseNetrc,
+} from "../../../src/mirror/upstream/netrc.js";
 
-describe("parseNetrc / lookupNetrc", () => {
+// [label, netrc text, host, [login, password] or null], from golden/netrc-oracle.py (pip 23.2).
+const golden = JSON.parse(
+  readFileSync(new URL("./golden/netrc.json", import.meta.url), "utf8"),
+) as [string, string, string, [string, string] | null][];
+
+describe("parseNetrc / lookupNetrc, as pip reads a netrc", () => {
+  it.each(golden)("%s", (_label, text, host, expected) => {
+    const entry = lookupNetrc(parseNetrc(text), host);
+    expect(entry === undefined ? null : [entry.login, entry.password]).toEqual(expected);
+  });
+});
+
+describe("parseNetrc where wheelhouse is more lenient than Python's netrc", () => {
   const cases: [string, string, string, { login: string; password: string } | undefined][] = [
-    [
-      "one line",
-      "machine a.example login u password p",
-      "a.example",
-      { login: "u", password: "p" },
-    ],
-    ["several lines", "machine a\n  login u\n  password p\n", "a", { login: "u", password: "p" }],
     [
       "case-insensitive host",
       "machine A.Example login u password p",
       "a.example",
       { login: "u", password: "p" },
     ],
-    ["no match", "machine a login u password p", "b", undefined],
     [
-      "default after machine",
-      "machine a login u password p\ndefault login d password q",
-      "b",
-      { login: "d", password: "q" },
-    ],
-    [
-      "machine beats default",
-      "default login d password q\nmachine a login u password p",
+      "unknown keyword skipped with its value",
+      "machine a login u port 21 password p",
       "a",
       { login: "u", password: "p" },
     ],
     [
-      "first entry wins",
-      "machine a login u password p\nmachine a login v password w",
-      "a",
-      { login: "u", password: "p" },
-    ],
-    [
-      "quoted password",
-      'machine a login u password "p w\\"x"',
-      "a",
-      { login: "u", password: 'p w"x' },
-    ],
-    [
-      "macdef skipped",
-      "macdef init\nmachine x login bad password bad\n\nmachine a login u password p",
-      "a",
-      { login: "u", password: "p" },
-    ],
-    [
-      "macdef body not an entry",
-      "macdef init\nmachine x login bad password bad\n\nmachine a login u password p",
-      "x",
-      undefined,
-    ],
-    [
-      "account ignored",
-      "machine a login u account acc password p",
+      "macdef running to the end of the file",
+      "machine a login u password p\nmacdef init\ncd /",
       "a",
       { login: "u", password: "p" },
     ],
   ];
   it.each(cases)("%s", (_label, text, host, expected) => {
     expect(lookupNetrc(parseNetrc(text), host)).toEqual(expected);
+  });
+});
+
+// requests' get_netrc_auth: NETRC_FILES = (".netrc", "_netrc") under "~", unless NETRC is set.
+describe("defaultNetrcPath, as requests finds the file", () => {
+  it("takes $NETRC whenever it is set, even empty (no netrc then)", async () => {
+    expect(defaultNetrcPath({ NETRC: "/etc/my-netrc", HOME: "/home/a" })).toBe("/etc/my-netrc");
+    expect(defaultNetrcPath({ NETRC: "", HOME: "/home/a" })).toBe("");
+    expect(await loadNetrc("")).toBeUndefined();
+  });
+
+  it("falls back to ~/_netrc only when ~/.netrc does not exist", () => {
+    const home = mkdtempSync(join(tmpdir(), "wh-netrc-"));
+    try {
+      expect(defaultNetrcPath({ HOME: home })).toBe(join(home, ".netrc"));
+      writeFileSync(join(home, "_netrc"), "machine a login u password p\n");
+      expect(defaultNetrcPath({ HOME: home })).toBe(join(home, "_netrc"));
+      writeFileSync(join(home, ".netrc"), "machine a login v password w\n");
+      expect(defaultNetrcPath({ HOME: home })).toBe(join(home, ".netrc"));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
