@@ -3,7 +3,11 @@
 // Spec: https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-f (pip's behaviour; no PEP) and
 // https://packaging.python.org/en/latest/specifications/simple-repository-api/ for the links.
 // Traps:
-// - A directory is listed, not walked: pip does not descend into subfolders.
+// - A directory is listed, not walked: pip does not descend into subfolders. Its symlinks are
+//   followed (pip lists them by their own name), and its .html/.htm files are read as pages of
+//   links, whose files come after the directory's own (pip's _FlatDirectorySource).
+// - An http(s) location whose path ends in a distribution name is that one file, not a page
+//   (pip's _RemoteFileSource); reading it as HTML downloaded the whole file for nothing.
 // - A local path is turned into a file: URL with pathToFileURL, which percent-encodes spaces and
 //   "#"; the filename stays the real one.
 // - Local files carry no hash: the caller hashes while copying, as for any file without one.
@@ -14,9 +18,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseLinksHtml } from "../../pep/simple-html.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
+import { hashesFromFragment } from "../../pep/url-fragment.js";
 import type { HttpClient } from "./http-client.js";
 
 const DISTRIBUTION = /\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i;
+const HTML_PAGE = /\.html?$/i;
 
 /** True when `location` is an http(s) URL (a remote page) rather than a local path or file: URL. */
 export function isRemoteLocation(location: string): boolean {
@@ -39,10 +45,34 @@ function localFile(path: string, filename: string, size: number): DistributionFi
   };
 }
 
+/** A remote location that names one distribution file: that file, else undefined. */
+function remoteFile(location: string): DistributionFile | undefined {
+  const url = new URL(location);
+  const last = url.pathname.split("/").pop() ?? "";
+  let filename: string;
+  try {
+    filename = decodeURIComponent(last);
+  } catch {
+    filename = last;
+  }
+  if (!DISTRIBUTION.test(filename)) return undefined;
+  const hashes = hashesFromFragment(url.hash);
+  url.hash = "";
+  return {
+    filename,
+    url: url.href,
+    hashes,
+    yanked: false,
+    coreMetadata: false,
+  };
+}
+
 /**
  * Every file a find-links location offers (all projects; the caller filters by name).
- * - http(s) URL: GET the page, parse its links (relative to the final URL).
- * - local directory: its distribution files (`.whl`, `.tar.gz`, `.zip`...), non-recursive.
+ * - http(s) URL: GET the page, parse its links (relative to the final URL); a URL whose last
+ *   segment is a distribution filename is just that file (no request).
+ * - local directory: its distribution files (`.whl`, `.tar.gz`, `.zip`...), non-recursive,
+ *   symlinks followed; then the links of its `.html` / `.htm` files.
  * - local `.html` file: its links, relative to the file's URL.
  * - local distribution file: just that file.
  * @throws WheelhouseError "FIND_LINKS_NOT_FOUND" for a missing local path, or the HTTP client's
@@ -53,6 +83,8 @@ export async function listFindLinks(
   location: string,
 ): Promise<DistributionFile[]> {
   if (isRemoteLocation(location)) {
+    const single = remoteFile(location);
+    if (single !== undefined) return [single];
     const res = await http.fetchBytes(location, { headers: { accept: "text/html" } });
     return parseLinksHtml(res.bytes.toString("utf8"), res.url);
   }
@@ -69,15 +101,23 @@ export async function listFindLinks(
   }
   if (info.isDirectory()) {
     const files: DistributionFile[] = [];
-    const entries = await readdir(path, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (!entry.isFile() || !DISTRIBUTION.test(entry.name)) continue;
-      const full = resolve(path, entry.name);
-      files.push(localFile(full, entry.name, (await stat(full)).size));
+    const pages: string[] = [];
+    const names = (await readdir(path)).sort((a, b) => (a < b ? -1 : 1));
+    for (const name of names) {
+      if (!HTML_PAGE.test(name) && !DISTRIBUTION.test(name)) continue;
+      const full = resolve(path, name);
+      // stat, not the directory entry's type: a symlink is followed (a dangling one skipped)
+      const target = await stat(full).catch(() => undefined);
+      if (target === undefined || !target.isFile()) continue;
+      if (HTML_PAGE.test(name)) pages.push(full);
+      else if (DISTRIBUTION.test(name)) files.push(localFile(full, name, target.size));
+    }
+    for (const page of pages) {
+      files.push(...parseLinksHtml(await readFile(page, "utf8"), pathToFileURL(page).href));
     }
     return files;
   }
-  if (/\.html?$/i.test(path)) {
+  if (HTML_PAGE.test(path)) {
     return parseLinksHtml(await readFile(path, "utf8"), pathToFileURL(path).href);
   }
   return [localFile(path, path.split(/[\\/]/).pop() ?? path, info.size)];

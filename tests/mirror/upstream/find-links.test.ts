@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -57,6 +57,50 @@ describe("listFindLinks", () => {
       pathToFileURL(join(dir, "delta-1.0-py3-none-any.whl")).href,
     ]);
     await rm(page);
+  });
+
+  // pip 23.2.1 (pip download --no-index --no-deps -f DIR) found both a wheel symlinked into DIR
+  // and a wheel linked from DIR/index.html.
+  it("follows symlinks and reads the directory's HTML pages, as pip does", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "wh-findlinks-out-"));
+    const linked = await buildWheel({ name: "eta", version: "2.0" });
+    const paged = await buildWheel({ name: "theta", version: "3.0" });
+    await writeDistributions(outside, [linked, paged]);
+    const flat = await mkdtemp(join(tmpdir(), "wh-findlinks-flat-"));
+    await symlink(join(outside, linked.filename), join(flat, linked.filename));
+    await symlink(
+      join(outside, "gone-1.0-py3-none-any.whl"),
+      join(flat, "gone-1.0-py3-none-any.whl"),
+    );
+    const page = `<a href="${pathToFileURL(join(outside, paged.filename)).href}">theta</a>`;
+    await writeFile(join(flat, "index.html"), page);
+    try {
+      const files = await listFindLinks(testClient(), flat);
+      expect(files.map((f) => [f.filename, f.url, f.size])).toEqual([
+        [linked.filename, pathToFileURL(join(flat, linked.filename)).href, linked.bytes.length],
+        [paged.filename, pathToFileURL(join(outside, paged.filename)).href, undefined],
+      ]);
+    } finally {
+      await rm(flat, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("takes an http(s) URL of a distribution as that one file, without fetching it", async () => {
+    const http = testClient();
+    const before = index.log.length;
+    const url = `${index.origin}/files/${dists[0].filename}`;
+    const files = await listFindLinks(http, `${url}#sha256=${dists[0].sha256.toUpperCase()}`);
+    expect(files).toEqual([
+      {
+        filename: dists[0].filename,
+        url,
+        hashes: { sha256: dists[0].sha256 },
+        yanked: false,
+        coreMetadata: false,
+      },
+    ]);
+    expect(index.log.length).toBe(before);
   });
 
   it("names a missing location", async () => {
