@@ -62,7 +62,7 @@ export interface HttpClientOptions {
   /** Path of the netrc file; null to use none; default $NETRC or ~/.netrc. */
   netrcPath?: string | null;
   userAgent?: string;
-  /** Called before each retry, e.g. to print "retrying ... in 2 s". */
+  /** Called before each retry, e.g. to print "retrying ... in 2 s"; `url` has its password as "****". */
   onRetry?(info: { url: string; attempt: number; delayMs: number; reason: string }): void;
 }
 
@@ -268,7 +268,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         failure = wrapped;
       }
-      options.onRetry?.({ url, attempt: n + 1, delayMs, reason: failure.message });
+      // redacted: the callback exists to print it
+      options.onRetry?.({ url: redactUrl(url), attempt: n + 1, delayMs, reason: failure.message });
       await clock.sleep(delayMs);
     }
   }

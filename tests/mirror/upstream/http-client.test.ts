@@ -210,6 +210,16 @@ describe("userinfo is decoded as Python's unquote does", () => {
   });
 });
 
+it("tells onRetry the URL with its password redacted", async () => {
+  const seen: string[] = [];
+  const http = testClient({ onRetry: (info) => seen.push(info.url) });
+  index.fail("/simple/alpha/", { status: 503 });
+  const url = `${index.indexUrl.replace("http://", "http://u:secret@")}alpha/`;
+  await http.fetchBytes(url);
+  expect(seen).toEqual([`${index.indexUrl.replace("http://", "http://u:****@")}alpha/`]);
+  await http.close();
+});
+
 describe("redirectKeepsCredentials (requests' should_strip_auth, negated)", () => {
   it.each([
     ["http://h.example/a", "http://h.example/b", true],
