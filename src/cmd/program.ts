@@ -86,7 +86,10 @@ export function buildProgram(): Command {
       .option("--concurrency <n>", "parallel downloads", "8")
       .option("--retries <n>", "retries per request", "5")
       .option("--timeout <s>", "timeout per request in seconds", "30")
-      .option("--proxy <url>", "HTTP(S) proxy (also HTTPS_PROXY / NO_PROXY)")
+      .option(
+        "--proxy <url>",
+        "proxy for every upstream (else HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, minus NO_PROXY)",
+      )
       .option("--cert <file>", "CA bundle for TLS verification")
       .option("--client-cert <file>", "client certificate (PEM, key included)");
 

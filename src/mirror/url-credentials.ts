@@ -14,15 +14,26 @@ export function redactUrl(url: string | URL): string {
 
 /**
  * `url` without its userinfo, and the Basic Authorization header value the userinfo stood for
- * (undefined without one). Percent-escapes in the userinfo are decoded first (RFC 3986).
+ * (undefined without one). Percent-escapes in the userinfo are decoded first, as Python's
+ * unquote does (see {@link unquoteUserinfo}): a bare "%" is kept, not an error.
  */
 export function splitCredentials(url: string): { url: string; authorization?: string } {
   const u = new URL(url);
   if (!u.username && !u.password) return { url };
-  const user = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
+  const user = unquoteUserinfo(u.username);
+  const password = unquoteUserinfo(u.password);
   u.username = "";
   u.password = "";
   const token = Buffer.from(`${user}:${password}`, "utf8").toString("base64");
   return { url: u.toString(), authorization: `Basic ${token}` };
+}
+
+/**
+ * Percent-decode userinfo as Python's urllib.parse.unquote does: valid escapes become UTF-8
+ * (bad sequences U+FFFD), anything else is kept as written.
+ */
+export function unquoteUserinfo(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) =>
+    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+  );
 }

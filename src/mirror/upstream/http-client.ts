@@ -21,6 +21,7 @@ import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { unquoteUserinfo } from "../url-credentials.js";
 import {
   httpStatusError,
   isRetryableError,
@@ -112,16 +113,6 @@ async function discard(body: Readable): Promise<void> {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 30;
-
-/**
- * Percent-decode userinfo as Python's urllib.parse.unquote does: valid escapes become UTF-8
- * (bad sequences U+FFFD), anything else is kept as written.
- */
-export function unquoteUserinfo(text: string): string {
-  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) =>
-    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
-  );
-}
 
 /**
  * True when credentials sent to `from` may follow a redirect to `to` (requests' should_strip_auth

@@ -5,11 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
-import {
-  redirectKeepsCredentials,
-  unquoteUserinfo,
-} from "../../../src/mirror/upstream/http-client.js";
+import { redirectKeepsCredentials } from "../../../src/mirror/upstream/http-client.js";
 import { parseRetryAfter, redactUrl } from "../../../src/mirror/upstream/http-errors.js";
+import { splitCredentials, unquoteUserinfo } from "../../../src/mirror/url-credentials.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildWheel } from "../../helpers/wheels.js";
 import { fakeClock, testClient } from "./helpers.js";
@@ -196,6 +194,9 @@ describe("userinfo is decoded as Python's unquote does", () => {
     ["%ff", "\ufffd"],
   ])("%s -> %s", (raw, decoded) => {
     expect(unquoteUserinfo(raw)).toBe(decoded);
+    // install's find-links fetcher decodes the same way (it threw URIError on "p%zz")
+    const { authorization } = splitCredentials(`https://u:${raw}@host/links/`);
+    expect(Buffer.from(authorization!.slice(6), "base64").toString("utf8")).toBe(`u:${decoded}`);
   });
 
   it("sends a password holding a bare % as written, without retrying", async () => {
