@@ -4,7 +4,11 @@
 // Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/ (names)
 // Traps:
 // - Directories are flat (find-links style): files whose names are not distributions are
-//   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION).
+//   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION). A symlink in a
+//   directory that dangles or loops (ELOOP) is skipped, not fatal; a named FIFO is refused
+//   (copying it would wait for a writer forever).
+// - A failed catalog transaction (SQLITE_BUSY past the busy timeout, a full disk) fails the
+//   files of that project only, like any other bad file.
 // - Projects are staged many at a time (32 by default), the files of one project side by side,
 //   and one project's rows are always committed together. Most of a file's time is waiting on
 //   the disk (fsyncs, renames, directory syncs in libuv's pool), so more files in flight keep
@@ -12,12 +16,12 @@
 //   read into memory whole, so the projects in flight are also bounded by their bytes
 //   (IN_FLIGHT_BYTES; a single larger project still goes, alone).
 
-import { statSync } from "node:fs";
+import { type Dirent, type Stats, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
-import { commitProject } from "./commit.js";
+import { type CommitResult, commitProject } from "./commit.js";
 import { stageDistribution } from "./stage.js";
 import type { Store } from "./store.js";
 import type { StagedFile, StoredFile } from "./types.js";
@@ -58,9 +62,32 @@ function asWheelhouseError(error: unknown, path: string): WheelhouseError {
   });
 }
 
+/** The error for a named path that cannot be used: NOT_FOUND when it is absent. */
+function pathError(path: string, error: unknown): WheelhouseError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return new WheelhouseError("NOT_FOUND", `${quote(path)} does not exist`);
+  }
+  return new WheelhouseError(
+    "PATH_UNREADABLE",
+    `${quote(path)} cannot be read: ${(error as Error).message}`,
+    { cause: error, hint: "check the path, its permissions and its symbolic links" },
+  );
+}
+
+/** What a directory entry's symbolic link points at; undefined when dangling or a loop. */
+function statTarget(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ELOOP, EACCES: as unusable as a dangling link
+  }
+}
+
 /**
  * Expand `paths` (files, and flat directories) into distribution files.
- * @returns files to add, names skipped in directories, and per-path errors ("NOT_FOUND").
+ * @returns files to add, names skipped in directories, and per-path errors: "NOT_FOUND",
+ *   "PATH_UNREADABLE" (a symlink loop, no permission), "NOT_A_FILE" (a FIFO, a device).
  */
 export async function collectDistributions(paths: string[]): Promise<{
   files: string[];
@@ -71,20 +98,21 @@ export async function collectDistributions(paths: string[]): Promise<{
   const skipped: string[] = [];
   const errors: { path: string; error: WheelhouseError }[] = [];
   for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (info === undefined) {
-      errors.push({
-        path: p,
-        error: new WheelhouseError("NOT_FOUND", `${quote(p)} does not exist`),
-      });
-    } else if (info.isDirectory()) {
-      for (const entry of (await readdir(p, { withFileTypes: true })).sort((a, b) =>
-        a.name < b.name ? -1 : 1,
-      )) {
+    let info: Stats;
+    let entries: Dirent[] = [];
+    try {
+      info = await stat(p);
+      if (info.isDirectory()) entries = await readdir(p, { withFileTypes: true });
+    } catch (error) {
+      errors.push({ path: p, error: pathError(p, error) });
+      continue;
+    }
+    if (info.isDirectory()) {
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const full = join(p, entry.name);
         // A symlink counts as what it points at (a wheelhouse of links is common).
         const isFile = entry.isSymbolicLink()
-          ? statSync(full, { throwIfNoEntry: false })?.isFile() === true
+          ? statTarget(full)?.isFile() === true
           : entry.isFile();
         if (!isFile) {
           if (entry.isSymbolicLink()) skipped.push(full);
@@ -97,6 +125,14 @@ export async function collectDistributions(paths: string[]): Promise<{
           skipped.push(full);
         }
       }
+    } else if (!info.isFile()) {
+      // Copying a FIFO would wait for a writer forever.
+      errors.push({
+        path: p,
+        error: new WheelhouseError("NOT_A_FILE", `${quote(p)} is neither a file nor a directory`, {
+          hint: "give wheels and sdists as regular files, or the directory holding them",
+        }),
+      });
     } else {
       files.push(p);
     }
@@ -141,10 +177,7 @@ export async function addPaths(
   const budget = byteBudget(IN_FLIGHT_BYTES);
   const worker = async () => {
     for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
-      const bytes = group.reduce(
-        (sum, p) => sum + (statSync(p, { throwIfNoEntry: false })?.size ?? 0),
-        0,
-      );
+      const bytes = group.reduce((sum, p) => sum + (statTarget(p)?.size ?? 0), 0);
       await budget.take(bytes);
       try {
         await addProject(store, group, emit);
@@ -223,13 +256,39 @@ async function addRound(
     }),
   );
   const staged = outcomes.filter((o): o is { path: string; file: StagedFile } => o !== undefined);
-  const results = commitProject(
-    store,
-    staged.map((s) => s.file),
-  );
+  let results: CommitResult[];
+  try {
+    results = commitProject(
+      store,
+      staged.map((s) => s.file),
+    );
+  } catch (error) {
+    // The catalog itself failed (write lock held past the busy timeout, disk full): this
+    // project's files are not stored, the other projects go on.
+    for (const { path, file } of staged) {
+      emit({ status: "failed", path, error: commitFailed(file.filename, error) });
+    }
+    return;
+  }
   results.forEach((result, i) => {
     const { path } = staged[i];
     if (result.status === "refused") emit({ status: "failed", path, error: result.error });
     else emit({ status: result.status, path, file: result.file });
   });
+}
+
+/** The error of a file whose project's catalog transaction failed; CATALOG_BUSY for SQLITE_BUSY. */
+function commitFailed(filename: string, error: unknown): WheelhouseError {
+  if (error instanceof WheelhouseError) return error;
+  const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY") === true;
+  return new WheelhouseError(
+    busy ? "CATALOG_BUSY" : "STORE_WRITE_FAILED",
+    `${quote(filename)} could not be recorded in the catalog: ${(error as Error).message}`,
+    {
+      cause: error,
+      hint: busy
+        ? "another process held the catalog's write lock past the busy timeout; add it again"
+        : "nothing of it is in the catalog; add it again once the store is writable",
+    },
+  );
 }

@@ -1,6 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WheelhouseError } from "../../src/pep/errors.js";
@@ -221,6 +224,62 @@ describe("addPaths", () => {
     const report = await addPaths(store, [folder]);
     expect(report.added.map((f) => f.filename)).toEqual([wheel.filename]);
     expect(report.skipped).toEqual([join(folder, "gone-1.0-py3-none-any.whl")]);
+  });
+
+  it("skips a symlink loop in a directory and refuses a named one, adding the rest", async () => {
+    const wheel = await buildWheel({ name: "looped", version: "1.0" });
+    const folder = join(ctx.dir, "loops");
+    await mkdir(folder);
+    await writeDistributions(folder, [wheel]);
+    await symlink("b", join(folder, "a"));
+    await symlink("a", join(folder, "b"));
+    const self = join(folder, "self-1.0-py3-none-any.whl");
+    await symlink("self-1.0-py3-none-any.whl", self);
+    const report = await addPaths(store, [folder, join(folder, "a")]);
+    expect(report.added.map((f) => f.filename)).toEqual([wheel.filename]);
+    expect(report.skipped).toEqual([join(folder, "a"), join(folder, "b"), self]);
+    expect(report.failed.map((f) => [f.path, f.code])).toEqual([
+      [join(folder, "a"), "PATH_UNREADABLE"],
+    ]);
+    expect(report.failed[0].message).toContain("ELOOP");
+  });
+
+  it.skipIf(!existsSync("/usr/bin/mkfifo"))(
+    "refuses a named FIFO instead of waiting for a writer",
+    async () => {
+      const fifo = join(ctx.dir, "piped-1.0.tar.gz");
+      execFileSync("/usr/bin/mkfifo", [fifo]);
+      const report = await addPaths(store, [fifo]);
+      expect(report.failed.map((f) => [f.path, f.code])).toEqual([[fifo, "NOT_A_FILE"]]);
+      expect(report.failed[0].message).toContain(`"${fifo}"`);
+    },
+    10_000,
+  );
+
+  it("fails only the project whose catalog transaction fails (write lock held past the timeout)", async () => {
+    const dists = [
+      await buildWheel({ name: "locked", version: "1.0" }),
+      await buildSdist({ name: "locked", version: "1.0" }),
+    ];
+    const folder = join(ctx.dir, "busy");
+    await mkdir(folder);
+    await writeDistributions(folder, dists);
+    const impatient = await openStore(join(ctx.dir, "store"), { busyTimeoutMs: 50 });
+    const holder = new Database(join(ctx.dir, "store", "catalog.db"));
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      const report = await addPaths(impatient, [folder]);
+      expect(report.failed.map((f) => [f.path.split("/").pop(), f.code]).sort()).toEqual(
+        dists.map((d) => [d.filename, "CATALOG_BUSY"]).sort(),
+      );
+      for (const f of report.failed) expect(f.message).toContain(f.path.split("/").pop());
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    const again = await addPaths(impatient, [folder]);
+    closeStore(impatient);
+    expect(again.added).toHaveLength(2);
   });
 
   it("adds files and flat directories, skips non-distributions in directories", async () => {
