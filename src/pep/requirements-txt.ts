@@ -7,7 +7,12 @@
 // - A line is split on single spaces: words up to the first one starting with "-" form the
 //   requirement, the rest are options (shell-quoted, "--opt=value" or "--opt value").
 // - `-r` inside a constraints file adds requirements, `-c` adds constraints (pip does this).
-// - Paths of -r/-c and of local wheels are relative to the including file's directory.
+// - Paths of -r/-c are relative to the including file's directory, as in pip. Paths of local
+//   wheels and sdists are too, which is NOT pip's rule: pip takes them relative to the current
+//   directory (kept: src/pep knows no current directory, and direct references are only named in
+//   messages for now).
+// - An -i/--index-url line drops the --extra-index-url values of earlier lines; after --no-index,
+//   -i and --extra-index-url are ignored (pip's handle_option_line).
 // No I/O: nested files are read through the caller's `readFile`.
 
 import { posix } from "node:path";
@@ -16,6 +21,7 @@ import { parseSdistFilename, parseWheelFilename } from "./filename.js";
 import { formatMarker, parseMarker } from "./marker.js";
 import { canonicalizeName } from "./names.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
+import { decodeRequirementsTxt } from "./requirements-txt-decode.js";
 import {
   type Fail,
   logicalLines,
@@ -36,8 +42,9 @@ export interface RequirementLine {
 export interface RequirementsFile {
   requirements: RequirementLine[];
   constraints: RequirementLine[];
-  /** The last -i/--index-url seen. */
+  /** The last -i/--index-url seen before any --no-index. */
   indexUrl?: string;
+  /** --extra-index-url values since the last line with -i (pip drops earlier ones), before any --no-index. */
   extraIndexUrls: string[];
   findLinks: string[];
   noIndex: boolean;
@@ -54,21 +61,25 @@ export interface RequirementsFile {
 export interface ParseRequirementsTxtOptions {
   /** Path of the file, for messages and to resolve relative -r/-c and wheel paths. */
   file: string;
-  /** Reads an included file (path already joined with the including file's directory). */
-  readFile?: (path: string) => string;
+  /**
+   * Reads an included file (path already joined with the including file's directory). Bytes are
+   * decoded as pip decodes them ({@link decodeRequirementsTxt}); a string is taken as decoded.
+   */
+  readFile?: (path: string) => string | Uint8Array;
   /** Variables for ${VAR} expansion. Without it nothing expands. */
   env?: Record<string, string>;
 }
 
 /**
  * Parse a requirements file and, through `readFile`, the files it includes with -r/-c.
+ * `text` is the file's text, or its bytes to be decoded as pip does (BOM, coding comment, UTF-8).
  * Spec: pip's requirements file format (see the file comment for the exact rules).
  * @throws WheelhouseError code "EDITABLE_NOT_SUPPORTED" for `-e`; "INVALID_REQUIREMENTS_FILE"
  *   for anything else, the message starting `<file>:<line>:` and quoting the line, with a hint
  *   (unknown option, bad hash, include cycle, unreadable include, invalid requirement...).
  */
 export function parseRequirementsTxt(
-  text: string,
+  text: string | Uint8Array,
   options: ParseRequirementsTxtOptions,
 ): RequirementsFile {
   const result: RequirementsFile = {
@@ -84,7 +95,7 @@ export function parseRequirementsTxt(
     requireHashes: false,
     trustedHosts: [],
   };
-  parseFile(text, options.file, false, [options.file], options, result);
+  parseFile(asText(text, options.file), options.file, false, [options.file], options, result);
   return result;
 }
 
@@ -120,6 +131,11 @@ function parseFile(
       (constraint ? result.constraints : result.requirements).push(entry);
       continue;
     }
+    // pip applies the index options of a line together, after reading all of them: an
+    // --index-url replaces every index named on earlier lines (their --extra-index-url too), and
+    // after --no-index neither option adds anything.
+    let lineIndexUrl: string | undefined;
+    const lineExtraIndexUrls: string[] = [];
     for (const [name, value] of opts) {
       switch (name) {
         case "requirement":
@@ -136,7 +152,7 @@ function parseFile(
           }
           let nestedText: string;
           try {
-            nestedText = options.readFile(nested);
+            nestedText = asText(options.readFile(nested), nested);
           } catch (cause) {
             throw fail(
               `cannot read ${quote(nested)}: ${(cause as Error)?.message ?? cause}`,
@@ -156,10 +172,10 @@ function parseFile(
             "EDITABLE_NOT_SUPPORTED",
           );
         case "index-url":
-          result.indexUrl = value;
+          lineIndexUrl = value;
           break;
         case "extra-index-url":
-          result.extraIndexUrls.push(value);
+          lineExtraIndexUrls.push(value);
           break;
         case "find-links":
           result.findLinks.push(value);
@@ -192,7 +208,18 @@ function parseFile(
           );
       }
     }
+    if (!result.noIndex) {
+      if (lineIndexUrl) {
+        result.indexUrl = lineIndexUrl;
+        result.extraIndexUrls = [];
+      }
+      result.extraIndexUrls.push(...lineExtraIndexUrls);
+    }
   }
+}
+
+function asText(content: string | Uint8Array, file: string): string {
+  return typeof content === "string" ? content : decodeRequirementsTxt(content, file);
 }
 
 const HASH_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };

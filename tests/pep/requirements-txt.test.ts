@@ -430,6 +430,106 @@ describe("parseRequirementsTxt agrees with pip", () => {
   });
 });
 
+describe("parseRequirementsTxt index options agree with pip", () => {
+  // pip's index list after each file, from `python3 tests/pep/golden/pip-req-file.py FILE`
+  // (pip starts from https://pypi.org/simple there, standing for indexUrl undefined here).
+  it.each([
+    [
+      "an -i line drops the extra indexes of earlier lines",
+      "--extra-index-url https://b/\n-i https://a/\n--extra-index-url https://c/\n",
+      ["https://a/", "https://c/"],
+    ],
+    [
+      "an -i line keeps the extra indexes of its own line, in either order",
+      "--extra-index-url https://b/\n--extra-index-url https://c/ -i https://a/\n",
+      ["https://a/", "https://c/"],
+    ],
+    [
+      "an -i in an included file drops the including file's extras",
+      "--extra-index-url https://b/\n-r more.txt\n--extra-index-url https://d/\n",
+      ["https://a/", "https://d/"],
+    ],
+    [
+      "extra indexes add up while no -i follows",
+      "--extra-index-url https://b/\n--extra-index-url https://c/\n",
+      ["https://pypi.org/simple", "https://b/", "https://c/"],
+    ],
+    [
+      "after --no-index, -i and --extra-index-url add nothing",
+      "-i https://a/\n--no-index\n-i https://b/\n--extra-index-url https://c/\n",
+      [],
+    ],
+    ["--no-index on the same line wins", "-i https://b/ --no-index\n", []],
+  ])("%s", (_, text, pipIndexUrls) => {
+    const r = parse(text, { readFile: files({ "more.txt": "-i https://a/\n" }) });
+    const ours = r.noIndex ? [] : [r.indexUrl ?? "https://pypi.org/simple", ...r.extraIndexUrls];
+    expect(ours).toEqual(pipIndexUrls);
+  });
+});
+
+describe("parseRequirementsTxt decodes bytes as pip does", () => {
+  // Each decoded by pip 23.2 (`python3 tests/pep/golden/pip-req-file.py FILE`) into the same
+  // requirements: foo==1.0 and bar, with the marker value shown.
+  const encode16 = (s: string, bigEndian: boolean) => {
+    const out = new Uint8Array(s.length * 2);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      out[2 * i + (bigEndian ? 1 : 0)] = c & 0xff;
+      out[2 * i + (bigEndian ? 0 : 1)] = c >> 8;
+    }
+    return out;
+  };
+  const bytes = (...parts: (number[] | Uint8Array | string)[]) =>
+    Uint8Array.from(
+      parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p, "latin1")] : [...p])),
+    );
+  const TEXT = 'foo==1.0 ; os_name == "\u00e9"\r\nbar\r\n';
+  it.each([
+    [
+      "UTF-16 LE with BOM (PowerShell's pip freeze >)",
+      bytes([0xff, 0xfe], encode16(TEXT, false)),
+      "é",
+    ],
+    ["UTF-16 BE with BOM", bytes([0xfe, 0xff], encode16(TEXT, true)), "é"],
+    ["UTF-8 with BOM", bytes([0xef, 0xbb, 0xbf], Buffer.from(TEXT, "utf8")), "é"],
+    ["UTF-8 without BOM", bytes(Buffer.from(TEXT, "utf8")), "é"],
+    ["a latin-1 coding comment", bytes("# -*- coding: latin-1 -*-\n", TEXT), "é"],
+    [
+      "a coding= comment on the second line",
+      bytes("#!x\n# vim: fileencoding=latin-1\n", TEXT),
+      "é",
+    ],
+    ["cp1252", bytes('# coding: cp1252\nfoo==1.0 ; os_name == "\x80"\nbar\n'), "\u20ac"],
+  ])("%s", (_, data, value) => {
+    const r = parseRequirementsTxt(data, { file: "requirements.txt" });
+    expect(r.requirements.map((l) => [l.requirement.name, l.requirement.marker ?? ""])).toEqual([
+      ["foo", `os_name == "${value}"`],
+      ["bar", ""],
+    ]);
+  });
+
+  it("decodes included files read as bytes", () => {
+    const r = parse("-r more.txt\n", {
+      readFile: () => Uint8Array.from([0xff, 0xfe, ...encode16("baz\n", false)]),
+    });
+    expect(r.requirements.map((l) => l.requirement.name)).toEqual(["baz"]);
+  });
+
+  it("refuses a coding comment naming an unknown encoding, as pip does (LookupError)", () => {
+    expect(
+      errorOf(() =>
+        parseRequirementsTxt(Buffer.from("# coding: nope\nfoo\n"), { file: "req.txt" }),
+      ),
+    ).toMatchInlineSnapshot(`
+      {
+        "code": "INVALID_REQUIREMENTS_FILE",
+        "hint": "save the file as UTF-8 and remove the coding comment",
+        "message": "req.txt: encoding "nope" named by its coding comment is not known",
+      }
+    `);
+  });
+});
+
 const corpusRequirements = new URL(
   "../../../shared/corpus/wheels-requirements.txt",
   import.meta.url,
