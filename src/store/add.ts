@@ -4,7 +4,9 @@
 // Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/ (names)
 // Traps:
 // - Directories are flat (find-links style): files whose names are not distributions are
-//   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION). A symlink in a
+//   skipped there, but a file named explicitly must be one (UNKNOWN_EXTENSION). An sdist in a
+//   format pip reads and the store does not (.tar.xz, .tgz, ...) fails in both cases: pip
+//   would use it, so dropping it as "not a distribution" would lose it unnoticed. A symlink in a
 //   directory that dangles or loops (ELOOP) is skipped, not fatal; a named FIFO is refused
 //   (copying it would wait for a writer forever).
 // - A failed catalog transaction (SQLITE_BUSY past the busy timeout, a full disk) fails the
@@ -75,6 +77,40 @@ function pathError(path: string, error: unknown): WheelhouseError {
   );
 }
 
+/** Archive extensions pip takes as sdists (pip's utils/filetypes.py) that the store cannot read. */
+const UNSUPPORTED_SDIST_EXTENSIONS = [
+  ".tgz",
+  ".tar",
+  ".tbz",
+  ".tar.xz",
+  ".txz",
+  ".tlz",
+  ".tar.lz",
+  ".tar.lzma",
+];
+
+/**
+ * UNSUPPORTED_SDIST_FORMAT when `filename` is `{name}-{version}` with an sdist extension pip
+ * knows but the store cannot read; undefined otherwise. Such a file in a find-links folder is a
+ * distribution pip would use, so skipping it as "not a distribution" would lose it silently.
+ */
+function unsupportedSdist(filename: string): WheelhouseError | undefined {
+  const extension = UNSUPPORTED_SDIST_EXTENSIONS.find((e) => filename.endsWith(e));
+  if (extension === undefined) return undefined;
+  try {
+    parseDistributionFilename(`${filename.slice(0, -extension.length)}.tar.gz`);
+  } catch {
+    return undefined; // not {name}-{version}: not a distribution at all
+  }
+  return new WheelhouseError(
+    "UNSUPPORTED_SDIST_FORMAT",
+    `sdist ${quote(filename)} is a ${quote(extension)} archive, which the store cannot hold`,
+    {
+      hint: 'the store takes ".tar.gz" (PEP 625), ".zip" and ".tar.bz2" sdists; repack it as .tar.gz',
+    },
+  );
+}
+
 /** What a directory entry's symbolic link points at; undefined when dangling or a loop. */
 function statTarget(path: string): Stats | undefined {
   try {
@@ -87,7 +123,8 @@ function statTarget(path: string): Stats | undefined {
 /**
  * Expand `paths` (files, and flat directories) into distribution files.
  * @returns files to add, names skipped in directories, and per-path errors: "NOT_FOUND",
- *   "PATH_UNREADABLE" (a symlink loop, no permission), "NOT_A_FILE" (a FIFO, a device).
+ *   "PATH_UNREADABLE" (a symlink loop, no permission), "NOT_A_FILE" (a FIFO, a device),
+ *   "UNSUPPORTED_SDIST_FORMAT" (a directory's `x-1.0.tar.xz`, `.tgz`, ...).
  */
 export async function collectDistributions(paths: string[]): Promise<{
   files: string[];
@@ -116,6 +153,11 @@ export async function collectDistributions(paths: string[]): Promise<{
           : entry.isFile();
         if (!isFile) {
           if (entry.isSymbolicLink()) skipped.push(full);
+          continue;
+        }
+        const unsupported = unsupportedSdist(entry.name);
+        if (unsupported !== undefined) {
+          errors.push({ path: full, error: unsupported });
           continue;
         }
         try {
@@ -168,7 +210,8 @@ export async function addPaths(
     try {
       key = parseDistributionFilename(basename(path)).name;
     } catch (error) {
-      emit({ status: "failed", path, error: asWheelhouseError(error, path) });
+      const unsupported = unsupportedSdist(basename(path));
+      emit({ status: "failed", path, error: unsupported ?? asWheelhouseError(error, path) });
       continue;
     }
     groups.set(key, [...(groups.get(key) ?? []), path]);

@@ -244,6 +244,26 @@ describe("addPaths", () => {
     expect(report.failed[0].message).toContain("ELOOP");
   });
 
+  it("fails sdists in formats pip reads and the store cannot (not 'not distributions')", async () => {
+    const folder = join(ctx.dir, "formats");
+    await mkdir(folder);
+    // pip 23.2's archive extensions besides .whl, .zip, .tar.gz, .tar.bz2
+    const unsupported = [".tgz", ".tar", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma"];
+    for (const ext of unsupported) await writeFile(join(folder, `pkg-1.0${ext}`), "x");
+    await writeFile(join(folder, "backup.tar.xz"), "x"); // no {name}-{version}: not an sdist
+    await writeFile(join(folder, "notes.txt"), "x");
+    const named = join(ctx.dir, "named-2.0.tar.xz");
+    await writeFile(named, "x");
+    const report = await addPaths(store, [folder, named]);
+    expect(report.failed.map((f) => [f.path.slice(ctx.dir.length + 1), f.code]).sort()).toEqual(
+      [...unsupported.map((ext) => `formats/pkg-1.0${ext}`), "named-2.0.tar.xz"]
+        .map((p) => [p, "UNSUPPORTED_SDIST_FORMAT"])
+        .sort(),
+    );
+    for (const f of report.failed) expect(f.message).toContain(f.path.split("/").pop());
+    expect(report.skipped).toEqual([join(folder, "backup.tar.xz"), join(folder, "notes.txt")]);
+  });
+
   it.skipIf(!existsSync("/usr/bin/mkfifo"))(
     "refuses a named FIFO instead of waiting for a writer",
     async () => {
