@@ -1,10 +1,11 @@
 // `wheelhouse list [PROJECT]`: wiring only. Without PROJECT, the projects with file counts and
 // sizes; with it, its releases (PEP 440 order) and their files. `--json` prints an array of
-// files `{project, version, filename, sha256, size, ...}` (all files without PROJECT).
+// files `{project, version, filename, sha256, size, ...}` (all files without PROJECT), in
+// canonical-name then PEP 440 order: the catalog's filename order put 10.0 before 9.0.
 // Exit codes: 0, or 1 when PROJECT is not in the store.
 
 import { quote, WheelhouseError } from "../pep/errors.js";
-import { compareVersions } from "../pep/version.js";
+import { compareParsed, tryParseVersion } from "../pep/version.js";
 import {
   closeStore,
   findProject,
@@ -18,12 +19,23 @@ import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
 import { formatBytes, plural, printJson } from "./store-output.js";
 
+/**
+ * PEP 440 order. Stored versions are PEP 440 (filenames are parsed on the way in); should one
+ * not be, it sorts before every valid one, as packaging's LegacyVersion did, so the order stays
+ * total (a string fallback per pair was not: "9" < "10" < "10x" < "9").
+ */
 function byVersion(a: string, b: string): number {
-  try {
-    return compareVersions(a, b);
-  } catch {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
+  const va = tryParseVersion(a);
+  const vb = tryParseVersion(b);
+  if (va !== null && vb !== null) return compareParsed(va, vb);
+  if (va === null && vb === null) return a < b ? -1 : a > b ? 1 : 0;
+  return va === null ? -1 : 1;
+}
+
+/** Files by canonical project name, then PEP 440 version, then filename. */
+function byRelease(a: StoredFile, b: StoredFile): number {
+  if (a.project !== b.project) return a.project < b.project ? -1 : 1;
+  return byVersion(a.version, b.version) || (a.filename < b.filename ? -1 : 1);
 }
 
 /** Run `wheelhouse list`; resolves to the exit code. */
@@ -34,7 +46,7 @@ export const run: CommandRun = async (args, options) => {
     const [name] = args;
     if (name === undefined) {
       if (json) {
-        printJson([...iterateFiles(store)]);
+        printJson([...iterateFiles(store)].sort(byRelease));
         return 0;
       }
       const projects = listProjects(store);
@@ -52,9 +64,7 @@ export const run: CommandRun = async (args, options) => {
         hint: "run `wheelhouse list` to see the projects, or `wheelhouse add` / `sync` to add it",
       });
     }
-    const files = listFiles(store, project.name).sort(
-      (a, b) => byVersion(a.version, b.version) || (a.filename < b.filename ? -1 : 1),
-    );
+    const files = listFiles(store, project.name).sort(byRelease);
     if (json) {
       printJson(files);
       return 0;

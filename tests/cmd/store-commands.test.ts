@@ -160,6 +160,46 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     },
   );
 
+  it("lists files in canonical-name then PEP 440 order, with and without PROJECT", async () => {
+    const dir = await freshDir();
+    const store = join(dir, "store");
+    const dists = await Promise.all(
+      [
+        ["Zeta", "1.0"],
+        ["order", "10.0"],
+        ["order", "9.0"],
+        ["order", "10.0rc1"],
+        ["order", "1!0.1"],
+        ["alpha", "2.0"],
+      ].map(([name, version]) => buildWheel({ name, version })),
+    );
+    await cli(["add", "--store", store, ...(await writeDistributions(dir, dists))]);
+    const expected = [
+      "alpha-2.0",
+      "order-9.0",
+      "order-10.0rc1",
+      "order-10.0",
+      "order-1!0.1",
+      "zeta-1.0",
+    ];
+    const all = await listJson(store);
+    expect(all.map((f) => f.filename.split("-").slice(0, 2).join("-"))).toEqual(expected);
+    const one = await cli(["list", "order", "--store", store, "--json"]);
+    expect((JSON.parse(one.stdout) as { version: string }[]).map((f) => f.version)).toEqual([
+      "9.0",
+      "10.0rc1",
+      "10.0",
+      "1!0.1",
+    ]);
+    const text = await cli(["list", "order", "--store", store]);
+    expect(text.stdout.split("\n").filter((l) => /^ {2}\S/.test(l))).toEqual([
+      "  9.0",
+      "  10.0rc1",
+      "  10.0",
+      "  1!0.1",
+    ]);
+  });
+
   it("verify reports a corrupt file by name and exits 1; --repair removes it", async () => {
     const dir = await freshDir();
     const store = join(dir, "store");
