@@ -3,6 +3,8 @@
 // Traps:
 // - Migrations run inside one IMMEDIATE transaction that re-reads user_version, so two processes
 //   opening a new store at once do not both migrate.
+// - A newer schema is refused before that transaction: waiting for the write lock of a newer
+//   wheelhouse at work ended in "database is locked" instead of CATALOG_TOO_NEW.
 // - A migration is append-only: never edit a published step, add a new one.
 // - yanked: NULL = not yanked, '' = yanked without a reason (PEP 592), else the reason.
 
@@ -56,20 +58,26 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  */
 export function migrate(db: Database, path: string): number {
   const current = () => db.pragma("user_version", { simple: true }) as number;
-  if (current() === SCHEMA_VERSION) return SCHEMA_VERSION;
+  const first = current();
+  if (first === SCHEMA_VERSION) return SCHEMA_VERSION;
+  // Refused before the write transaction: a newer wheelhouse may be writing (the lock would be
+  // waited for, then reported as "database is locked"), or the catalog may be read-only.
+  if (first > SCHEMA_VERSION) throw tooNew(path, first);
   db.transaction(() => {
     const from = current();
-    if (from > SCHEMA_VERSION) {
-      throw new WheelhouseError(
-        "CATALOG_TOO_NEW",
-        `catalog ${quote(path)} has schema ${from}, this wheelhouse knows up to ${SCHEMA_VERSION}`,
-        { hint: "upgrade wheelhouse" },
-      );
-    }
+    if (from > SCHEMA_VERSION) throw tooNew(path, from);
     for (let v = from; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
     }
   }).immediate();
   return current();
+}
+
+function tooNew(path: string, version: number): WheelhouseError {
+  return new WheelhouseError(
+    "CATALOG_TOO_NEW",
+    `catalog ${quote(path)} has schema ${version}, this wheelhouse knows up to ${SCHEMA_VERSION}`,
+    { hint: "upgrade wheelhouse" },
+  );
 }

@@ -69,6 +69,17 @@ describe("openStore", () => {
     expect(await codeOf(openStore(store.layout.dir))).toBe("CATALOG_TOO_NEW");
   });
 
+  it("refuses a newer catalog at once while a newer wheelhouse holds the write lock", async () => {
+    store.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    store.db.exec("BEGIN IMMEDIATE");
+    try {
+      const opening = openStore(store.layout.dir, { busyTimeoutMs: 200 });
+      expect(await codeOf(opening)).toBe("CATALOG_TOO_NEW");
+    } finally {
+      store.db.exec("ROLLBACK");
+    }
+  });
+
   it("names the blob path by sha256 under two shard levels", () => {
     const sha = "ab".repeat(32);
     expect(blobPath(store, sha)).toBe(join(store.layout.blobs, "ab", "ab", sha));
