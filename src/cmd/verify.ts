@@ -37,9 +37,16 @@ export const run: CommandRun = async (_args, options) => {
         `${report.files} files, ${report.blobs} blobs, ${formatBytes(report.bytes)} checked: ` +
           `${report.problems.length === 0 ? "all intact" : `${report.problems.length} bad`}\n`,
       );
-      if (report.problems.length > 0 && options.repair !== true) {
+      // --repair never touches an unreadable blob, so it is only suggested for the others.
+      const unreadable = report.problems.filter((p) => p.problem === "unreadable").length;
+      if (report.problems.length > unreadable && options.repair !== true) {
         process.stderr.write(
           "hint: run `wheelhouse verify --repair`, then sync or add them again\n",
+        );
+      }
+      if (unreadable > 0) {
+        process.stderr.write(
+          "hint: an unreadable blob may well be intact: fix its permissions or the disk, then verify again\n",
         );
       }
     }

@@ -217,6 +217,23 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     expect((await cli(["verify", "--store", store])).code).toBe(0);
   });
 
+  it("verify does not suggest --repair for an unreadable blob, which repair leaves alone", async () => {
+    const dir = await freshDir();
+    const store = join(dir, "store");
+    const wheel = await buildWheel({ name: "locked", version: "1.0" });
+    await cli(["add", "--store", store, ...(await writeDistributions(dir, [wheel]))]);
+    const sha = wheel.sha256;
+    const blob = join(store, "blobs/v1/sha256", sha.slice(0, 2), sha.slice(2, 4), sha);
+    // A directory where the blob should be: EISDIR, the way EACCES or EIO would be.
+    await rm(blob);
+    await mkdir(blob);
+    const verify = await cli(["verify", "--store", store]);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(`error: unreadable ${wheel.filename}`);
+    expect(verify.stderr).not.toContain("--repair");
+    expect(verify.stderr).toContain("hint: an unreadable blob may well be intact");
+  });
+
   it("refuses each bad input by name, stores the others, exits 1", async () => {
     const dir = await freshDir();
     const store = join(dir, "store");
