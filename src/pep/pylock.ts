@@ -8,10 +8,14 @@
 //   vcs, directory and archive are kept as raw tables (wheelhouse only writes sdists and wheels).
 // - The spec asks writers for a stable order: keys in the order the spec lists them, packages
 //   sorted by name then version, `tool` tables last.
+// - A newer 1.x lock-version is read, with a warning, as the spec asks; so are unknown keys.
+// - Upload times are written in UTC (the spec's MUST) and names normalized, whatever is given.
 
 import { parse, TomlDate, TomlError } from "smol-toml";
 import { quote, WheelhouseError } from "./errors.js";
 import { canonicalizeName } from "./names.js";
+import { checkFileNamesPackage, FILE_KEYS, PACKAGE_KEYS, TOP_KEYS } from "./pylock-checks.js";
+import { compareText, multiline, tomlKey, tomlValue, utcDatetime } from "./toml-write.js";
 
 /** A distribution file of a package (`packages.sdist` or one of `packages.wheels`). */
 export interface PylockFile {
@@ -57,6 +61,11 @@ export interface Pylock {
   createdBy: string;
   packages: PylockPackage[];
   tool?: Record<string, unknown>;
+  /**
+   * Set by {@link parsePylock} only: what an installer must or should warn about (PEP 751: a
+   * newer minor lock-version, and keys this reader does not know). Never written.
+   */
+  warnings?: string[];
 }
 
 /**
@@ -72,10 +81,13 @@ type Table = Record<string, unknown>;
 /**
  * Parse and validate pylock.toml text. `file` names the file in error messages. Any 1.x
  * lock-version is read (the spec lets readers accept newer minor versions) and reported as "1.0".
+ * `warnings` lists a lock-version newer than 1.0 and keys the spec does not define, for the caller
+ * to show (PEP 751's install steps: "an error or warning MUST be raised as appropriate").
  * @throws WheelhouseError code "INVALID_PYLOCK" for TOML syntax errors, a lock-version other than
  *   1.x, a missing required key (`lock-version`, `created-by`, `packages`, `packages.name`,
- *   a file's `hashes` and `url`/`path`) or a value of the wrong type; the message names the key
- *   and the package.
+ *   a file's `hashes` and `url`/`path`), a value of the wrong type, a package with no source or
+ *   more than one, or a wheel/sdist whose filename names another project or version than its
+ *   package; the message names the key and the package.
  */
 export function parsePylock(text: string, file = "pylock.toml"): Pylock {
   let doc: Table;
@@ -92,9 +104,25 @@ export function parsePylock(text: string, file = "pylock.toml"): Pylock {
   const v = validator(fail);
 
   const lockVersion = v.str(doc, "lock-version", "", true)!;
-  if (!/^1\.\d+$/.test(lockVersion)) {
+  // Compared as PEP 440 versions, as packaging does ("1" and "1.0.0" are 1.0).
+  const [major, minor = 0] = /^\d+(\.\d+)*$/.test(lockVersion)
+    ? lockVersion.split(".").map(Number)
+    : [Number.NaN];
+  if (major !== 1) {
     throw fail(`lock-version ${quote(lockVersion)}`, "is not supported (wheelhouse reads 1.x)");
   }
+  const warnings: string[] = [];
+  if (minor > 0) {
+    warnings.push(
+      `${file}: lock-version ${quote(lockVersion)} is newer than 1.0, the version wheelhouse knows; keys added since are ignored`,
+    );
+  }
+  const unknownKeys = (t: Table, known: readonly string[], where: string) => {
+    for (const k of Object.keys(t)) {
+      if (!known.includes(k)) warnings.push(`${file}: unknown key ${where}${k} is ignored`);
+    }
+  };
+  unknownKeys(doc, TOP_KEYS, "");
   const lock: Pylock = {
     lockVersion: "1.0",
     extras: v.strings(doc, "extras", "") ?? [],
@@ -110,8 +138,17 @@ export function parsePylock(text: string, file = "pylock.toml"): Pylock {
   const packages = doc.packages;
   if (!Array.isArray(packages)) throw fail("key packages", "is missing or not an array of tables");
   packages.forEach((raw, index) => {
-    lock.packages.push(readPackage(raw, `packages[${index}]`, v));
+    const pkg = readPackage(raw, `packages[${index}]`, v);
+    const t = raw as Table;
+    const at = `packages[${index}] (${quote(pkg.name)}).`;
+    unknownKeys(t, PACKAGE_KEYS, at);
+    if (t.sdist !== undefined) unknownKeys(t.sdist as Table, FILE_KEYS, `${at}sdist.`);
+    (Array.isArray(t.wheels) ? t.wheels : []).forEach((w, i) => {
+      unknownKeys(w as Table, FILE_KEYS, `${at}wheels[${i}].`);
+    });
+    lock.packages.push(pkg);
   });
+  if (warnings.length > 0) lock.warnings = warnings;
   return lock;
 }
 
@@ -143,9 +180,17 @@ function readPackage(raw: unknown, where: string, v: Validator): PylockPackage {
     pkg.wheels = t.wheels.map((w, i) => readFile(w, `${at}.wheels[${i}]`, v));
   }
   const sources = ["vcs", "directory", "archive"].filter((key) => t[key] !== undefined);
-  if (sources.length > 1 || (sources.length === 1 && (pkg.sdist || pkg.wheels))) {
+  const files = (pkg.sdist ? 1 : 0) + (pkg.wheels?.length ?? 0);
+  if (sources.length > 1 || (sources.length === 1 && files > 0)) {
     throw v.fail(at, "has more than one source (vcs, directory, archive, sdist/wheels)");
   }
+  if (sources.length === 0 && files === 0) {
+    throw v.fail(at, "has no source (one of vcs, directory, archive, or sdist and/or wheels)");
+  }
+  for (const [i, w] of (pkg.wheels ?? []).entries()) {
+    checkFileNamesPackage(pkg, w, "wheel", `${at}.wheels[${i}]`, v.fail);
+  }
+  if (pkg.sdist) checkFileNamesPackage(pkg, pkg.sdist, "sdist", `${at}.sdist`, v.fail);
   const identities = t["attestation-identities"];
   if (identities !== undefined) {
     if (!Array.isArray(identities)) throw v.fail(`${at}.attestation-identities`, "is not an array");
@@ -232,8 +277,9 @@ function assign<T extends object>(target: T, k: keyof T, value: unknown): void {
  * Write a lock as pylock.toml text, deterministically: keys in the spec's order, empty arrays and
  * absent keys left out, packages sorted by canonical name then version (numeric-aware), wheels by
  * file name, files as inline tables (`sdist = {...}`, `wheels = [{...}]`), `[tool]` last.
+ * Package and dependency names are written normalized, upload times in UTC; `warnings` is ignored.
  * @throws WheelhouseError code "INVALID_PYLOCK" when an upload time is not an RFC 3339 datetime
- *   with an offset, or a file has no hashes.
+ *   with an offset (or names a day or time that does not exist), or a file has no hashes.
  */
 export function formatPylock(lock: Pylock): string {
   const out: string[] = [];
@@ -256,7 +302,7 @@ export function formatPylock(lock: Pylock): string {
   );
   for (const pkg of packages) {
     out.push("", "[[packages]]");
-    line("name", pkg.name);
+    line("name", canonicalOrRaw(pkg.name)); // PEP 751: "the name of the package normalized"
     line("version", pkg.version);
     line("marker", pkg.marker);
     line("requires-python", pkg.requiresPython);
@@ -269,7 +315,7 @@ export function formatPylock(lock: Pylock): string {
       out.push(
         multiline(
           "dependencies",
-          deps.map((d) => tomlValue(d)),
+          deps.map((d) => tomlValue({ ...d, name: canonicalOrRaw(d.name) })),
         ),
       );
     }
@@ -301,7 +347,10 @@ export function formatPylock(lock: Pylock): string {
   }
   if (lock.tool !== undefined) {
     out.push("", "[tool]");
-    for (const [k, v] of Object.entries(lock.tool)) line(k, v);
+    // Every entry, empty arrays too: tool data is kept as read.
+    for (const [k, v] of Object.entries(lock.tool)) {
+      if (v !== undefined) out.push(`${tomlKey(k)} = ${tomlValue(v)}`);
+    }
   }
   return `${out.join("\n")}\n`;
 }
@@ -313,13 +362,14 @@ function fileValue(f: PylockFile, pkg: string): string {
   const parts: string[] = [];
   if (f.name !== undefined) parts.push(`name = ${tomlValue(f.name)}`);
   if (f.uploadTime !== undefined) {
-    if (!RFC3339.test(f.uploadTime)) {
+    const utc = utcDatetime(f.uploadTime);
+    if (utc === undefined) {
       throw new WheelhouseError(
         "INVALID_PYLOCK",
         `package ${quote(pkg)}: upload-time ${quote(f.uploadTime)} is not an RFC 3339 datetime with an offset`,
       );
     }
-    parts.push(`upload-time = ${f.uploadTime}`);
+    parts.push(`upload-time = ${utc}`);
   }
   if (f.url !== undefined) parts.push(`url = ${tomlValue(f.url)}`);
   if (f.path !== undefined) parts.push(`path = ${tomlValue(f.path)}`);
@@ -329,65 +379,10 @@ function fileValue(f: PylockFile, pkg: string): string {
   return `{ ${parts.join(", ")} }`;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-function multiline(key: string, items: string[]): string {
-  return `${tomlKey(key)} = [\n${items.map((item) => `  ${item},\n`).join("")}]`;
-}
-
-function tomlKey(k: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(k) ? k : tomlString(k);
-}
-
-/** A TOML inline value: basic strings, integers/floats, booleans, datetimes, arrays, inline tables. */
-function tomlValue(v: unknown): string {
-  if (typeof v === "string") return tomlString(v);
-  if (typeof v === "boolean") return String(v);
-  if (typeof v === "bigint") return String(v);
-  if (typeof v === "number") {
-    if (Number.isNaN(v)) return "nan";
-    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-    return String(v); // JS has no int/float split: 1.0 is written as the integer 1
-  }
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
-  if (typeof v === "object" && v !== null) {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    if (entries.length === 0) return "{}";
-    return `{ ${entries.map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x)}`).join(", ")} }`;
-  }
-  throw new WheelhouseError(
-    "INVALID_PYLOCK",
-    `value ${quote(String(v))} cannot be written as TOML`,
-  );
-}
-
-/** TOML basic string: JSON escapes are valid TOML escapes, except that DEL must be escaped too. */
-function tomlString(s: string): string {
-  return JSON.stringify(s.replace(/[\uD800-\uDFFF]/gu, "\uFFFD")).replace(/\x7f/g, "\\u007f");
-}
-
 function canonicalOrRaw(name: string): string {
   try {
     return canonicalizeName(name);
   } catch {
     return name;
   }
-}
-
-/** Deterministic, locale-free comparison where digit runs compare as numbers ("1.10" > "1.9"). */
-function compareText(a: string, b: string): number {
-  const ra = a.match(/\d+|\D+/g) ?? [];
-  const rb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
-    const x = ra[i];
-    const y = rb[i];
-    if (x === y) continue;
-    if (/^\d/.test(x) && /^\d/.test(y)) {
-      const d = BigInt(x) - BigInt(y);
-      if (d !== 0n) return d < 0n ? -1 : 1;
-    }
-    return x < y ? -1 : 1;
-  }
-  return ra.length - rb.length || (a < b ? -1 : a > b ? 1 : 0);
 }

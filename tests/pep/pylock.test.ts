@@ -190,7 +190,7 @@ describe("formatPylock", () => {
       requires-python = ">=3.8"
       dependencies = [
         { name = "cattrs", version = "24.1" },
-        { name = "zope.interface" },
+        { name = "zope-interface" },
       ]
       index = "https://pypi.org/simple/"
       sdist = { name = "attrs-25.1.0.tar.gz", upload-time = 2025-01-25T11:30:12.000Z, path = "dist/attrs-25.1.0.tar.gz", size = 810562, hashes = { sha256 = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" } }
@@ -208,7 +208,7 @@ describe("formatPylock", () => {
       requires-python = ">=3.10"
       wheels = [
         { name = "numpy-2.2.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", upload-time = 2025-02-13T16:50:00.000Z, url = "https://files.example/numpy-2.2.3-manylinux.whl", size = 16106220, hashes = { sha256 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } },
-        { name = "numpy-2.2.3-cp312-cp312-win_amd64.whl", upload-time = 2025-02-13T16:51:21.821+00:00, url = "https://files.example/numpy-2.2.3-cp312-cp312-win_amd64.whl", size = 12626357, hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } },
+        { name = "numpy-2.2.3-cp312-cp312-win_amd64.whl", upload-time = 2025-02-13T16:51:21.821Z, url = "https://files.example/numpy-2.2.3-cp312-cp312-win_amd64.whl", size = 12626357, hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } },
       ]
 
       [tool]
@@ -252,9 +252,9 @@ describe("formatPylock", () => {
     const text = fc.string({
       unit: fc.constantFrom("a", "-", "é", "'", '"', "\\", "\u007f", "\n", " ", "="),
     });
+    // Files are named after their package (the reader checks that); odd text goes in the URL.
     const file = fc.record(
       {
-        name: text,
         url: text,
         size: fc.nat(),
         uploadTime: fc
@@ -264,18 +264,33 @@ describe("formatPylock", () => {
       },
       { requiredKeys: ["url", "hashes"] },
     );
-    const pkg = fc.record(
-      {
-        name: fc.stringMatching(/^[a-z]{1,6}$/), // no digits: the test sorts by code units
-        version: fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/),
-        marker: text,
-        requiresPython: text,
-        index: text,
-        sdist: file,
-        wheels: fc.array(file, { minLength: 1, maxLength: 3 }),
-      },
-      { requiredKeys: ["name"] },
-    );
+    // Platforms that differ in a letter, so that code-unit order is the writer's order.
+    const platform = fc.constantFrom("any", "win_amd64", "linux_x86_64", "macosx_11_0_arm64");
+    const pkg = fc
+      .record(
+        {
+          name: fc.stringMatching(/^[a-z]{1,6}$/), // no digits: the test sorts by code units
+          version: fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/),
+          marker: text,
+          requiresPython: text,
+          index: text,
+          sdist: file,
+          wheels: fc.uniqueArray(fc.tuple(platform, file), {
+            minLength: 1,
+            maxLength: 3,
+            selector: ([tag]) => tag,
+          }),
+        },
+        { requiredKeys: ["name", "wheels"] },
+      )
+      .map(({ sdist, wheels, ...p }): PylockPackage => {
+        const stem = `${p.name}-${p.version ?? "0"}`;
+        return {
+          ...p,
+          ...(sdist ? { sdist: { name: `${stem}.tar.gz`, ...sdist } } : {}),
+          wheels: wheels.map(([tag, f]) => ({ name: `${stem}-py3-none-${tag}.whl`, ...f })),
+        };
+      });
     const lockArb = fc.record({
       lockVersion: fc.constant("1.0" as const),
       requiresPython: text,
