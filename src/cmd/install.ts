@@ -109,6 +109,7 @@ export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   const inputs = readRequirementInputs(args, list(options.requirement), list(options.constraint));
+  for (const warning of inputs.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (inputs.requirements.length === 0 && inputs.locked === undefined) {
     throw new WheelhouseError(
       "USAGE_NO_REQUIREMENTS",

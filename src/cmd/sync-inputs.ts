@@ -23,6 +23,8 @@ export function syncInputsOf(
     strings(options.constraint),
     processEnv(),
   );
+  // On stderr whatever the output format, as pip prints its warnings.
+  for (const warning of inputs.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (inputs.requirements.length === 0 && inputs.locked === undefined) {
     throw new WheelhouseError(
       "USAGE_NO_REQUIREMENTS",

@@ -82,6 +82,24 @@ describe("install's request", () => {
     expect(constrained.installed.every((p) => p.source === links)).toBe(true);
   });
 
+  it("reads a UTF-16 requirements file with a BOM (PowerShell's pip freeze > file), as pip does", async () => {
+    const dir = join(root, "reqs-utf16");
+    mkdirSync(dir);
+    const text = "-f ../wheels\r\napp\r\n";
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    writeFileSync(join(dir, "requirements.txt"), utf16);
+    const ran = await install([
+      "--venv",
+      freshVenv(),
+      "--no-store",
+      "-r",
+      join(dir, "requirements.txt"),
+      "--dry-run",
+      "--json",
+    ]);
+    expect(nameVersions(report(ran).installed)).toEqual(["app 1.0", "lib 2.1"]);
+  });
+
   it("installs an extra's dependencies only when the extra is asked for", async () => {
     const venv = freshVenv();
     const plain = report(

@@ -102,6 +102,26 @@ describe("wheelhouse sync", () => {
       const text = await readFile(join(dir, `locked.${t}.txt`), "utf8");
       expect(text).toMatch(/^app==1\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
     }
+    // The same lock read back as a newer minor lock-version: used, with PEP 751's warning.
+    const newer = join(dir, "pylock.newer.toml");
+    await writeFile(
+      newer,
+      (await readFile(lock, "utf8")).replace(/^lock-version = .*$/m, 'lock-version = "1.1"'),
+    );
+    const again = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        join(dir, "s2"),
+        "--dry-run",
+        "-r",
+        newer,
+        ...THREE_TARGETS.flatMap((t) => ["--target", t]),
+      ],
+      env,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^warning: .*lock-version.*1\.1/m);
   }, 60_000);
 
   it("hashes find-links files for --requirements-out, --lock and --json (their source states none)", async () => {

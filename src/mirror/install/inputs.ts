@@ -28,6 +28,8 @@ export interface RequirementInputs {
   onlyBinary: string[];
   /** Set when a pylock.toml was given with -r (PEP 751): the lock's packages, as listed. */
   locked?: LockedPackage[];
+  /** What the caller should print as warnings (a pylock.toml's newer minor lock-version, ...). */
+  warnings: string[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function readRequirementInputs(
     constraints: [],
     hashes: new Map(),
     requireHashes: false,
+    warnings: [],
     findLinks: [],
     pre: false,
     onlyBinary: [],
@@ -57,13 +60,15 @@ export function readRequirementInputs(
       });
     }
     if (!asConstraints && isPylockFilename(basename(file))) {
-      const locked = lockedPackagesOf(parsePylock(readFileSync(file, "utf8"), file), file);
-      out.locked = [...(out.locked ?? []), ...locked];
+      const lock = parsePylock(readFileSync(file, "utf8"), file);
+      out.warnings.push(...(lock.warnings ?? []));
+      out.locked = [...(out.locked ?? []), ...lockedPackagesOf(lock, file)];
       return;
     }
-    const parsed = parseRequirementsTxt(readFileSync(file, "utf8"), {
+    // Bytes: the parser decodes them as pip does (a BOM, UTF-16, a coding comment).
+    const parsed = parseRequirementsTxt(readFileSync(file), {
       file,
-      readFile: (p) => readFileSync(p, "utf8"),
+      readFile: (p) => readFileSync(p),
     });
     for (const line of parsed.requirements) {
       (asConstraints ? out.constraints : out.requirements).push(line.requirement);

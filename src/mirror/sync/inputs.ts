@@ -29,6 +29,8 @@ export interface SyncInputs {
   requireHashes: boolean;
   /** Set when a pylock.toml was given. */
   locked?: LockedPackage[];
+  /** What the caller should print as warnings (a pylock.toml's newer minor lock-version, ...). */
+  warnings: string[];
   /** From the files: the last --index-url, and every --extra-index-url / --find-links. */
   indexUrl?: string;
   extraIndexUrls: string[];
@@ -40,9 +42,10 @@ export interface SyncInputs {
   preferBinary: boolean;
 }
 
-function readText(path: string): string {
+/** The file's bytes: the requirements parser decodes them as pip does (BOM, coding comment). */
+function readBytes(path: string): Buffer {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path);
   } catch (cause) {
     throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `file ${quote(path)} cannot be read`, {
       hint: "check the path given to -r/-c",
@@ -64,6 +67,7 @@ export function readSyncInputs(
 ): SyncInputs {
   const inputs: SyncInputs = {
     requirements: args.map(parseRequirement),
+    warnings: [],
     constraints: [],
     hashes: new Map(),
     requireHashes: false,
@@ -91,11 +95,12 @@ export function readSyncInputs(
     inputs.requireHashes ||= parsed.requireHashes;
   };
   const parse = (path: string) =>
-    parseRequirementsTxt(readText(path), { file: path, readFile: readText, env });
+    parseRequirementsTxt(readBytes(path), { file: path, readFile: readBytes, env });
   for (const path of requirementFiles) {
     if (isPylockFilename(basename(path))) {
-      const locked = lockedPackagesOf(parsePylock(readText(path), path), path);
-      inputs.locked = [...(inputs.locked ?? []), ...locked];
+      const lock = parsePylock(readBytes(path).toString("utf8"), path);
+      inputs.warnings.push(...(lock.warnings ?? []));
+      inputs.locked = [...(inputs.locked ?? []), ...lockedPackagesOf(lock, path)];
     } else {
       merge(parse(path), false);
     }
