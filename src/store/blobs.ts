@@ -11,7 +11,7 @@
 //   behind fsyncs in libuv's small thread pool (and a missing file costs an exception). mkdir
 //   of a new shard is a journaled metadata write, so it stays asynchronous.
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, getHashes, randomBytes } from "node:crypto";
 import { constants, createReadStream, statSync, utimesSync } from "node:fs";
 import { copyFile, type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -24,6 +24,8 @@ import type { Store } from "./store.js";
 export interface BlobExpectation {
   label: string;
   sha256?: string;
+  /** Other digests to check (hashlib name -> hex); see {@link otherDigests}. */
+  hashes?: Record<string, string>;
   size?: number;
   /** Where the bytes came from (a URL, a path), named in mismatch errors after the label. */
   source?: string;
@@ -34,6 +36,33 @@ function named(expect: BlobExpectation): string {
   return expect.source === undefined
     ? quote(expect.label)
     : `${quote(expect.label)} from ${quote(expect.source)}`;
+}
+
+/** Node's name for a hashlib algorithm name, when Node's crypto has it. */
+function nodeHashName(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const mapped =
+    lower === "blake2b"
+      ? "blake2b512"
+      : lower === "blake2s"
+        ? "blake2s256"
+        : lower.replace(/^sha3_/, "sha3-");
+  return getHashes().includes(mapped) ? mapped : undefined;
+}
+
+/**
+ * The digests of `expect.hashes` to check besides the sha256, as [hashlib name, Node name,
+ * expected lower-case hex]; sha256 (checked anyway) and names Node lacks are left out. pip checks
+ * the hash a link states whatever its name, and a page stating only `#md5=` must not mean "no
+ * check" (old find-links pages, some proxying repository managers).
+ */
+export function otherDigests(expect: BlobExpectation): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [name, hex] of Object.entries(expect.hashes ?? {})) {
+    const node = nodeHashName(name);
+    if (node !== undefined && node !== "sha256") out.push([name, node, hex.toLowerCase()]);
+  }
+  return out;
 }
 
 /** A blob written and verified in tmp/, not yet at its content address. */
@@ -64,6 +93,11 @@ export async function writeTemp(
 ): Promise<TempBlob> {
   const path = join(store.layout.tmp, `${randomBytes(12).toString("hex")}.part`);
   const hash = createHash("sha256");
+  const others = otherDigests(expect).map(([name, node, hex]) => ({
+    name,
+    hex,
+    hash: createHash(node),
+  }));
   let size = 0;
   const handle = await open(path, "wx");
   try {
@@ -75,6 +109,7 @@ export async function writeTemp(
         size += chunk.length;
         if (expect.size !== undefined && size > expect.size) throw sizeMismatch(expect, size);
         hash.update(chunk);
+        for (const o of others) o.hash.update(chunk);
         await writeAll(handle, chunk);
       }
       await handle.sync();
@@ -86,6 +121,10 @@ export async function writeTemp(
     const sha256 = hash.digest("hex");
     if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
       throw hashMismatch(expect, sha256);
+    }
+    for (const o of others) {
+      const actual = o.hash.digest("hex");
+      if (actual !== o.hex) throw hashMismatch(expect, actual, o.name, o.hex);
     }
     return { path, sha256, size };
   } catch (error) {
@@ -99,10 +138,15 @@ export async function writeTemp(
   }
 }
 
-function hashMismatch(expect: BlobExpectation, sha256: string): WheelhouseError {
+function hashMismatch(
+  expect: BlobExpectation,
+  actual: string,
+  algorithm = "sha256",
+  expected = expect.sha256,
+): WheelhouseError {
   return new WheelhouseError(
     "HASH_MISMATCH",
-    `${named(expect)} has sha256 ${sha256}, expected ${expect.sha256}`,
+    `${named(expect)} has ${algorithm} ${actual}, expected ${expected}`,
     { hint: "the file was corrupted in transit or changed upstream; nothing was stored" },
   );
 }
@@ -136,6 +180,10 @@ export function verifyBytes(bytes: Buffer, expect: BlobExpectation): BlobRef {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
     throw hashMismatch(expect, sha256);
+  }
+  for (const [name, node, hex] of otherDigests(expect)) {
+    const actual = createHash(node).update(bytes).digest("hex");
+    if (actual !== hex) throw hashMismatch(expect, actual, name, hex);
   }
   return { sha256, size: bytes.length };
 }

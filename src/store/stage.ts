@@ -72,6 +72,7 @@ export async function stageDistribution(
   const expect = {
     label: filename,
     ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
+    ...(input.hashes !== undefined ? { hashes: input.hashes } : {}),
     ...(input.size !== undefined ? { size: input.size } : {}),
     ...(input.source !== undefined ? { source: input.source } : {}),
   };

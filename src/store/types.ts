@@ -12,6 +12,11 @@ export interface UpstreamFacts {
   source?: string;
   /** Expected sha256 (hex); the write fails with "HASH_MISMATCH" when the bytes differ. */
   sha256?: string;
+  /**
+   * Other digests the source states (hashlib name -> hex, e.g. a find-links page's `#md5=`),
+   * checked as the sha256 is; names Node's crypto lacks are ignored. Not recorded.
+   */
+  hashes?: Record<string, string>;
   /** Expected size in bytes; the write fails with "SIZE_MISMATCH" when it differs. */
   size?: number;
   /** Upload time, RFC 3339 (PEP 700 `upload-time`). */

@@ -3,7 +3,9 @@
 // `wheelhouse serve`, --python into an externally managed environment (PEP 668) and into a venv,
 // hashed requirements files, and sdists built offline with pip (a real build backend from the
 // corpus when present).
+
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -150,6 +152,40 @@ describe("install from a find-links URL", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("HTTP 401");
       expect(refused.stderr).not.toContain("wrong");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("checks the digest a page states even when it is not a sha256 (#md5=), as pip does", async () => {
+    const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
+    let lie = false;
+    const server = createServer((req, res) => {
+      if (req.url === "/links/") {
+        const body = [app, lib]
+          .map((d) => {
+            const stated = lie && d === lib ? "0".repeat(32) : md5(d.bytes);
+            return `<a href="${d.filename}#md5=${stated}">${d.filename}</a>`;
+          })
+          .join("\n");
+        res.writeHead(200, { "content-type": "text/html" }).end(body);
+      } else if (req.url === `/links/${app.filename}`) res.writeHead(200).end(app.bytes);
+      else if (req.url === `/links/${lib.filename}`) res.writeHead(200).end(lib.bytes);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/links/`;
+      const ran = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app", "--json"]);
+      expect(ran.code, ran.stderr).toBe(0);
+      lie = true;
+      const venv = freshVenv();
+      const refused = await install(["--venv", venv, "--no-store", "-f", url, "app"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `has md5 ${md5(lib.bytes)}, the page says ${"0".repeat(32)}`,
+      );
     } finally {
       server.close();
     }

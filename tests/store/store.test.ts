@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -126,6 +127,8 @@ describe("stageDistribution + commitProject (the two phases sync uses)", () => {
 
   it.each([
     ["sha256", { sha256: "0".repeat(64) }, "HASH_MISMATCH"],
+    ["md5 (stated instead of a sha256)", { hashes: { md5: "0".repeat(32) } }, "HASH_MISMATCH"],
+    ["sha3_256 (hashlib's name)", { hashes: { sha3_256: "0".repeat(64) } }, "HASH_MISMATCH"],
     ["size (short)", { size: 10 ** 9 }, "SIZE_MISMATCH"],
     ["size (long)", { size: 10 }, "SIZE_MISMATCH"],
   ])("refuses a stream whose %s differs and leaves nothing", async (_, facts, code) => {
@@ -141,6 +144,7 @@ describe("stageDistribution + commitProject (the two phases sync uses)", () => {
 
   it.each([
     ["sha256", { sha256: "0".repeat(64) }, "HASH_MISMATCH"],
+    ["sha512", { hashes: { sha512: "0".repeat(128) } }, "HASH_MISMATCH"],
     ["size", { size: 1 }, "SIZE_MISMATCH"],
   ])("refuses a local file whose %s differs and leaves nothing", async (_, facts, code) => {
     const wheel = await buildWheel({ name: "local", version: "1.0" });
@@ -150,6 +154,17 @@ describe("stageDistribution + commitProject (the two phases sync uses)", () => {
     ).toBe(code);
     expect(await tmpEntries()).toEqual([]);
     expect(await readdir(store.layout.blobs)).toEqual([]);
+  });
+
+  it("takes a file whose other stated digests match, and ignores names Node lacks", async () => {
+    const wheel = await buildWheel({ name: "digests", version: "1.0" });
+    const digest = (name: string) => createHash(name).update(wheel.bytes).digest("hex");
+    const hashes = { md5: digest("md5"), sha3_256: digest("sha3-256"), whirlwind9: "x" };
+    const staged = await stageDistribution(store, Readable.from([wheel.bytes]), {
+      filename: wheel.filename,
+      hashes,
+    });
+    expect(staged.sha256).toBe(wheel.sha256);
   });
 
   it("commits files of one project together and refuses mixed projects", async () => {

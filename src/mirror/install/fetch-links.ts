@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { type BlobExpectation, otherDigests } from "../../store/blobs.js";
 import { redactUrl, splitCredentials } from "../url-credentials.js";
 
 /** Authorization header values by origin, from find-links URLs given with credentials. */
@@ -66,27 +67,35 @@ export async function fetchText(url: string): Promise<{ text: string; url: strin
 }
 
 /**
- * Download `url` into `dir` as `filename`; checks `sha256` (hex) when given. Resolves to the path.
- * @throws WheelhouseError like {@link fetchText}, or "HASH_MISMATCH" naming the file.
+ * Download `url` into `dir` as `filename`; checks the digests `expect` states (its sha256 and
+ * any other hashlib-named ones Node has, e.g. a page's `#md5=`). Resolves to the path.
+ * @throws WheelhouseError like {@link fetchText}, or "HASH_MISMATCH" naming the file, the
+ *   algorithm, the actual and the stated digest.
  */
 export async function downloadFile(
   url: string,
   filename: string,
   dir: string,
-  sha256?: string,
+  expect: BlobExpectation = { label: filename },
 ): Promise<string> {
   const response = await get(url);
   const temp = join(dir, `.${randomBytes(6).toString("hex")}.part`);
-  const hash = createHash("sha256");
+  const checks = [
+    ...(expect.sha256 !== undefined ? [["sha256", "sha256", expect.sha256.toLowerCase()]] : []),
+    ...otherDigests(expect),
+  ].map(([name, node, hex]) => ({ name, hex, hash: createHash(node) }));
   const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
-  body.on("data", (chunk: Buffer) => hash.update(chunk));
+  body.on("data", (chunk: Buffer) => {
+    for (const c of checks) c.hash.update(chunk);
+  });
   try {
     await pipeline(body, createWriteStream(temp));
-    const digest = hash.digest("hex");
-    if (sha256 !== undefined && digest !== sha256.toLowerCase()) {
+    for (const c of checks) {
+      const digest = c.hash.digest("hex");
+      if (digest === c.hex) continue;
       throw new WheelhouseError(
         "HASH_MISMATCH",
-        `${quote(filename)} from ${quote(redactUrl(url))} has sha256 ${digest}, the page says ${sha256}`,
+        `${quote(filename)} from ${quote(redactUrl(url))} has ${c.name} ${digest}, the page says ${c.hex}`,
       );
     }
     const path = join(dir, filename);

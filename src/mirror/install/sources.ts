@@ -124,7 +124,11 @@ export class LocalProvider implements Provider {
     if (located?.path) return Promise.resolve(located.path);
     let pending = this.downloads.get(file.url);
     if (!pending) {
-      pending = downloadFile(file.url, file.filename, this.sources.downloadDir, file.sha256);
+      pending = downloadFile(file.url, file.filename, this.sources.downloadDir, {
+        label: file.filename,
+        ...(file.sha256 !== undefined ? { sha256: file.sha256 } : {}),
+        ...(file.hashes !== undefined ? { hashes: file.hashes } : {}),
+      });
       this.downloads.set(file.url, pending);
     }
     return pending;
@@ -240,6 +244,7 @@ async function scanPage(url: string): Promise<Located[]> {
       filename: f.filename,
       url: f.url,
       sha256: f.hashes.sha256,
+      hashes: f.hashes,
       size: f.size,
       requiresPython: f.requiresPython,
       yanked: f.yanked,

@@ -14,6 +14,8 @@ export interface CandidateFile {
   url: string;
   /** Lower-case hex sha256 when the source states it. */
   sha256?: string;
+  /** Other digests the source states (hashlib name -> hex, e.g. `#md5=`), checked on download. */
+  hashes?: Record<string, string>;
   /** Bytes, when known. */
   size?: number;
   /** PEP 345 Requires-Python from the index (data-requires-python), when stated. */

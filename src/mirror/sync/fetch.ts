@@ -87,6 +87,7 @@ export function stageInput(file: CandidateFile): StageInput {
     source: redactUrl(file.url),
     yanked: file.yanked,
     ...(file.sha256 !== undefined ? { sha256: file.sha256 } : {}),
+    ...(file.hashes !== undefined ? { hashes: file.hashes } : {}),
     ...(file.size !== undefined ? { size: file.size } : {}),
     ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
     ...(file.requiresPython !== undefined ? { requiresPython: file.requiresPython } : {}),

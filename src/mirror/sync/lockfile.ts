@@ -204,10 +204,12 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
         f.url ??
         pathToFileURL(isAbsolute(f.path!) ? f.path! : join(dirname(lockPath), f.path!)).href;
       const filename = f.name ?? decodeURIComponent(new URL(url).pathname.split("/").pop()!);
+      const others = Object.entries(f.hashes).filter(([name]) => name !== "sha256");
       return {
         filename,
         url,
         sha256,
+        ...(others.length > 0 ? { hashes: Object.fromEntries(others) } : {}),
         yanked: false,
         source: lockPath,
         ...(f.size !== undefined ? { size: f.size } : {}),

@@ -79,6 +79,8 @@ function toCandidate(file: DistributionFile, source: string): CandidateFile {
     hasCoreMetadata: file.coreMetadata !== false,
   };
   if (file.hashes.sha256) candidate.sha256 = file.hashes.sha256.toLowerCase();
+  const others = Object.entries(file.hashes).filter(([name]) => name !== "sha256");
+  if (others.length > 0) candidate.hashes = Object.fromEntries(others);
   if (file.size !== undefined) candidate.size = file.size;
   if (file.requiresPython !== undefined) candidate.requiresPython = file.requiresPython;
   if (file.uploadTime !== undefined) candidate.uploadTime = file.uploadTime;

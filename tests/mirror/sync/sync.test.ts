@@ -1,4 +1,5 @@
-import { readdir, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
@@ -14,7 +15,7 @@ import type { Store } from "../../../src/store/store.js";
 import { closeStore } from "../../../src/store/store.js";
 import { HAS_CORPUS } from "../../helpers/corpus.js";
 import { type FakeFile, type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
-import { buildWheel } from "../../helpers/wheels.js";
+import { buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
 import { corpusProjects, freshStore, generatedProjects, THREE_TARGETS } from "./sync-fixtures.js";
 
@@ -163,6 +164,29 @@ describe("resume and integrity", () => {
     expect(failure.message).toContain(bad.dist.sha256);
     expect(findFile(s, bad.dist.filename)).toBeUndefined();
     expect(listFiles(s, "core")).toHaveLength(1);
+  });
+
+  it("checks a digest other than sha256 when that is all the source states (#md5=)", async () => {
+    const s = await store();
+    const dir = join(s.layout.dir, "..", `md5-links-${Date.now()}`);
+    await mkdir(dir);
+    const good = await buildWheel({ name: "solo", version: "1.0" });
+    const bad = await buildWheel({ name: "other", version: "1.0" });
+    await writeDistributions(dir, [good, bad]);
+    const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
+    const page = join(dir, "links.html");
+    await writeFile(
+      page,
+      `<a href="${good.filename}#md5=${md5(good.bytes)}">${good.filename}</a>\n` +
+        `<a href="${bad.filename}#md5=${"0".repeat(32)}">${bad.filename}</a>\n`,
+    );
+    const { report } = await syncFrom(s, [], ["solo", "other"], { findLinks: [page] });
+    expect(storedNames(s)).toEqual([good.filename]);
+    expect(report.failed.map((f) => f.code)).toEqual(["HASH_MISMATCH"]);
+    expect(report.failed[0].message).toContain(
+      `has md5 ${md5(bad.bytes)}, expected ${"0".repeat(32)}`,
+    );
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("--dry-run resolves and downloads nothing", async () => {
