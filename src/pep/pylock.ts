@@ -15,7 +15,8 @@ import { parse, TomlDate, TomlError } from "smol-toml";
 import { quote, WheelhouseError } from "./errors.js";
 import { canonicalizeName } from "./names.js";
 import { checkFileNamesPackage, FILE_KEYS, PACKAGE_KEYS, TOP_KEYS } from "./pylock-checks.js";
-import { compareText, multiline, tomlKey, tomlValue, utcDatetime } from "./toml-write.js";
+import { utcDatetime } from "./rfc3339.js";
+import { compareText, multiline, tomlKey, tomlValue } from "./toml-write.js";
 
 /** A distribution file of a package (`packages.sdist` or one of `packages.wheels`). */
 export interface PylockFile {

@@ -9,8 +9,8 @@
 //   (milliseconds only).
 // - A value that is not a date-time at all is left out: the key is optional, a wrong value is not.
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+import { utcDatetime } from "../pep/rfc3339.js";
+
 const PEP700 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /**
@@ -21,27 +21,8 @@ const PEP700 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
  *   an offset (or lands outside years 0000-9999 once in UTC).
  */
 export function formatUploadTime(value: string): string | undefined {
-  const m = RFC3339.exec(value.trim());
-  if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const fraction = m[7] === undefined ? "" : `.${m[7].slice(0, 6)}`;
-  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  local.setUTCFullYear(y); // Date.UTC maps years 0-99 to 1900-1999
-  const valid =
-    local.getUTCFullYear() === y &&
-    local.getUTCMonth() === mo - 1 &&
-    local.getUTCDate() === d &&
-    local.getUTCHours() === h &&
-    local.getUTCMinutes() === mi &&
-    local.getUTCSeconds() === s;
-  if (!valid) return undefined;
-  let offsetMinutes = 0;
-  if (m[8] === undefined) {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
-  const utc = new Date(local.getTime() - offsetMinutes * 60_000).toISOString();
-  const out = `${utc.slice(0, 19)}${fraction}Z`;
+  const utc = utcDatetime(value.trim());
+  if (utc === undefined) return undefined;
+  const out = utc.replace(/(\.\d{6})\d+Z$/, "$1Z");
   return PEP700.test(out) ? out : undefined;
 }
