@@ -19,6 +19,7 @@
 import { dirname, extname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { parseDistributionFilename } from "../../pep/filename.js";
 import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Pylock, PylockFile, PylockPackage } from "../../pep/pylock.js";
@@ -105,7 +106,11 @@ export function buildLock(
     const files = [...e.files.values()];
     const sdist = files.find((f) => !f.filename.endsWith(".whl"));
     const wheels = files.filter((f) => f.filename.endsWith(".whl"));
-    const pkg: PylockPackage = { name: e.name, version: e.version };
+    // A version-less package of an input lock whose filenames name no version stays version-less.
+    const pkg: PylockPackage = {
+      name: e.name,
+      ...(e.version !== "" ? { version: e.version } : {}),
+    };
     if (e.targets.size < selections.length) {
       const ors = [...e.targets].map((t) => markers.get(t)!);
       pkg.marker = ors.length === 1 ? ors[0] : ors.map((m) => `(${m})`).join(" or ");
@@ -128,7 +133,8 @@ export function buildLock(
 /**
  * Hashed requirements for one target: `name==version --hash=sha256:...`, one line per package
  * with the hashes of the files chosen for it, sorted by name, after the `header` comment lines.
- * @throws WheelhouseError "HASH_UNKNOWN" naming a file whose sha256 is not known.
+ * @throws WheelhouseError "HASH_UNKNOWN" naming a file whose sha256 is not known,
+ *   "VERSION_UNKNOWN" naming a file of a package with no known version.
  */
 export function formatHashedRequirements(
   selection: TargetSelection,
@@ -145,6 +151,15 @@ export function formatHashedRequirements(
         `${quote(p.file.filename)} has no known sha256, so a hashed requirements file cannot list it`,
         {
           hint: "its source states no hash (a find-links file): run without --dry-run so the store hashes it",
+        },
+      );
+    }
+    if (p.version === "") {
+      throw new WheelhouseError(
+        "VERSION_UNKNOWN",
+        `${quote(p.file.filename)} of ${quote(p.name)} has no known version, so it cannot be pinned with ==`,
+        {
+          hint: "hash-checking mode needs name==version lines: give the package a version in the lock",
         },
       );
     }
@@ -227,8 +242,23 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
 }
 
 /**
+ * The version a locked file's name states (normalized), or "" when it names none: PEP 751 makes
+ * `packages.version` optional, but hashed requirements pin with `==` and a lock's version must
+ * be a PEP 440 version, so an absent version is read from the filename (which the pylock reader
+ * has already checked against the package).
+ */
+function versionOfFile(file: CandidateFile): string {
+  try {
+    return parseDistributionFilename(file.filename).version;
+  } catch {
+    return "";
+  }
+}
+
+/**
  * The packages of `locked` that apply on `target` (their marker holds in the lock-file marker
- * context, PEP 751), one entry per listed file.
+ * context, PEP 751), one entry per listed file; a package without `version` gets the one its
+ * filenames state ("" when they state none).
  */
 export function lockedSelection(
   locked: LockedPackage[],
@@ -241,7 +271,9 @@ export function lockedSelection(
     if (pkg.marker !== undefined && !evaluateMarker(pkg.marker, env, { context: "lock_file" })) {
       continue;
     }
-    for (const file of pkg.files) out.push({ name: pkg.name, version: pkg.version ?? "", file });
+    for (const file of pkg.files) {
+      out.push({ name: pkg.name, version: pkg.version ?? versionOfFile(file), file });
+    }
   }
   return out;
 }

@@ -19,30 +19,36 @@ export function buildReport(
     let filesSkipped = 0;
     let filesFailed = 0;
     let bytesAdded = 0;
-    const packages = selection.packages.map((pkg): ReportPackage => {
+    // One entry per package: a package from a pylock.toml brings several files (sdist, wheels).
+    const packages = new Map<string, ReportPackage>();
+    const seen = new Set<string>();
+    for (const pkg of selection.packages) {
+      if (seen.has(pkg.file.filename)) continue;
+      seen.add(pkg.file.filename);
       const outcome = byFilename.get(pkg.file.filename);
       if (outcome?.status === "added") {
         filesAdded++;
         bytesAdded += outcome.size ?? outcome.planned.file.size ?? 0;
       } else if (outcome?.status === "skipped") filesSkipped++;
       else if (outcome?.status === "failed") filesFailed++;
-      return {
+      const key = `${pkg.name}\0${pkg.version}\0${pkg.buildOnly === true}`;
+      const entry = packages.get(key) ?? {
         name: pkg.name,
         version: pkg.version,
-        files: [
-          {
-            filename: pkg.file.filename,
-            sha256: pkg.file.sha256 ?? null,
-            size: pkg.file.size ?? null,
-            url: pkg.file.url,
-          },
-        ],
+        files: [],
         ...(pkg.buildOnly ? { buildOnly: true as const } : {}),
       };
-    });
+      entry.files.push({
+        filename: pkg.file.filename,
+        sha256: pkg.file.sha256 ?? null,
+        size: pkg.file.size ?? null,
+        url: pkg.file.url,
+      });
+      packages.set(key, entry);
+    }
     return {
       target: selection.target,
-      packages,
+      packages: [...packages.values()],
       summary: {
         projects: new Set(selection.packages.map((p) => p.name)).size,
         filesAdded,
@@ -95,7 +101,8 @@ export function summaryLines(report: SyncReport, bytes: (n: number) => string): 
   const verb = report.dryRun ? "would add" : "added";
   const lines = report.targets.map((t) => {
     const s = t.summary;
-    const toAdd = report.dryRun ? t.packages.length - s.filesSkipped : s.filesAdded;
+    const files = t.packages.reduce((sum, p) => sum + p.files.length, 0);
+    const toAdd = report.dryRun ? files - s.filesSkipped : s.filesAdded;
     return (
       `${t.target}: ${s.projects} projects, ${toAdd} files ${verb}` +
       `${report.dryRun ? "" : ` (${bytes(s.bytesAdded)})`}, ${s.filesSkipped} already stored` +

@@ -1,0 +1,121 @@
+// The outputs of a sync read back: hashed requirements and pylock.toml from a pylock.toml input
+// whose packages leave out `version` (PEP 751 makes it optional), and the --json report's one
+// entry per package.
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  buildLock,
+  formatHashedRequirements,
+  lockedPackagesOf,
+} from "../../../src/mirror/sync/lockfile.js";
+import { reportJson, summaryLines } from "../../../src/mirror/sync/report.js";
+import { sync } from "../../../src/mirror/sync/sync.js";
+import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
+import { parseTarget } from "../../../src/pep/target.js";
+import { closeStore } from "../../../src/store/store.js";
+import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
+import { testClient } from "../upstream/helpers.js";
+import { freshStore } from "./sync-fixtures.js";
+
+const LINUX = parseTarget("cp311-manylinux_2_28_x86_64");
+const cleanup: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanup) await c();
+});
+
+/** A store and a folder holding `nov` 1.0 as sdist and wheel, and a pylock.toml naming both. */
+async function versionlessLock(lockText: (sdist: string, wheel: string) => string) {
+  const { store, dir } = await freshStore();
+  cleanup.push(async () => {
+    closeStore(store);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const wheel = await buildWheel({ name: "nov", version: "1.0" });
+  const sdist = await buildSdist({ name: "nov", version: "1.0" });
+  await writeDistributions(dir, [wheel, sdist]);
+  const path = join(dir, "pylock.toml");
+  const text =
+    'lock-version = "1.0"\ncreated-by = "hand"\n' +
+    lockText(
+      `{ path = "${sdist.filename}", hashes = { sha256 = "${sdist.sha256}" } }`,
+      `{ path = "${wheel.filename}", hashes = { sha256 = "${wheel.sha256}" } }`,
+    );
+  await writeFile(path, text);
+  const locked = lockedPackagesOf(parsePylock(text, path), path);
+  return { store, locked, wheel, sdist };
+}
+
+describe("a pylock.toml input whose packages have no version", () => {
+  it("pins the version its filenames state in every output", async () => {
+    const { store, locked, wheel, sdist } = await versionlessLock(
+      (s, w) => `[[packages]]\nname = "nov"\nsdist = ${s}\nwheels = [${w}]\n`,
+    );
+    const { report, selections } = await sync({
+      store,
+      http: testClient(),
+      indexUrls: [],
+      targets: [LINUX],
+      requirements: [],
+      locked,
+    });
+    expect(report.failed).toEqual([]);
+    // pip refuses "nov==" (no version) in hash-checking mode: the line must pin 1.0.
+    const [, ...lines] = formatHashedRequirements(selections[0]).trimEnd().split("\n");
+    expect(lines).toEqual([
+      "nov==1.0 \\",
+      `    --hash=sha256:${[wheel.sha256, sdist.sha256].sort()[0]} \\`,
+      `    --hash=sha256:${[wheel.sha256, sdist.sha256].sort()[1]}`,
+    ]);
+    // packaging.pylock refuses version = "" ("Invalid version"): the lock states 1.0.
+    const lock = parsePylock(formatPylock(buildLock([LINUX], selections)));
+    expect(lock.packages.map((p) => [p.name, p.version])).toEqual([["nov", "1.0"]]);
+    // The report lists the package once, with both of its files.
+    const json = reportJson(report) as { targets: { packages: unknown[] }[] };
+    expect(json.targets[0].packages).toEqual([
+      {
+        name: "nov",
+        version: "1.0",
+        files: [
+          expect.objectContaining({ filename: sdist.filename, sha256: sdist.sha256 }),
+          expect.objectContaining({ filename: wheel.filename, sha256: wheel.sha256 }),
+        ],
+      },
+    ]);
+  });
+
+  it("a dry run counts files, not packages, as what it would add", async () => {
+    const { store, locked } = await versionlessLock(
+      (s, w) => `[[packages]]\nname = "nov"\nversion = "1.0"\nsdist = ${s}\nwheels = [${w}]\n`,
+    );
+    const { report } = await sync({
+      store,
+      http: testClient(),
+      indexUrls: [],
+      targets: [LINUX],
+      requirements: [],
+      locked,
+      dryRun: true,
+    });
+    expect(summaryLines(report, String)[0]).toMatch(
+      /^cp311-manylinux_2_28_x86_64: 1 projects, 2 files would add/,
+    );
+  });
+
+  it("refuses to write a requirement it cannot pin", () => {
+    const file = {
+      filename: "nov-src.zip",
+      url: "file:///x/nov-src.zip",
+      sha256: "a".repeat(64),
+      yanked: false as const,
+      source: "/x/pylock.toml",
+    };
+    const selection = { target: "t", resolveMs: 0, packages: [{ name: "nov", version: "", file }] };
+    expect(() => formatHashedRequirements(selection)).toThrow(
+      expect.objectContaining({ code: "VERSION_UNKNOWN" }),
+    );
+    expect(
+      buildLock([LINUX], [{ ...selection, target: LINUX.spec }]).packages[0],
+    ).not.toHaveProperty("version");
+  });
+});
