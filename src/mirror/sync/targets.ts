@@ -1,5 +1,5 @@
 // Which environments a sync resolves for: `--target SPEC` (repeatable), or pip's
-// `--python-version/--platform/--implementation/--abi` composed into one target, or by default
+// `--python-version/--platform/--implementation/--abi` composed into targets, or by default
 // the local interpreter (probed once).
 // Spec: https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/
 // Traps:
@@ -7,17 +7,29 @@
 //   alone means this machine's platform), so the probe runs only when something is missing.
 // - `--python-version` takes "3.12", pip's "312" form, or a full "3.12.4" (then Requires-Python
 //   is checked against that release, as pip does).
+// - pip takes --platform and --abi several times (one tag list of all of them); a Target has one
+//   platform and one ABI, so each pair becomes a target. "--abi abi3 --abi none" beside a cpXY
+//   adds nothing: cpython_tags lists abi3 and none for every CPython anyway.
+// - Without --abi, pip uses the running interpreter's ABI (free-threaded "t", debug "d").
+// - Unlike pip's exact --platform, a manylinux_2_28 platform also takes older manylinux wheels:
+//   a target is a machine (packaging's sys_tags there), as with --target.
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import { markerEnvironment, parseTarget, type Target } from "../../pep/target.js";
+import {
+  formatTarget,
+  markerEnvironment,
+  parseTarget,
+  type Target,
+  targetAbi,
+} from "../../pep/target.js";
 
-/** The target flags of `sync`. */
+/** The target flags of `sync`; pip's --platform and --abi may be given several times. */
 export interface TargetFlags {
   target?: string[];
   pythonVersion?: string;
-  platform?: string;
+  platform?: string | readonly string[];
   implementation?: string;
-  abi?: string;
+  abi?: string | readonly string[];
 }
 
 function usage(message: string, hint: string): WheelhouseError {
@@ -25,23 +37,41 @@ function usage(message: string, hint: string): WheelhouseError {
 }
 
 /**
- * A --target spec parsed and checked in full now (markerEnvironment needs a platform it knows),
- * so that a bad one is a usage error before any work, not a failure in the middle of a run.
+ * A target parsed and checked in full now (markerEnvironment needs a platform it knows), so that
+ * a bad one is a usage error before any work, not a failure in the middle of a run.
+ * `flags` names what the user wrote, for the message ("--target", "--platform/--abi").
  */
-function checkedTarget(spec: string): Target {
+function checkedTarget(spec: string, flags: string): Target {
   try {
     const target = parseTarget(spec);
     markerEnvironment(target);
     return target;
   } catch (error) {
     if (!(error instanceof WheelhouseError)) throw error;
-    throw new WheelhouseError("USAGE_INVALID_TARGET", `--target: ${error.message}`, {
+    throw new WheelhouseError("USAGE_INVALID_TARGET", `${flags}: ${error.message}`, {
       hint: error.hint ?? "a target reads like cp311-manylinux_2_28_x86_64 or cp312-win_amd64",
       cause: error,
     });
   }
 }
 
+/** A repeatable flag's values, trimmed, empty ones and repeats dropped, in the order given. */
+function values(value: string | readonly string[] | undefined): string[] {
+  const all = value === undefined ? [] : typeof value === "string" ? [value] : value;
+  return [...new Set(all.map((v) => v.trim()).filter((v) => v !== ""))];
+}
+
+/**
+ * The ABIs of pip's --abi values: packaging's cpython_tags adds abi3 and none itself and drops
+ * them from the list it is given, so "--abi cp39 --abi abi3 --abi none" is the cp39 target;
+ * abi3 or none alone stays (a target whose only ABIs are abi3 and none).
+ */
+function abisOf(abis: string[], implementation: string): (string | undefined)[] {
+  if (abis.length === 0) return [undefined];
+  if (implementation !== "cp") return abis;
+  const own = abis.filter((a) => a !== "abi3" && a !== "none");
+  return own.length > 0 ? own : [abis.includes("abi3") ? "abi3" : "none"];
+}
 function pythonVersionOf(value: string): [number, number, number?] {
   const m = /^(\d)\.?(\d+)(?:\.(\d+))?$/.exec(value.trim());
   if (m === null) {
@@ -57,19 +87,23 @@ function pythonVersionOf(value: string): [number, number, number?] {
 
 /**
  * The targets of a run. `probe` gives the local interpreter's target; it is called at most once,
- * and only when the flags leave something to fill in.
- * @throws WheelhouseError "USAGE_INVALID_TARGET" when --target is mixed with pip's flags or a
- *   value is invalid; parseTarget's "INVALID_TARGET" for a bad spec.
+ * and only when the flags leave something to fill in. pip's flags make one target per --platform
+ * and --abi given (pip merges them into one tag list; a target has one platform and one ABI).
+ * Targets that are the same environment (other case, legacy manylinux name) are taken once.
+ * @throws WheelhouseError "USAGE_INVALID_TARGET" when --target is mixed with pip's flags, or a
+ *   spec or value is invalid (quoting it).
  */
 export async function selectTargets(
   flags: TargetFlags,
   probe: () => Promise<Target>,
 ): Promise<Target[]> {
+  const platforms = values(flags.platform);
+  const abis = values(flags.abi);
   const pipStyle =
     flags.pythonVersion !== undefined ||
-    flags.platform !== undefined ||
+    platforms.length > 0 ||
     flags.implementation !== undefined ||
-    flags.abi !== undefined;
+    abis.length > 0;
   if (flags.target && flags.target.length > 0) {
     if (pipStyle) {
       throw usage(
@@ -77,31 +111,56 @@ export async function selectTargets(
         "use either several --target SPEC or pip's flags for one target",
       );
     }
-    const seen = new Set<string>();
-    const targets: Target[] = [];
-    for (const spec of flags.target) {
-      const target = checkedTarget(spec.trim());
-      if (seen.has(target.spec)) continue;
-      seen.add(target.spec);
-      targets.push(target);
-    }
-    return targets;
+    return distinct(flags.target.map((spec) => checkedTarget(spec.trim(), "--target")));
   }
   if (!pipStyle) return [await probe()];
   const local =
-    flags.pythonVersion === undefined || flags.platform === undefined ? await probe() : undefined;
+    flags.pythonVersion === undefined || platforms.length === 0 ? await probe() : undefined;
   const version = flags.pythonVersion ? pythonVersionOf(flags.pythonVersion) : local!.pythonVersion;
-  const implementation = flags.implementation ?? local?.implementation ?? "cp";
+  const implementation =
+    flags.implementation?.trim().toLowerCase() ?? local?.implementation ?? "cp";
   if (implementation !== "cp" && implementation !== "pp") {
     throw usage(`--implementation ${quote(implementation)} is not supported`, "use cp or pp");
   }
-  const platform = flags.platform ?? local!.platform;
-  const spec = `${implementation}${version[0]}${version[1]}${flags.abi ? `-${flags.abi}` : ""}-${platform}`;
-  const target = parseTarget(spec);
+  // Without --abi pip takes the ABI of the running interpreter (packaging's _cpython_abis reads
+  // its build: a free-threaded or debug Python gives cp313t, cp312d) for that Python version.
+  const localAbi =
+    local !== undefined &&
+    local.implementation === implementation &&
+    local.pythonVersion[0] === version[0] &&
+    local.pythonVersion[1] === version[1]
+      ? targetAbi(local)
+      : undefined;
   const micro = version[2];
-  if (micro !== undefined) {
-    return [{ ...target, pythonFullVersion: `${version[0]}.${version[1]}.${micro}` }];
+  const full =
+    micro !== undefined
+      ? `${version[0]}.${version[1]}.${micro}`
+      : flags.pythonVersion === undefined
+        ? local?.pythonFullVersion
+        : undefined;
+  const targets: Target[] = [];
+  for (const platform of platforms.length > 0 ? platforms : [local!.platform]) {
+    for (const abi of abisOf(abis, implementation)) {
+      const middle =
+        abi ??
+        (localAbi === targetAbi({ implementation, pythonVersion: [version[0], version[1]] })
+          ? undefined
+          : localAbi);
+      const spec = `${implementation}${version[0]}${version[1]}${middle ? `-${middle}` : ""}-${platform}`;
+      const target = checkedTarget(spec, "--python-version/--platform/--implementation/--abi");
+      targets.push(full === undefined ? target : { ...target, pythonFullVersion: full });
+    }
   }
-  const full = flags.pythonVersion === undefined ? local?.pythonFullVersion : undefined;
-  return [full === undefined ? target : { ...target, pythonFullVersion: full }];
+  return distinct(targets);
+}
+
+/** Targets in order, each environment once (compared by canonical spec and full version). */
+function distinct(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = `${formatTarget(t)} ${t.pythonFullVersion ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -72,4 +72,73 @@ describe("selectTargets", () => {
     const got = await select({ target: [" cp312-win_amd64 "] });
     expect(got.targets.map((t) => t.spec)).toEqual(["cp312-win_amd64"]);
   });
+
+  it("drops a --target repeated in another spelling (case, legacy manylinux name, default ABI)", async () => {
+    const { targets } = await select({
+      target: [
+        "cp311-manylinux2014_x86_64",
+        "cp311-manylinux_2_17_x86_64",
+        "CP311-MANYLINUX2014_X86_64",
+        "cp311-cp311-manylinux_2_17_x86_64",
+        "cp311-win_amd64",
+      ],
+    });
+    expect(targets.map((t) => t.spec)).toEqual(["cp311-manylinux2014_x86_64", "cp311-win_amd64"]);
+  });
+
+  // pip download --platform X --platform Y --abi A --abi B: optparse's "append" action, one tag
+  // list over all platforms (pip 23.2.1 cmdoptions.platforms / abis; compatibility_tags).
+  it("takes pip's --platform given several times: one target each, repeats once", async () => {
+    const { targets, probes } = await select({
+      pythonVersion: "3.11",
+      platform: ["manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux2014_x86_64"],
+    });
+    expect(targets.map((t) => t.platform)).toEqual([
+      "manylinux_2_17_x86_64",
+      "manylinux_2_28_x86_64",
+    ]);
+    expect(probes).toBe(0);
+  });
+
+  it.each([
+    [["cp39", "abi3", "none"], ["cp39"]],
+    [["abi3", "none"], ["abi3"]],
+    [["none"], ["none"]],
+    [
+      ["cp39", "cp39d"],
+      ["cp39", "cp39d"],
+    ],
+  ])("reads pip's --abi %j as the target ABIs %j", async (abi, expected) => {
+    const { targets } = await select({ pythonVersion: "3.9", platform: "win_amd64", abi });
+    expect(targets.map((t) => t.abi)).toEqual(expected);
+  });
+
+  it("checks pip's flags in full before any work: --platform any has no markers", async () => {
+    await expect(select({ pythonVersion: "3.12", platform: "any" })).rejects.toMatchObject({
+      code: "USAGE_INVALID_TARGET",
+      message: expect.stringContaining("--platform"),
+    });
+    await expect(select({ pythonVersion: "3.12", platform: "solaris" })).rejects.toMatchObject({
+      code: "USAGE_INVALID_TARGET",
+      message: expect.stringContaining("solaris"),
+    });
+  });
+
+  // pip without --abi asks packaging's _cpython_abis, which reads the running interpreter's build.
+  it("keeps the local interpreter's free-threaded or debug ABI when --abi is not given", async () => {
+    const threaded = parseTarget("cp313t-manylinux_2_36_x86_64");
+    const got = await selectTargets({ platform: "win_amd64" }, async () => threaded);
+    expect(got.map((t) => t.abi)).toEqual(["cp313t"]);
+    expect(got[0].spec).toBe("cp313-cp313t-win_amd64");
+    const other = await selectTargets(
+      { pythonVersion: "3.12", platform: "win_amd64" },
+      async () => threaded,
+    );
+    expect(other.map((t) => t.abi)).toEqual(["cp312"]);
+    const fromFlags = await selectTargets(
+      { platform: "win_amd64", abi: "cp313" },
+      async () => threaded,
+    );
+    expect(fromFlags.map((t) => t.abi)).toEqual(["cp313"]);
+  });
 });
