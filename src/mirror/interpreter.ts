@@ -9,6 +9,11 @@
 //   site is still imported, since before 3.11 it is site that turns sys.prefix into the venv.
 // - A 32-bit CPython on a 64-bit Linux says "linux-x86_64": the tag arch is i686 then.
 // - The glibc version comes from confstr; musl has no confstr, so the probe asks the musl loader.
+// - The ABI flags follow packaging's _cpython_abis: "t" before "d" (cp313td), and a Windows
+//   build, whose sysconfig has no Py_DEBUG, is debug when it has sys.gettotalrefcount.
+// - A Python built with an SDK older than macOS 11 reads 10.16 on macOS 11+; as packaging's
+//   mac_platforms does, the probe asks again with SYSTEM_VERSION_COMPAT=0 for the real version.
+// - A 32-bit Python on macOS runs i386 (or ppc) binaries whatever the CPU (packaging's _mac_arch).
 // - PEP 668's marker only counts outside a venv (pip checks running_under_virtualenv first).
 // - The cache key is the resolved executable path plus its mtime: a rebuilt interpreter re-probes.
 // - Starting Python (about 0.1 s here) is a large share of a small install or sync, so probes are
@@ -77,13 +82,13 @@ if name == "pypy":
     abi = parts[1].split("-")[0] + "_" + parts[1].split("-")[1] if len(parts) > 2 and "-" in parts[1] else "pypy%d%d_pp73" % (vi[0], vi[1])
 else:
     impl = "cp"
-    abi = "cp%d%d" % (vi[0], vi[1])
-    if sysconfig.get_config_var("Py_DEBUG"):
-        abi += "d"
-    if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        abi += "t"
-    if vi < (3, 8) and sysconfig.get_config_var("WITH_PYMALLOC") in (None, 1):
-        abi += "m"
+    from importlib.machinery import EXTENSION_SUFFIXES
+    debug = sysconfig.get_config_var("Py_DEBUG")
+    if debug is None:
+        debug = hasattr(sys, "gettotalrefcount") or "_d.pyd" in EXTENSION_SUFFIXES
+    threaded = vi >= (3, 13) and sysconfig.get_config_var("Py_GIL_DISABLED")
+    pymalloc = vi < (3, 8) and sysconfig.get_config_var("WITH_PYMALLOC") in (None, 1)
+    abi = "cp%d%d%s%s%s" % (vi[0], vi[1], "t" if threaded else "", "d" if debug else "", "m" if pymalloc else "")
 plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
 if sys.platform.startswith("linux"):
     arch = plat[len("linux_"):]
@@ -108,6 +113,14 @@ if sys.platform.startswith("linux"):
                 break
 elif sys.platform == "darwin":
     release, _, machine = platform.mac_ver()
+    if release.split(".")[:2] == ["10", "16"]:
+        import subprocess
+        release = subprocess.run(
+            [sys.executable, "-sS", "-c", "import platform; print(platform.mac_ver()[0])"],
+            check=True, env={"SYSTEM_VERSION_COMPAT": "0"}, stdout=subprocess.PIPE, text=True,
+        ).stdout.strip()
+    if sys.maxsize <= 2**32:
+        machine = "ppc" if machine.startswith("ppc") else "i386"
     major, minor = (int(x) for x in (release.split(".") + ["0"])[:2])
     if major >= 11:
         minor = 0
