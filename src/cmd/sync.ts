@@ -3,6 +3,8 @@
 // the targets, runs the sync with a progress display on stderr, then prints a summary (or the
 // --json report) on stdout and writes --lock / --requirements-out.
 // Exit codes: 0 ok, 1 failure (resolution impossible, a download failed), 2 usage.
+// --lock and --requirements-out are written only when every chosen file is in the store (or on
+// --dry-run): a failed or interrupted run leaves an earlier lock as it was.
 // Trap: startup time counts (a sync of a few files is mostly startup). The local interpreter is
 // probed (a python3 process, ~0.15 s) while the engine's modules (undici, SQLite, the resolver:
 // ~0.15 s) load, so those are imported dynamically, after the probe has been started.
@@ -13,10 +15,12 @@ import { basename, dirname, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
+import type { TargetSelection } from "../mirror/sync/plan.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
+import type { Target } from "../pep/target.js";
 import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
@@ -91,6 +95,27 @@ async function writeOutput(path: string, data: string): Promise<void> {
       `${quote(path)} could not be written: ${(cause as Error).message}`,
       { cause, hint: "the store is complete; run again with a writable path to get this file" },
     );
+  }
+}
+
+/** Write --lock and --requirements-out (one per target when there are several). */
+async function writeOutputs(
+  lockPath: string | undefined,
+  reqPath: string | undefined,
+  targets: Target[],
+  selections: TargetSelection[],
+  json: boolean,
+): Promise<void> {
+  if (lockPath) {
+    await writeOutput(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
+    if (!json) process.stderr.write(`wrote ${lockPath}\n`);
+  }
+  if (reqPath) {
+    for (const selection of selections) {
+      const path = selections.length > 1 ? perTargetPath(reqPath, selection.target) : reqPath;
+      await writeOutput(path, formatHashedRequirements(selection));
+      if (!json) process.stderr.write(`wrote ${path}\n`);
+    }
   }
 }
 
@@ -208,16 +233,17 @@ export const run: CommandRun = async (args, options) => {
       events: progress,
     });
     progress.stop();
-    if (lockPath) {
-      await writeOutput(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
-      if (!json) process.stderr.write(`wrote ${lockPath}\n`);
-    }
-    if (reqPath) {
-      for (const selection of selections) {
-        const path = selections.length > 1 ? perTargetPath(reqPath, selection.target) : reqPath;
-        await writeOutput(path, formatHashedRequirements(selection));
-        if (!json) process.stderr.write(`wrote ${path}\n`);
-      }
+    // A lock or hashed requirements claiming files the store could not get would fail offline,
+    // far from the network that could fix it; like pip-compile and uv lock, a failed run leaves
+    // those outputs as they were (the report says what failed; a second run writes them).
+    const outputs = [lockPath, reqPath].filter((p) => p !== undefined);
+    if (report.failed.length > 0 && outputs.length > 0) {
+      process.stderr.write(
+        `not written: ${outputs.join(", ")} (${report.failed.length} files could not be stored; ` +
+          "run the same command again to finish and write them)\n",
+      );
+    } else {
+      await writeOutputs(lockPath, reqPath, targets, selections, json);
     }
     if (json) printJson(reportJson(report));
     else process.stdout.write(`${summaryLines(report, formatBytes).join("\n")}\n`);

@@ -166,6 +166,40 @@ describe("wheelhouse sync", () => {
     expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.any(String)]);
   }, 60_000);
 
+  it("writes no --lock or --requirements-out when a file could not be stored, and still reports", async () => {
+    const links = join(dir, "flat-bad");
+    await mkdir(links);
+    const good = await buildWheel({ name: "good-one", version: "1.0", requiresDist: ["bad-one"] });
+    const bad = await buildWheel({ name: "bad-one", version: "1.0" });
+    await writeDistributions(links, [good, bad]);
+    const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
+    // A page stating only md5 (no sha256): the bad file's is wrong, so it is never stored.
+    await writeFile(
+      join(links, "links.html"),
+      `<a href="${good.filename}#md5=${md5(good.bytes)}">${good.filename}</a>\n` +
+        `<a href="${bad.filename}#md5=${"0".repeat(32)}">${bad.filename}</a>\n`,
+    );
+    const lock = join(dir, "pylock.bad.toml");
+    const reqs = join(dir, "bad-reqs.txt");
+    await writeFile(lock, "# an earlier lock\n");
+    const ran = await wheelhouse(
+      [
+        ...["sync", "--store", join(dir, "s-bad"), "--no-index", "-f", join(links, "links.html")],
+        ...["good-one", "--target", "cp311-manylinux_2_28_x86_64", "--json"],
+        ...["--lock", lock, "--requirements-out", reqs],
+      ],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(1);
+    // The report, not an error about the output (it was LOCK_HASH_MISSING, and no report).
+    const report = JSON.parse(ran.stdout);
+    expect(report.failed.map((f: { code: string }) => f.code)).toEqual(["HASH_MISMATCH"]);
+    expect(report.summary.filesAdded).toBe(1);
+    expect(ran.stderr).toContain(`not written: ${lock}, ${reqs}`);
+    expect(await readFile(lock, "utf8")).toBe("# an earlier lock\n");
+    expect(existsSync(reqs)).toBe(false);
+  }, 60_000);
+
   it.each([
     [["sync", "--store", "x"], 2, "no requirements"],
     [["sync", "app", "--concurrency", "0"], 2, "--concurrency"],
