@@ -134,7 +134,8 @@ export function buildLock(
  * Hashed requirements for one target: `name==version --hash=sha256:...`, one line per package
  * with the hashes of the files chosen for it, sorted by name, after the `header` comment lines.
  * @throws WheelhouseError "HASH_UNKNOWN" naming a file whose sha256 is not known,
- *   "VERSION_UNKNOWN" naming a file of a package with no known version.
+ *   "VERSION_UNKNOWN" naming a file of a package with no known version, "REQUIREMENTS_CONFLICT"
+ *   when the selection holds two versions of one project (requirements next to a pylock.toml).
  */
 export function formatHashedRequirements(
   selection: TargetSelection,
@@ -164,6 +165,17 @@ export function formatHashedRequirements(
       );
     }
     const entry = byName.get(p.name) ?? { version: p.version, hashes: new Set<string>() };
+    // Requirements resolved next to a -r pylock.toml may choose another version than the lock:
+    // one `name==version` line cannot carry both (pip would take one, with the other's hashes).
+    if (entry.version !== p.version) {
+      throw new WheelhouseError(
+        "REQUIREMENTS_CONFLICT",
+        `${selection.target} needs ${p.name} ${entry.version} and ${p.version}, which one hashed requirements file cannot pin`,
+        {
+          hint: "pin the project to the lock's version, or sync the lock and the requirements in separate runs",
+        },
+      );
+    }
     entry.hashes.add(p.file.sha256.toLowerCase());
     byName.set(p.name, entry);
   }

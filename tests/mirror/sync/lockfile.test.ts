@@ -118,4 +118,26 @@ describe("a pylock.toml input whose packages have no version", () => {
       buildLock([LINUX], [{ ...selection, target: LINUX.spec }]).packages[0],
     ).not.toHaveProperty("version");
   });
+
+  it("refuses one project at two versions (requirements resolved next to a lock)", () => {
+    const file = (version: string) => ({
+      filename: `nov-${version}-py3-none-any.whl`,
+      url: `file:///x/nov-${version}-py3-none-any.whl`,
+      sha256: version.replace(".", "").padEnd(64, "0"),
+      yanked: false as const,
+      source: "/x",
+    });
+    const selection = {
+      target: "t",
+      resolveMs: 0,
+      packages: [
+        { name: "nov", version: "2.0", file: file("2.0") },
+        { name: "nov", version: "1.0", file: file("1.0") },
+      ],
+    };
+    // It wrote "nov==2.0" with the hashes of both files: pip took 2.0, not the lock's 1.0.
+    expect(() => formatHashedRequirements(selection)).toThrow(
+      expect.objectContaining({ code: "REQUIREMENTS_CONFLICT" }),
+    );
+  });
 });
