@@ -8,7 +8,8 @@
 // - The probe runs with -I (isolated) so PYTHONPATH or a user site cannot change what it reports;
 //   site is still imported, since before 3.11 it is site that turns sys.prefix into the venv.
 // - A 32-bit CPython on a 64-bit Linux says "linux-x86_64": the tag arch is i686 then.
-// - The glibc version comes from confstr; musl has no confstr, so the probe asks the musl loader.
+// - The glibc version comes from confstr, read as packaging reads it (major.minor, then anything:
+//   Linaro's "2.20-2014.11"); musl has no confstr, so the probe asks the musl loader.
 // - The ABI flags follow packaging's _cpython_abis: "t" before "d" (cp313td), and a Windows
 //   build, whose sysconfig has no Py_DEBUG, is debug when it has sys.gettotalrefcount.
 // - A Python built with an SDK older than macOS 11 reads 10.16 on macOS 11+; as packaging's
@@ -99,11 +100,12 @@ if sys.platform.startswith("linux"):
         glibc = os.confstr("CS_GNU_LIBC_VERSION")
     except (AttributeError, OSError, ValueError):
         pass
-    if glibc and glibc.startswith("glibc "):
-        major, minor = glibc.split()[1].split(".")[:2]
-        plat = "manylinux_%s_%s_%s" % (major, minor, arch)
+    import re
+    m = re.match(r"glibc (\d+)\.(\d+)", glibc or "")
+    if m:
+        plat = "manylinux_%s_%s_%s" % (m.group(1), m.group(2), arch)
     else:
-        import glob, re, subprocess
+        import glob, subprocess
         plat = "linux_" + arch
         for loader in glob.glob("/lib/ld-musl-*.so.1"):
             out = subprocess.run([loader], capture_output=True, text=True).stderr

@@ -90,6 +90,8 @@ import json, os, platform, sys, sysconfig
 CONFIG = json.loads(os.environ.get("WH_SHIM_CONFIG") or CONFIG_TEXT)
 real = sysconfig.get_config_var
 sysconfig.get_config_var = lambda name: CONFIG["vars"][name] if name in CONFIG["vars"] else real(name)
+if "glibc" in CONFIG:
+    os.confstr = lambda name: CONFIG["glibc"]
 if CONFIG.get("refcount"):
     sys.gettotalrefcount = lambda: 0
 if "mac" in CONFIG:
@@ -121,16 +123,21 @@ exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
         self,
         [
           "-c",
-          "import sys; from packaging import tags\n" +
+          "import sys; from packaging import _manylinux, tags\n" +
             "abi = tags._cpython_abis(sys.version_info[:2])[0]\n" +
             "plat = next(iter(tags.mac_platforms())) if sys.platform == 'darwin' else None\n" +
-            "print(abi, plat)",
+            "print(abi, plat, '%d_%d' % _manylinux._get_glibc_version())",
         ],
         { encoding: "utf8" },
       )
         .trim()
         .split(" ");
-      return { info: await probeInterpreter(self), abi: asked[0], platform: asked[1] };
+      return {
+        info: await probeInterpreter(self),
+        abi: asked[0],
+        platform: asked[1],
+        glibc: asked[2],
+      };
     } finally {
       if (saved === undefined) delete process.env.WHEELHOUSE_CACHE_DIR;
       else process.env.WHEELHOUSE_CACHE_DIR = saved;
@@ -164,5 +171,14 @@ exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
     const got = await probeAs({ vars: {}, mac });
     expect(got.info.platform).toBe(platform);
     expect(got.info.platform).toBe(got.platform);
+  });
+
+  it.each([
+    ["glibc 2.35", "2_35"],
+    ["glibc 2.20-2014.11", "2_20"],
+  ])("reads confstr %j as glibc %s, as packaging does", async (glibc, version) => {
+    const got = await probeAs({ vars: {}, glibc });
+    expect(got.glibc).toBe(version);
+    expect(got.info.platform).toMatch(new RegExp(`^manylinux_${version}_`));
   });
 });
