@@ -10,7 +10,7 @@
 // ~0.15 s) load, so those are imported dynamically, after the probe has been started.
 
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet } from "../mirror/sync/inputs.js";
@@ -87,9 +87,14 @@ function checkOutputs(lockPath: string | undefined, reqPath: string | undefined)
 
 /** Write an output file; a failure names it (OUTPUT_WRITE_FAILED). */
 async function writeOutput(path: string, data: string): Promise<void> {
+  // Through a temporary name beside it, then a rename: an interrupted run never leaves a cut-off
+  // lock or requirements file where the old one was.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(path, data);
+    await writeFile(temp, data);
+    await rename(temp, path);
   } catch (cause) {
+    await rm(temp, { force: true });
     throw new WheelhouseError(
       "OUTPUT_WRITE_FAILED",
       `${quote(path)} could not be written: ${(cause as Error).message}`,

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -95,6 +95,8 @@ describe("wheelhouse sync", () => {
     expect(ran.code).toBe(0);
     const parsed = parsePylock(await readFile(lock, "utf8"));
     expect(parsed.environments).toHaveLength(3);
+    // written through a temporary name, renamed into place: none is left behind
+    expect((await readdir(dir)).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     expect(parsed.packages.find((p) => p.name === "winshim")?.marker).toContain(
       'sys_platform == "win32"',
     );
