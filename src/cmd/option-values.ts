@@ -47,9 +47,9 @@ export function targetFlags(options: Record<string, unknown>): TargetFlags {
   return {
     target: strings(options.target),
     pythonVersion: text(options.pythonVersion),
-    platform: text(options.platform),
+    platform: strings(options.platform),
     implementation: text(options.implementation),
-    abi: text(options.abi),
+    abi: strings(options.abi),
   };
 }
 

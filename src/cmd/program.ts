@@ -65,9 +65,13 @@ export function buildProgram(): Command {
         collect,
       )
       .option("--python-version <x.y>", "target Python version (with --platform)")
-      .option("--platform <tag>", "target platform tag, e.g. manylinux_2_28_x86_64")
+      .option(
+        "--platform <tag>",
+        "target platform tag, e.g. manylinux_2_28_x86_64 (repeatable, as in pip)",
+        collect,
+      )
       .option("--implementation <impl>", "target implementation: cp or pp")
-      .option("--abi <tag>", "target ABI tag, e.g. cp311");
+      .option("--abi <tag>", "target ABI tag, e.g. cp311 (repeatable, as in pip)", collect);
   const upstream = (c: Command) =>
     c
       .option("-i, --index-url <url>", "upstream simple index (env WHEELHOUSE_INDEX_URL)")

@@ -77,6 +77,31 @@ describe("wheelhouse sync", () => {
     expect(app.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
 
+  it("takes --platform several times, as pip does: one target per platform", async () => {
+    const ran = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        join(dir, "s-platforms"),
+        "--dry-run",
+        "--json",
+        "app",
+        "--python-version",
+        "3.12",
+        "--platform",
+        "manylinux_2_28_x86_64",
+        "--platform",
+        "win_amd64",
+      ],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    const targets = (JSON.parse(ran.stdout).targets as { target: string }[]).map((t) => t.target);
+    expect(targets).toHaveLength(2);
+    expect(targets.some((t) => t.includes("manylinux_2_28_x86_64"))).toBe(true);
+    expect(targets.some((t) => t.includes("win_amd64"))).toBe(true);
+  }, 60_000);
+
   it("writes a pylock.toml for three targets and hashed requirements per target", async () => {
     const lock = join(dir, "pylock.toml");
     const reqs = join(dir, "locked.txt");
