@@ -23,7 +23,7 @@ import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName } from "../pep/names.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
 import type { CommandRun } from "./program.js";
-import { resolveStoreDir } from "./store-dir.js";
+import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -125,11 +125,19 @@ export const run: CommandRun = async (args, options) => {
       },
     );
   }
+  // Every option is checked before anything changes on disk (the venv, a store).
+  const strategy = upgradeStrategy(options.upgradeStrategy);
+  // A --store given by name must exist (a typo would otherwise make an empty store and report
+  // "no matching distribution"); the default store is used only when it exists.
+  const storeDir =
+    options.store === false
+      ? undefined
+      : typeof options.store === "string"
+        ? existingStoreDir(options)
+        : resolveStoreDir(options);
+  const useStore = storeDir !== undefined && existsSync(storeDir);
   const info = await environment(options);
   const fromLock = inputs.locked ? lockRequest(inputs.locked, info) : undefined;
-  const storeDir = options.store === false ? undefined : resolveStoreDir(options);
-  const useStore =
-    storeDir !== undefined && (typeof options.store === "string" || existsSync(storeDir));
   // Imported only when used: loading the SQLite binding costs start-up time.
   const stores = useStore ? await import("../store/store.js") : undefined;
   const store = stores && storeDir ? await stores.openStore(storeDir) : undefined;
@@ -157,7 +165,7 @@ export const run: CommandRun = async (args, options) => {
         options.requireHashes === true || inputs.requireHashes || fromLock !== undefined,
       noDeps: options.deps === false || fromLock !== undefined,
       upgrade: options.upgrade === true,
-      upgradeStrategy: upgradeStrategy(options.upgradeStrategy),
+      upgradeStrategy: strategy,
       forceReinstall: options.forceReinstall === true,
       compile: options.compile === true,
       dryRun: options.dryRun === true,

@@ -332,6 +332,29 @@ describe("wheelhouse install: exit codes and output", () => {
     expect(ran.stderr).toMatch(/error/);
   });
 
+  it("checks its options before it makes the venv: a bad value leaves no new folder", async () => {
+    const fresh = join(root, "venv-never-made");
+    const ran = await install([
+      "--venv",
+      fresh,
+      "--no-store",
+      "--upgrade-strategy",
+      "bogus",
+      "app",
+    ]);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('"bogus"');
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("refuses a --store that is not there instead of making an empty one", async () => {
+    const typo = join(root, "no-such-store");
+    const ran = await install(["--venv", venv, "--store", typo, "-f", links1, "app"]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain(`there is no store at "${typo}"`);
+    expect(existsSync(typo)).toBe(false);
+  });
+
   it("exits 1 naming the interpreter when --python does not exist", async () => {
     const ran = await install(["--python", join(root, "no-such-python"), "--no-store", "app"]);
     expect(ran.code).toBe(1);
