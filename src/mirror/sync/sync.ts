@@ -116,6 +116,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       tmpDir: tmp,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       onArchive: (file, path) => prefetch?.adopt(file, path) ?? Promise.resolve(),
+      hashLocalFiles:
+        options.policy?.requireHashes === true || (options.policy?.hashes?.size ?? 0) > 0,
       // A stored wheel's metadata is its metadata blob: no request, no cache entry needed.
       known: async (file) => {
         const row = storedAs(store, file);

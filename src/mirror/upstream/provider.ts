@@ -12,8 +12,10 @@
 // - Metadata is asked only for files the resolver considers; the concurrency limit keeps a
 //   resolver's burst of lookups from opening hundreds of requests.
 
+import { fileURLToPath } from "node:url";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
+import { hashFile } from "../../store/blobs.js";
 import {
   type CandidateFile,
   type CandidateMetadata,
@@ -43,6 +45,11 @@ export interface UpstreamProviderOptions {
   onArchive?: (file: CandidateFile, path: string) => Promise<void>;
   /** METADATA bytes the caller already holds for a file (see MetadataFetcherOptions.known). */
   known?: (file: MetadataTarget) => Promise<Buffer | undefined>;
+  /**
+   * Hash-checking is on (`--hash`, `--require-hashes`): local find-links files, whose source
+   * states no digest, get the sha256 of their bytes, as pip computes it for such files.
+   */
+  hashLocalFiles?: boolean;
 }
 
 /** A Provider with the build requirements always available and metadata details for callers. */
@@ -159,6 +166,16 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
           candidates.set(candidate.url, candidate);
           merged.push(candidate);
         }
+      }
+      if (options.hashLocalFiles) {
+        await Promise.all(
+          merged.map(async (c) => {
+            if (c.sha256 !== undefined || !c.url.startsWith("file:")) return;
+            // An unreadable file keeps no digest: the resolver then says why it cannot check it.
+            const hashed = await hashFile(fileURLToPath(c.url)).catch(() => undefined);
+            if (hashed !== undefined) c.sha256 = hashed.sha256;
+          }),
+        );
       }
       return merged;
     },

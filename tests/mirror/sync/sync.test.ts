@@ -189,6 +189,30 @@ describe("resume and integrity", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("checks --hash pins against local find-links files by hashing them, as pip does", async () => {
+    const s = await store();
+    const dir = join(s.layout.dir, "..", `hash-links-${Date.now()}`);
+    await mkdir(dir);
+    const wheel = await buildWheel({ name: "pinned", version: "1.0" });
+    await writeDistributions(dir, [wheel]);
+    const policy = (digest: string) => ({
+      hashes: new Map([["pinned", new Set([digest])]]),
+      requireHashes: true,
+    });
+    const { report } = await syncFrom(s, [], ["pinned==1.0"], {
+      findLinks: [dir],
+      policy: policy(wheel.sha256),
+    });
+    expect(report.failed).toEqual([]);
+    expect(storedNames(s)).toEqual([wheel.filename]);
+    const wrong = await syncFrom(await store(), [], ["pinned==1.0"], {
+      findLinks: [dir],
+      policy: policy("0".repeat(64)),
+    }).catch((e: Error) => e);
+    expect(String(wrong)).toContain(wheel.filename);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("--dry-run resolves and downloads nothing", async () => {
     const fake = await index(generated);
     const s = await store();
