@@ -82,6 +82,32 @@ describe("install's request", () => {
     expect(constrained.installed.every((p) => p.source === links)).toBe(true);
   });
 
+  it("reads local HTML pages of links given to -f, or found in a -f folder, as pip does", async () => {
+    const pages = join(root, "pages");
+    mkdirSync(join(pages, "folder"), { recursive: true });
+    const body = ["app-1.0-py3-none-any.whl", "lib-2.0-py3-none-any.whl"]
+      .map((f) => `<a href="../wheels/${f}">${f}</a>`)
+      .join("\n");
+    writeFileSync(join(pages, "links.html"), body);
+    writeFileSync(
+      join(pages, "folder", "index.html"),
+      body.replaceAll("../wheels/", "../../wheels/"),
+    );
+    for (const source of [join(pages, "links.html"), join(pages, "folder")]) {
+      const ran = await install([
+        "--venv",
+        freshVenv(),
+        "--no-store",
+        "-f",
+        source,
+        "app",
+        "--json",
+      ]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(nameVersions(report(ran).installed)).toEqual(["app 1.0", "lib 2.0"]);
+    }
+  });
+
   it("reads a UTF-16 requirements file with a BOM (PowerShell's pip freeze > file), as pip does", async () => {
     const dir = join(root, "reqs-utf16");
     mkdirSync(dir);

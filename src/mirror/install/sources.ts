@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type CoreMetadata, parseCoreMetadata } from "../../pep/core-metadata.js";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
@@ -208,6 +208,7 @@ async function scanDirectory(location: string): Promise<Located[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") {
       const path = dir;
+      if (/\.html?$/i.test(path)) return scanLocalPage(path);
       return [located(path, pathToFileURL(path).href.replace(/\/[^/]*$/, ""))];
     }
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
@@ -219,7 +220,35 @@ async function scanDirectory(location: string): Promise<Located[]> {
     }
     throw error;
   }
-  return names.sort().map((n) => located(join(dir, n), dir));
+  const files = names.sort().map((n) => located(join(dir, n), dir));
+  // pip also reads the links of the .html pages in a find-links folder.
+  for (const n of names.filter((n) => /\.html?$/i.test(n))) {
+    files.push(...(await scanLocalPage(join(dir, n))));
+  }
+  return files;
+}
+
+/**
+ * The links of a local HTML page given to -f (or found in a -f folder), as pip reads it: links
+ * to local files are used in place, http(s) links are downloaded when chosen.
+ */
+async function scanLocalPage(path: string): Promise<Located[]> {
+  const { parseLinksHtml } = await import("../../pep/simple-html.js");
+  const page = parseLinksHtml(await readFile(path, "utf8"), pathToFileURL(path).href);
+  return page.map((f) => {
+    const local = f.url.startsWith("file:");
+    return {
+      file: {
+        filename: f.filename,
+        url: f.url,
+        ...(f.hashes.sha256 !== undefined ? { sha256: f.hashes.sha256 } : {}),
+        hashes: f.hashes,
+        yanked: f.yanked,
+        source: path,
+      },
+      ...(local ? { path: fileURLToPath(f.url) } : {}),
+    };
+  });
 }
 
 function located(path: string, source: string): Located {
