@@ -28,8 +28,13 @@ function createLineProgress(stream: NodeJS.WritableStream): SyncProgress {
     onResolveStart: (target) => write(`resolving for ${target}`),
     onResolved: (target, packages, ms) =>
       write(`resolved ${target}: ${packages} files in ${(ms / 1000).toFixed(1)} s`),
-    onDownloadStart: (files, bytes) =>
-      write(`downloading ${files.length} files (${formatBytes(bytes)})`),
+    onDownloadStart: (files, bytes) => {
+      // Sizes come from the index (PEP 700) or not at all (a plain HTML page): say what is known.
+      const known = files.filter((p) => p.file.size !== undefined).length;
+      const size =
+        known === 0 ? "" : ` (${known < files.length ? "at least " : ""}${formatBytes(bytes)})`;
+      write(`downloading ${files.length} file${files.length === 1 ? "" : "s"}${size}`);
+    },
     onFileDone: (outcome) => write(outcomeLine(outcome)),
     stop: () => {},
   };

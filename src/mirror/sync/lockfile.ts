@@ -42,7 +42,9 @@ function lockFile(file: CandidateFile): PylockFile {
     throw new WheelhouseError(
       "LOCK_HASH_MISSING",
       `${quote(file.filename)} has no sha256, which pylock.toml requires`,
-      { hint: "use an index that states hashes, or leave out --lock" },
+      {
+        hint: "its source states no hash (a find-links file): run without --dry-run so the store hashes it, or use an index that states hashes",
+      },
     );
   }
   return {
