@@ -7,7 +7,10 @@
 // Traps:
 // - The dist-info folder name may differ in case or separators from the filename (old wheels):
 //   match it after normalization, and prefer the one that matches when several exist.
-// - Old sdists carry versions that are not PEP 440; they are then compared verbatim.
+// - Versions are compared as PEP 440 versions, as pip compares a candidate's link with its
+//   metadata: "foo-1.0-py3-none-any.whl" whose METADATA says 1.0.0 is accepted (equal versions,
+//   zero padding). Old sdists carry versions that are not PEP 440; they are compared verbatim.
+// - A wheel whose zip lists METADATA twice is read at its last entry, as zipfile (pip) reads it.
 // - An sdist's PKG-INFO is the one directly under the single top folder; deeper ones
 //   (`src/x.egg-info/PKG-INFO`) are not it.
 
@@ -16,7 +19,7 @@ import { type CoreMetadata, parseCoreMetadata } from "../pep/core-metadata.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
 import { canonicalizeName } from "../pep/names.js";
-import { normalizeVersion } from "../pep/version.js";
+import { compareParsed, tryParseVersion } from "../pep/version.js";
 import { readTarMembers } from "./tar-reader.js";
 import { openZip } from "./zip-reader.js";
 
@@ -28,7 +31,10 @@ export interface InspectedDistribution {
   name: string;
   /** The project name as written in the core metadata's `Name:`. */
   displayName: string;
-  /** Normalized version (PEP 440), or the metadata's verbatim when it is not PEP 440. */
+  /**
+   * The filename's normalized version (PEP 440); the metadata's equals it as a version ("1.0"
+   * and "1.0.0" are equal), as pip, which keeps a candidate's version from its link.
+   */
   version: string;
   /** Exact bytes of METADATA / PKG-INFO. */
   metadataBytes: Buffer;
@@ -39,15 +45,17 @@ export interface InspectedDistribution {
   buildRequires?: string[];
 }
 
+/** A name listed twice in a zip reads its last entry, as zipfile (so pip) reads it. */
+const LAST_OF_NAME = { duplicates: "last" } as const;
+
 const DIST_INFO_METADATA = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/;
 const TOP_LEVEL = /^[^/]+\/(PKG-INFO|pyproject\.toml)$/;
 
-function tryNormalizeVersion(v: string): string {
-  try {
-    return normalizeVersion(v);
-  } catch {
-    return v;
-  }
+/** PEP 440 equality ("1.0" == "1.0.0"), as packaging's Version ==; verbatim when either is not PEP 440. */
+function sameVersion(a: string, b: string): boolean {
+  const pa = tryParseVersion(a);
+  const pb = tryParseVersion(b);
+  return pa === null || pb === null ? a === b : compareParsed(pa, pb) === 0;
 }
 
 function tryCanonicalizeName(n: string): string {
@@ -124,8 +132,7 @@ async function inspectSource(
     throw error;
   }
   const name = tryCanonicalizeName(metadata.name);
-  const version = tryNormalizeVersion(metadata.version);
-  if (name !== parsed.name || version !== tryNormalizeVersion(parsed.version)) {
+  if (name !== parsed.name || !sameVersion(metadata.version, parsed.version)) {
     throw new WheelhouseError(
       "METADATA_MISMATCH",
       `${quote(filename)} says ${quote(`${parsed.name} ${parsed.version}`)} in its filename but ${quote(`${metadata.name} ${metadata.version}`)} in its core metadata`,
@@ -137,7 +144,7 @@ async function inspectSource(
     kind: parsed.kind,
     name,
     displayName: metadata.name,
-    version,
+    version: parsed.version,
     metadataBytes,
     metadata,
     ...(parsed.kind === "wheel" ? { tags: parsed.tags } : {}),
@@ -151,26 +158,30 @@ function noMetadata(filename: string, what: string): WheelhouseError {
   });
 }
 
-// Stops at the first dist-info whose name and version match the filename's; without one, the
-// first `*.dist-info/METADATA` is read (and then fails the name/version check).
+// The first dist-info whose name and version match the filename's is read; without one, the
+// first `*.dist-info/METADATA` (which then fails the name/version check). The whole directory is
+// walked: a later entry of the same name is the one zipfile (pip) reads, and the reader's.
 async function readWheelMetadata(
   path: string | Buffer,
   filename: string,
   name: string,
   version: string,
 ): Promise<Buffer> {
-  const zip = await openZip(path, filename);
+  const zip = await openZip(path, filename, undefined, LAST_OF_NAME);
   try {
-    const wanted = tryNormalizeVersion(version);
     let first: string | undefined;
     let matching: string | undefined;
     await zip.walk((n) => {
       const m = DIST_INFO_METADATA.exec(n);
       if (m === null) return false;
       first ??= n;
-      if (tryCanonicalizeName(m[1]) !== name || tryNormalizeVersion(m[2]) !== wanted) return false;
-      matching = n;
-      return true;
+      if (
+        matching === undefined &&
+        tryCanonicalizeName(m[1]) === name &&
+        sameVersion(m[2], version)
+      )
+        matching = n;
+      return false;
     });
     const chosen = matching ?? first;
     if (chosen === undefined) throw noMetadata(filename, "a .dist-info/METADATA");
@@ -180,9 +191,10 @@ async function readWheelMetadata(
   }
 }
 
-// Only the first top-level PKG-INFO and pyproject.toml count: the walk stops once both are found.
+// The first top-level PKG-INFO and pyproject.toml count, each at its last entry (as zipfile
+// reads a name listed twice), so the whole directory is walked.
 async function readZipSdist(path: string | Buffer, filename: string): Promise<Map<string, Buffer>> {
-  const zip = await openZip(path, filename);
+  const zip = await openZip(path, filename, undefined, LAST_OF_NAME);
   try {
     let pkgInfo: string | undefined;
     let pyproject: string | undefined;
@@ -190,7 +202,7 @@ async function readZipSdist(path: string | Buffer, filename: string): Promise<Ma
       const m = TOP_LEVEL.exec(n);
       if (m?.[1] === "PKG-INFO") pkgInfo ??= n;
       else if (m !== null) pyproject ??= n;
-      return pkgInfo !== undefined && pyproject !== undefined;
+      return false;
     });
     const members = new Map<string, Buffer>();
     for (const n of [pkgInfo, pyproject]) if (n !== undefined) members.set(n, await zip.read(n));

@@ -5,13 +5,14 @@
 // Traps:
 // - Member paths may start with "./"; they are normalized before matching.
 // - tar's parser only warns on damage unless `strict`, so strict mode turns damage into errors.
-// - seek-bzip decodes a whole buffer at once; sdists are small, and the size is capped.
+// - seek-bzip decodes a whole buffer at once; sdists are small, and the size is capped. Every
+//   bzip2 stream is decoded (pbzip2 writes several), see seek-bzip.ts.
 
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { Parser, type ReadEntry } from "tar";
 import { quote, WheelhouseError } from "../pep/errors.js";
-import Bunzip from "./seek-bzip.js";
+import { decodeBzip2 } from "./seek-bzip.js";
 import { MAX_MEMBER_BYTES } from "./zip-reader.js";
 
 /** The largest .tar.bz2 decoded in memory, in bytes. */
@@ -24,7 +25,7 @@ async function* slices(source: string | Buffer, compression: "gzip" | "bzip2") {
   if (compression === "bzip2") {
     const size = typeof source === "string" ? (await stat(source)).size : source.length;
     if (size > MAX_BZIP2_BYTES) throw new Error("too large to decode in memory");
-    source = Bunzip.decode(typeof source === "string" ? await readFile(source) : source);
+    source = decodeBzip2(typeof source === "string" ? await readFile(source) : source);
   }
   if (typeof source === "string") {
     yield* createReadStream(source, { highWaterMark: SLICE }) as AsyncIterable<Buffer>;

@@ -23,7 +23,12 @@
 //   four or five thread-pool round trips. The resolver reads one wheel's metadata at a time
 //   along a dependency chain, so that latency added up (120 local wheels: resolution 158 ms ->
 //   80 ms, and the whole install 20% faster).
-// - A name listed twice reads its first entry (the walk may stop before the second).
+// - A name listed twice reads its first entry (the walk may stop before the second), unless
+//   the caller asks for the last (`duplicates: "last"`), as Python's zipfile (so pip) reads a
+//   name: core metadata must be the bytes pip will see; that caller walks to the end.
+// - A member whose local header names another file than its directory entry is refused, as
+//   zipfile refuses it ("File name in directory ... and header ... differ"): tools that read
+//   local headers (streaming unzip) would otherwise see other files than this reader.
 // - Names are decoded as UTF-8 here (decodeStrings: false): the CP437 fallback decodes byte by
 //   byte and ASCII reads the same in both; callers only match ASCII paths (`*.dist-info/METADATA`,
 //   `<top>/PKG-INFO`). yauzl's name checks (no "..", no absolute paths) are then skipped, as the
@@ -154,6 +159,15 @@ function damaged(label: string, error: unknown): WheelhouseError {
   );
 }
 
+/** How openZip() treats the archive. */
+export interface OpenZipOptions {
+  /**
+   * Which entry a name listed twice reads: "first" (default) or "last" seen by walk(), which
+   * is what Python's zipfile (and pip) reads by name.
+   */
+  duplicates?: "first" | "last";
+}
+
 /**
  * Open the zip at `source` (a path, or the file's bytes); `label` (the filename) names it in
  * errors. Files up to `inMemoryBytes` are read whole; bigger ones are read from disk by yauzl.
@@ -164,7 +178,9 @@ export async function openZip(
   source: string | Buffer,
   label: string,
   inMemoryBytes = IN_MEMORY_BYTES,
+  options: OpenZipOptions = {},
 ): Promise<ZipArchive> {
+  const keepLast = options.duplicates === "last";
   if (!Buffer.isBuffer(source)) {
     const { size } = statSync(source);
     if (size <= Math.min(inMemoryBytes, SYNC_READ_BYTES)) source = readFileSync(source);
@@ -207,7 +223,7 @@ export async function openZip(
     walk: (visit) =>
       walkEntries(zip, (e) => {
         const name = (e.fileName as unknown as Buffer).toString("utf8");
-        if (!seen.has(name)) seen.set(name, e);
+        if (keepLast || !seen.has(name)) seen.set(name, e);
         return visit(name, {
           name,
           mode: e.externalFileAttributes >>> 16,
@@ -222,6 +238,9 @@ export async function openZip(
         return guard(() => readNow(zip, entry(name), name, memory, maxBytes));
       const e = guard(() => entry(name));
       guard(() => checkEntry(e, name, maxBytes));
+      await checkLocalHeader(zip, e, name).catch((error) => {
+        throw damaged(label, error);
+      });
       const raw = await readRawFromDisk(zip, e).catch((error) => {
         throw damaged(label, cannotRead(name, error));
       });
@@ -245,6 +264,9 @@ export async function openZip(
         return out;
       }
       guard(() => checkEntry(e, name, Number.POSITIVE_INFINITY));
+      await checkLocalHeader(zip, e, name).catch((error) => {
+        throw damaged(label, error);
+      });
       const s = await new Promise<Readable>((resolve, reject) => {
         zip.openReadStream(e, (error, r) => (error ? reject(error) : resolve(r)));
       }).catch((error) => {
@@ -338,15 +360,36 @@ function storedBytes(
   maxBytes: number,
 ): Buffer {
   checkEntry(entry, name, maxBytes);
-  let start: number | undefined;
+  let header: yauzl.LocalFileHeader | undefined;
   let failure: Error | undefined;
-  zip.readLocalFileHeader(entry, { minimal: true }, (error, header) => {
+  zip.readLocalFileHeader(entry, (error, h) => {
     if (error) failure = error;
-    else start = header.fileDataStart;
+    else header = h;
   });
   if (failure !== undefined) throw cannotRead(name, failure);
-  if (start === undefined) throw fail(name, "has a local header yauzl did not read at once");
+  if (header === undefined) throw fail(name, "has a local header yauzl did not read at once");
+  checkLocalName(entry, name, header);
+  const start = header.fileDataStart;
   return bytes.subarray(start, start + entry.compressedSize);
+}
+
+/** Refuse a local header that names another file than the directory (plain Error). */
+function checkLocalName(entry: yauzl.Entry, name: string, header: yauzl.LocalFileHeader): void {
+  const local = header.fileName as unknown as Buffer;
+  if (!local.equals(entry.fileName as unknown as Buffer)) {
+    throw fail(name, `is named ${quote(local.toString("utf8"))} in its local header`);
+  }
+}
+
+/** The local header of a member read from disk, its name checked (plain Errors). */
+async function checkLocalHeader(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string) {
+  let header: yauzl.LocalFileHeader;
+  try {
+    header = await zip.readLocalFileHeaderPromise(entry);
+  } catch (error) {
+    throw cannotRead(name, error);
+  }
+  checkLocalName(entry, name, header);
 }
 
 /** The member's stored bytes, streamed raw from disk (yauzl checks the count). */

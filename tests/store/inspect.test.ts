@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZipFile } from "yazl";
 import { WheelhouseError } from "../../src/pep/errors.js";
 import { inspectDistribution } from "../../src/store/inspect.js";
+import { decodeBzip2 } from "../../src/store/seek-bzip.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
 import { buildSdist, buildWheel } from "../helpers/wheels.js";
 
@@ -154,6 +156,77 @@ describe("inspectDistribution", () => {
       name: "norm-pkg",
       version: "1.0.0rc1",
     });
+  });
+});
+
+// pip's oracle (23.2, candidates.py _check_metadata_consistency): the link's Version must ==
+// the metadata's, e.g. `pip install --dry-run --no-index --find-links DIR foo` installs
+// foo-1.0-py3-none-any.whl whose METADATA says "Version: 1.0.0" (reported as 1.0.0).
+describe("inspectDistribution compares versions as pip does (PEP 440 ==)", () => {
+  it.each([
+    ["1.0", "1.0.0", "ok"],
+    ["1.0.0", "1", "ok"],
+    ["2.0", "2.0.0.0", "ok"],
+    ["1.0rc1", "1.0.0-RC1", "ok"],
+    ["1.0+abc", "1.0.0+ABC", "ok"],
+    ["1.0", "1.0.1", "METADATA_MISMATCH"],
+    ["1.0", "1.0+abc", "METADATA_MISMATCH"],
+    ["1.0", "1.0.post0", "METADATA_MISMATCH"],
+    ["1.0", "not.a.version", "METADATA_MISMATCH"],
+  ])("a wheel named %s whose METADATA says %s: %s", async (inName, inMetadata, code) => {
+    const wheel = await buildWheel({ name: "vq", version: inMetadata });
+    const path = await write(`vq-${inName}-py3-none-any.whl`, wheel.bytes);
+    expect(await codeOf(inspectDistribution(path))).toBe(code);
+  });
+
+  it("keeps the filename's version, as pip keeps its candidate's", async () => {
+    const wheel = await buildWheel({ name: "vk", version: "1.0.0" });
+    const got = await inspectDistribution(await write("vk-1.0-py3-none-any.whl", wheel.bytes));
+    expect(got).toMatchObject({ version: "1.0", displayName: "vk" });
+    expect(got.metadata.version).toBe("1.0.0");
+    const sdist = await buildSdist({ name: "vs", version: "2.0.0" });
+    const fromSdist = await inspectDistribution(await write("vs-2.0.tar.gz", sdist.bytes));
+    expect(fromSdist.version).toBe("2.0");
+  });
+});
+
+// Oracle: python3 -c 'import zipfile; print(zipfile.ZipFile(W).read("dup-1.0.dist-info/METADATA"))'
+// on a zip written with the member twice gives the second (zipfile keeps the last of a name).
+describe("inspectDistribution reads a name listed twice as zipfile does", () => {
+  it.each([
+    ["a wheel", "dup-1.0-py3-none-any.whl", "dup-1.0.dist-info/METADATA"],
+    ["a .zip sdist", "dup-1.0.zip", "dup-1.0/PKG-INFO"],
+  ])("%s: the last entry", async (_, filename, member) => {
+    const zip = new ZipFile();
+    for (const summary of ["first", "last"]) {
+      zip.addBuffer(
+        Buffer.from(`Metadata-Version: 2.1\nName: dup\nVersion: 1.0\nSummary: ${summary}\n`),
+        member,
+      );
+    }
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+    const got = await inspectDistribution(await write(filename, Buffer.concat(chunks)));
+    expect(got.metadata.summary).toBe("last");
+  });
+});
+
+describe(".tar.bz2 sdists decode as Python's bz2 does (golden/make-bzip2.py)", () => {
+  it.each([
+    ["of two bzip2 streams (pbzip2)", "multi_pkg-1.0.tar.bz2", "multi-pkg"],
+    ["with bytes after the stream that are not bzip2", "tail_pkg-1.0.tar.bz2", "tail-pkg"],
+  ])("reads an sdist %s", async (_, file, name) => {
+    const got = await inspectDistribution(join(GOLDEN, file));
+    expect(got).toMatchObject({ kind: "sdist", name, version: "1.0" });
+    expect(got.buildRequires).toEqual(["flit_core>=3.2"]);
+  });
+
+  it("stops decoding at the output limit (a bzip2 bomb)", async () => {
+    const zeros = await readFile(join(GOLDEN, "zeros.bz2"));
+    const decoded = decodeBzip2(zeros, 16 * 1024 * 1024);
+    expect(decoded.equals(Buffer.alloc(16 * 1024 * 1024))).toBe(true);
+    expect(() => decodeBzip2(zeros, 1024 * 1024)).toThrow(/more than 1048576 bytes/);
   });
 });
 

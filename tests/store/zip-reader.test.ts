@@ -178,10 +178,11 @@ async function readVia(
   bytes: Buffer,
   name: string,
   maxBytes?: number,
+  duplicates?: "first" | "last",
 ): Promise<Buffer> {
   const path = join(dir, `via-${WAYS.indexOf(way)}.zip`);
   if (way.endsWith("disk")) await writeFile(path, bytes);
-  const zip = await openZip(way.endsWith("disk") ? path : bytes, "way.whl", 0);
+  const zip = await openZip(way.endsWith("disk") ? path : bytes, "way.whl", 0, { duplicates });
   try {
     await zip.walk(() => false);
     if (way === "readNow") return zip.readNow(name, maxBytes)!;
@@ -279,6 +280,30 @@ describe("openZip for the installer", () => {
     expect((await readVia("readNow", bytes, "big.so", Number.POSITIVE_INFINITY)).equals(big)).toBe(
       true,
     );
+  });
+
+  // Oracle: python3 -c 'import zipfile; z = zipfile.ZipFile(P); print(z.read(N))' gives the
+  // last entry of a name written twice, and refuses a local header naming another file
+  // ("BadZipFile: File name in directory 'a/METADATA' and header b'a/METADATB' differ.").
+  it.each(WAYS)(
+    "reads a name listed twice at its last entry when asked, as zipfile (%s)",
+    async (way) => {
+      const bytes = await zipOf([
+        ["d/METADATA", Buffer.from("first")],
+        ["d/other.py", Buffer.from("x")],
+        ["d/METADATA", Buffer.from("last")],
+      ]);
+      expect((await readVia(way, bytes, "d/METADATA", undefined, "last")).toString()).toBe("last");
+      expect((await readVia(way, bytes, "d/METADATA")).toString()).toBe("first");
+    },
+  );
+
+  it.each(WAYS)("refuses a local header that names another file, as zipfile (%s)", async (way) => {
+    const bytes = await zipOf([["a/METADATA", Buffer.from("Name: a\n")]]);
+    bytes.write("a/METADATB", 30, "latin1"); // the local header's name; the directory keeps its own
+    const read = readVia(way, bytes, "a/METADATA");
+    await expect(read).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
+    await expect(read).rejects.toThrow(/"a\/METADATB" in its local header/);
   });
 
   describe.each(WAYS)("every way refuses damage: %s", (way) => {
