@@ -10,8 +10,14 @@
 // - yauzl reads the end-of-central-directory search window (up to 65 557 bytes) in one go, then
 //   many small reads; fetched ranges are kept so small reads never become requests.
 // - In a wheel the dist-info comes last, so METADATA usually lies inside the first tail.
+// - The member is read as ../../store/zip-reader.ts reads a local wheel, so both ways give the
+//   same METADATA or the same refusal: names are raw UTF-8 (yauzl's decoding refuses a zip
+//   with a ".." or absolute name as damaged, while the file itself inspects fine), a name listed
+//   twice is its last entry, the local header must carry the directory's name, the CRC-32 is
+//   checked (yauzl does not), and a member larger than the limit is refused before any fetch.
 
 import { Readable } from "node:stream";
+import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import type { HttpClient } from "./http-client.js";
@@ -120,7 +126,10 @@ export async function readRemoteZipMember(
   const fetched = () => segments.reduce((n, s) => n + s.data.length, 0);
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(reader, tail.total, { autoClose: false });
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, tail.total, {
+      autoClose: false,
+      decodeStrings: false,
+    });
   } catch (error) {
     if (error instanceof WheelhouseError) throw error;
     throw new WheelhouseError("CORRUPT_ARCHIVE", `${quote(label)} is not a readable zip archive`, {
@@ -131,7 +140,7 @@ export async function readRemoteZipMember(
     const entries = await new Promise<Map<string, yauzl.Entry>>((resolve, reject) => {
       const found = new Map<string, yauzl.Entry>();
       zip.on("entry", (entry: yauzl.Entry) => {
-        found.set(entry.fileName, entry);
+        found.set((entry.fileName as unknown as Buffer).toString("utf8"), entry);
         zip.readEntry();
       });
       zip.on("end", () => resolve(found));
@@ -143,21 +152,34 @@ export async function readRemoteZipMember(
     if (name === undefined || entry === undefined) {
       throw new WheelhouseError("NO_METADATA", `${quote(label)} has no .dist-info/METADATA`);
     }
-    if (entry.uncompressedSize > maxBytes) {
+    const claimed = Math.max(entry.uncompressedSize, entry.compressedSize);
+    if (claimed > maxBytes) {
       throw new WheelhouseError(
         "CORRUPT_ARCHIVE",
-        `${quote(label)}: ${quote(name)} claims ${entry.uncompressedSize} bytes, more than ${maxBytes}`,
+        `${quote(label)}: ${quote(name)} claims ${claimed} bytes, more than ${maxBytes}`,
+      );
+    }
+    const header = await zip.readLocalFileHeaderPromise(entry);
+    const localName = header.fileName as unknown as Buffer;
+    if (!localName.equals(entry.fileName as unknown as Buffer)) {
+      throw new Error(
+        `${quote(name)} is named ${quote(localName.toString("utf8"))} in its local header`,
       );
     }
     const stream = await zip.openReadStreamPromise(entry);
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return { bytes: Buffer.concat(chunks), name, fetchedBytes: fetched() };
+    const bytes = Buffer.concat(chunks);
+    if (crc32(bytes) >>> 0 !== entry.crc32)
+      throw new Error(`${quote(name)} fails its CRC-32 check`);
+    return { bytes, name, fetchedBytes: fetched() };
   } catch (error) {
     if (error instanceof WheelhouseError) throw error;
-    throw new WheelhouseError("CORRUPT_ARCHIVE", `${quote(label)} is a damaged zip archive`, {
-      cause: error,
-    });
+    throw new WheelhouseError(
+      "CORRUPT_ARCHIVE",
+      `${quote(label)} is a damaged zip archive: ${(error as Error).message ?? error}`,
+      { cause: error },
+    );
   } finally {
     zip.close();
   }
