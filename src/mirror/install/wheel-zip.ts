@@ -10,7 +10,9 @@
 //   refuses unsafe ones itself, as UNSAFE_WHEEL_ENTRY rather than a damaged zip.
 // - Members have no size limit here: the wheel's RECORD (checked by the caller) says what each
 //   file is, and inflating still stops one byte past the directory's size (no bombs).
-// - A name listed twice is listed once, and reads its first entry.
+// - A name listed twice is listed once, and reads its last entry (with that entry's mode), as
+//   pip does: it extracts zipfile's entries in order, so the last one stays; the store's
+//   inspection reads METADATA the same way, so what is installed is what the index serves.
 
 import type { Readable } from "node:stream";
 import { openZip, type RawMember } from "../../store/zip-reader.js";
@@ -47,19 +49,21 @@ const UNLIMITED = Number.POSITIVE_INFINITY;
  *   throw "CORRUPT_ARCHIVE" for a damaged member.
  */
 export async function openWheel(path: string, filename: string): Promise<OpenWheel> {
-  const zip = await openZip(path, filename, MAX_IN_MEMORY);
+  const zip = await openZip(path, filename, MAX_IN_MEMORY, { duplicates: "last" });
   const entries: WheelMember[] = [];
-  const listed = new Set<string>();
+  const listed = new Map<string, number>();
   try {
     await zip.walk((name, { mode }) => {
-      if (!listed.has(name)) {
-        listed.add(name);
-        entries.push({
-          name,
-          isSymlink: (mode & 0o170000) === 0o120000,
-          executable: (mode & 0o111) !== 0,
-        });
-      }
+      const member = {
+        name,
+        isSymlink: (mode & 0o170000) === 0o120000,
+        executable: (mode & 0o111) !== 0,
+      };
+      const at = listed.get(name);
+      if (at === undefined) {
+        listed.set(name, entries.length);
+        entries.push(member);
+      } else entries[at] = member;
       return false;
     });
   } catch (error) {
