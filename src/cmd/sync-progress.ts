@@ -36,6 +36,7 @@ function createLineProgress(stream: NodeJS.WritableStream): SyncProgress {
       write(`downloading ${files.length} file${files.length === 1 ? "" : "s"}${size}`);
     },
     onFileDone: (outcome) => write(outcomeLine(outcome)),
+    onWarning: (message) => write(`warning: ${message}`),
     stop: () => {},
   };
 }
@@ -66,6 +67,7 @@ function createBarProgress(stream: NodeJS.WriteStream): SyncProgress {
   let stopped = false;
   return {
     onResolveStart: (target) => multi.log(`resolving for ${target}\n`),
+    onWarning: (message) => multi.log(`warning: ${message}\n`),
     onResolved: (target, packages, ms) =>
       multi.log(`resolved ${target}: ${packages} files in ${(ms / 1000).toFixed(1)} s\n`),
     onDownloadStart: (files, bytes) => {

@@ -91,6 +91,34 @@ function storedAs(store: Store, file: MetadataTarget) {
 }
 
 /**
+ * Why the dependencies read from `file`'s PKG-INFO may be incomplete, if they may: pip builds an
+ * sdist to learn them, and PKG-INFO binds only from Metadata-Version 2.2 when Requires-Dist is
+ * not marked Dynamic (PEP 643). Undefined when the PKG-INFO can be trusted.
+ */
+async function sdistWarning(
+  upstream: UpstreamProvider,
+  file: CandidateFile,
+): Promise<string | undefined> {
+  let metadata: Awaited<ReturnType<UpstreamProvider["getMetadataDetails"]>>["metadata"];
+  try {
+    ({ metadata } = await upstream.getMetadataDetails(file)); // read during resolution: cached
+  } catch {
+    return undefined;
+  }
+  const [major = 0, minor = 0] = metadata.metadataVersion.split(".").map(Number);
+  const old = major < 2 || (major === 2 && minor < 2);
+  const dynamic = metadata.dynamic.some((d) => d.toLowerCase() === "requires-dist");
+  if (!old && !dynamic) return undefined;
+  const why = old
+    ? `Metadata-Version ${metadata.metadataVersion}, older than 2.2`
+    : "Requires-Dist marked Dynamic";
+  return (
+    `${file.filename}: its dependencies were read from its PKG-INFO (${why}), which may not ` +
+    "list them all; pip would build it to find out. Check the closure, or add missing projects by name"
+  );
+}
+
+/**
  * Resolve `options.requirements` for every target, then (unless `dryRun`) download what the
  * store lacks.
  * @returns the report and selections; file failures (hash mismatch, HTTP errors) are in `report.failed`, not
@@ -107,6 +135,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   let prefetch: Prefetch | undefined;
   let upstream: UpstreamProvider | undefined;
   const { store } = options;
+  /** The sdists the resolutions chose, by URL (their PKG-INFO gave their dependencies). */
+  const sdists = new Map<string, CandidateFile>();
   try {
     upstream = createUpstreamProvider({
       http: options.http,
@@ -148,6 +178,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
               buildRequirements: true,
             });
             packages.push(...resolution.packages);
+            for (const p of resolution.packages) {
+              if (!p.file.filename.endsWith(".whl")) sdists.set(p.file.url, p.file);
+            }
           } catch (error) {
             if (options.targets.length > 1 && error instanceof Error) {
               error.message = `target ${target.spec}: ${error.message}`;
@@ -161,6 +194,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         return { target: target.spec, packages, resolveMs };
       }),
     );
+    for (const file of sdists.values()) {
+      const warning = await sdistWarning(upstream, file);
+      if (warning !== undefined) events?.onWarning?.(warning);
+    }
     const plan = planFiles(options.store, selections);
     const outcomes: FileOutcome[] = options.dryRun
       ? plan.flatMap((p) => (p.state === "stored" ? [{ status: "skipped", planned: p }] : []))

@@ -89,6 +89,8 @@ export interface SyncEvents {
   /** Bytes of `planned` received since the last call. */
   onBytes?(planned: PlannedFile, bytes: number): void;
   onFileDone?(outcome: FileOutcome): void;
+  /** Something the user should know that does not fail the run (printed as `warning: ...`). */
+  onWarning?(message: string): void;
 }
 
 /** One file of a report: `{filename, sha256, size, url}`. */

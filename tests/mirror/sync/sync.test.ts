@@ -15,7 +15,7 @@ import type { Store } from "../../../src/store/store.js";
 import { closeStore } from "../../../src/store/store.js";
 import { HAS_CORPUS } from "../../helpers/corpus.js";
 import { type FakeFile, type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
-import { buildWheel, writeDistributions } from "../../helpers/wheels.js";
+import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
 import { corpusProjects, freshStore, generatedProjects, THREE_TARGETS } from "./sync-fixtures.js";
 
@@ -211,6 +211,33 @@ describe("resume and integrity", () => {
     }).catch((e: Error) => e);
     expect(String(wrong)).toContain(wheel.filename);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("warns when a chosen sdist's PKG-INFO may not list all its dependencies (PEP 643)", async () => {
+    const pkgInfo = (version: string, extra = "") =>
+      `Metadata-Version: ${version}\nName: NAME\nVersion: 1.0\n${extra}`;
+    const sdist = (name: string, text: string) =>
+      buildSdist({
+        name,
+        version: "1.0",
+        files: { PKG_INFO: text.replace("NAME", name) },
+        pyproject: '[build-system]\nrequires = []\nbuild-backend = "none"\n',
+      });
+    const fake = await index({
+      old: [{ dist: await sdist("old", pkgInfo("2.1")) }],
+      dyn: [{ dist: await sdist("dyn", pkgInfo("2.2", "Dynamic: Requires-Dist\n")) }],
+      firm: [{ dist: await sdist("firm", pkgInfo("2.2")) }],
+    });
+    const warnings: string[] = [];
+    await syncFrom(await store(), [fake.indexUrl], ["old", "dyn", "firm"], {
+      dryRun: true,
+      policy: {},
+      events: { onWarning: (m) => warnings.push(m) },
+    });
+    expect(warnings.sort()).toEqual([
+      expect.stringMatching(/^dyn-1\.0\.tar\.gz: .*Requires-Dist marked Dynamic/),
+      expect.stringMatching(/^old-1\.0\.tar\.gz: .*Metadata-Version 2\.1, older than 2\.2/),
+    ]);
   });
 
   it("--dry-run resolves and downloads nothing", async () => {
