@@ -135,3 +135,20 @@ function joinParts(key: string, parts: string[]): string {
   });
   return [parts[0], ...rest].join("\n").trimEnd();
 }
+
+/**
+ * Why an sdist's PKG-INFO may not list all its dependencies, or undefined when its Requires-Dist
+ * is binding: PEP 643 makes a field binding only from Metadata-Version 2.2, and only when it is
+ * not named in `Dynamic`. (A wheel's METADATA is always binding.)
+ * @returns e.g. "Metadata-Version 2.1, older than 2.2" or "Requires-Dist marked Dynamic".
+ */
+export function unboundRequiresDist(metadata: CoreMetadata): string | undefined {
+  const [major = 0, minor = 0] = metadata.metadataVersion.split(".").map(Number);
+  if (major < 2 || (major === 2 && minor < 2)) {
+    return `Metadata-Version ${metadata.metadataVersion}, older than 2.2`;
+  }
+  if (metadata.dynamic.some((d) => d.toLowerCase() === "requires-dist")) {
+    return "Requires-Dist marked Dynamic";
+  }
+  return undefined;
+}

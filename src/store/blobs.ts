@@ -24,7 +24,7 @@ import type { Store } from "./store.js";
 export interface BlobExpectation {
   label: string;
   sha256?: string;
-  /** Other digests to check (hashlib name -> hex); see {@link otherDigests}. */
+  /** Other digests to check (hashlib name -> hex); see {@link digestCheck}. */
   hashes?: Record<string, string>;
   size?: number;
   /** Where the bytes came from (a URL, a path), named in mismatch errors after the label. */
@@ -50,19 +50,52 @@ function nodeHashName(name: string): string | undefined {
   return getHashes().includes(mapped) ? mapped : undefined;
 }
 
+/** A digest that did not match: the hashlib name, what the bytes gave and what was stated. */
+export interface DigestMismatch {
+  algorithm: string;
+  actual: string;
+  expected: string;
+}
+
+/** Running hashes of stated digests: fed chunk by chunk, then asked for the first mismatch. */
+export interface DigestCheck {
+  update(chunk: Uint8Array): void;
+  /** Ends the hashes; call once, after the last chunk. */
+  mismatch(): DigestMismatch | undefined;
+}
+
 /**
- * The digests of `expect.hashes` to check besides the sha256, as [hashlib name, Node name,
- * expected lower-case hex]; sha256 (checked anyway) and names Node lacks are left out. pip checks
- * the hash a link states whatever its name, and a page stating only `#md5=` must not mean "no
- * check" (old find-links pages, some proxying repository managers).
+ * A check of the digests `expect.hashes` states besides the sha256 (and of `expect.sha256` too
+ * with `withSha256`); names Node's crypto lacks are left out. pip checks the hash a link states
+ * whatever its name, and a page stating only `#md5=` must not mean "no check" (old find-links
+ * pages, some proxying repository managers).
  */
-export function otherDigests(expect: BlobExpectation): [string, string, string][] {
-  const out: [string, string, string][] = [];
+export function digestCheck(expect: BlobExpectation, withSha256 = false): DigestCheck {
+  const stated: [string, string, string][] = [];
+  if (withSha256 && expect.sha256 !== undefined) {
+    stated.push(["sha256", "sha256", expect.sha256.toLowerCase()]);
+  }
   for (const [name, hex] of Object.entries(expect.hashes ?? {})) {
     const node = nodeHashName(name);
-    if (node !== undefined && node !== "sha256") out.push([name, node, hex.toLowerCase()]);
+    if (node !== undefined && node !== "sha256") stated.push([name, node, hex.toLowerCase()]);
   }
-  return out;
+  const running = stated.map(([algorithm, node, expected]) => ({
+    algorithm,
+    expected,
+    hash: createHash(node),
+  }));
+  return {
+    update(chunk) {
+      for (const r of running) r.hash.update(chunk);
+    },
+    mismatch() {
+      for (const { algorithm, expected, hash } of running) {
+        const actual = hash.digest("hex");
+        if (actual !== expected) return { algorithm, actual, expected };
+      }
+      return undefined;
+    },
+  };
 }
 
 /** A blob written and verified in tmp/, not yet at its content address. */
@@ -93,11 +126,7 @@ export async function writeTemp(
 ): Promise<TempBlob> {
   const path = join(store.layout.tmp, `${randomBytes(12).toString("hex")}.part`);
   const hash = createHash("sha256");
-  const others = otherDigests(expect).map(([name, node, hex]) => ({
-    name,
-    hex,
-    hash: createHash(node),
-  }));
+  const others = digestCheck(expect);
   let size = 0;
   const handle = await open(path, "wx");
   try {
@@ -109,7 +138,7 @@ export async function writeTemp(
         size += chunk.length;
         if (expect.size !== undefined && size > expect.size) throw sizeMismatch(expect, size);
         hash.update(chunk);
-        for (const o of others) o.hash.update(chunk);
+        others.update(chunk);
         await writeAll(handle, chunk);
       }
       await handle.sync();
@@ -122,10 +151,8 @@ export async function writeTemp(
     if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
       throw hashMismatch(expect, sha256);
     }
-    for (const o of others) {
-      const actual = o.hash.digest("hex");
-      if (actual !== o.hex) throw hashMismatch(expect, actual, o.name, o.hex);
-    }
+    const bad = others.mismatch();
+    if (bad) throw hashMismatch(expect, bad.actual, bad.algorithm, bad.expected);
     return { path, sha256, size };
   } catch (error) {
     await rm(path, { force: true });
@@ -181,10 +208,10 @@ export function verifyBytes(bytes: Buffer, expect: BlobExpectation): BlobRef {
   if (expect.sha256 !== undefined && sha256 !== expect.sha256.toLowerCase()) {
     throw hashMismatch(expect, sha256);
   }
-  for (const [name, node, hex] of otherDigests(expect)) {
-    const actual = createHash(node).update(bytes).digest("hex");
-    if (actual !== hex) throw hashMismatch(expect, actual, name, hex);
-  }
+  const others = digestCheck(expect);
+  others.update(bytes);
+  const bad = others.mismatch();
+  if (bad) throw hashMismatch(expect, bad.actual, bad.algorithm, bad.expected);
   return { sha256, size: bytes.length };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseCoreMetadata } from "../../src/pep/core-metadata.js";
+import { parseCoreMetadata, unboundRequiresDist } from "../../src/pep/core-metadata.js";
 import { WheelhouseError } from "../../src/pep/errors.js";
 import golden from "./golden/core-metadata.json" with { type: "json" };
 import { readZipEntries } from "./zip-entries.js";
@@ -185,5 +185,20 @@ describe.skipIf(!existsSync(wheelsDir))("parseCoreMetadata on corpus wheels", ()
     expect([m.name, m.version]).toEqual([name, version]);
     expect(m.requiresDist.length).toBeGreaterThan(0);
     expect(m.description?.length).toBeGreaterThan(100);
+  });
+});
+
+describe("unboundRequiresDist (PEP 643)", () => {
+  it.each([
+    ["1.2", "", "Metadata-Version 1.2, older than 2.2"],
+    ["2.1", "", "Metadata-Version 2.1, older than 2.2"],
+    ["2.2", "Dynamic: requires-dist\n", "Requires-Dist marked Dynamic"],
+    ["2.2", "Dynamic: Summary\n", undefined],
+    ["2.4", "", undefined],
+  ])("Metadata-Version %s %j", (version, extra, why) => {
+    const metadata = parseCoreMetadata(
+      `Metadata-Version: ${version}\nName: a\nVersion: 1\n${extra}`,
+    );
+    expect(unboundRequiresDist(metadata)).toBe(why);
   });
 });

@@ -10,14 +10,14 @@
 // - A page's relative links resolve against the URL it came from after redirects
 //   (`/links` -> `/links/` changes what `file.whl` means).
 
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import { type BlobExpectation, otherDigests } from "../../store/blobs.js";
+import { type BlobExpectation, digestCheck } from "../../store/blobs.js";
 import { redactUrl, splitCredentials } from "../url-credentials.js";
 
 /** Authorization header values by origin, from find-links URLs given with credentials. */
@@ -80,22 +80,16 @@ export async function downloadFile(
 ): Promise<string> {
   const response = await get(url);
   const temp = join(dir, `.${randomBytes(6).toString("hex")}.part`);
-  const checks = [
-    ...(expect.sha256 !== undefined ? [["sha256", "sha256", expect.sha256.toLowerCase()]] : []),
-    ...otherDigests(expect),
-  ].map(([name, node, hex]) => ({ name, hex, hash: createHash(node) }));
+  const digests = digestCheck(expect, true);
   const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
-  body.on("data", (chunk: Buffer) => {
-    for (const c of checks) c.hash.update(chunk);
-  });
+  body.on("data", (chunk: Buffer) => digests.update(chunk));
   try {
     await pipeline(body, createWriteStream(temp));
-    for (const c of checks) {
-      const digest = c.hash.digest("hex");
-      if (digest === c.hex) continue;
+    const bad = digests.mismatch();
+    if (bad) {
       throw new WheelhouseError(
         "HASH_MISMATCH",
-        `${quote(filename)} from ${quote(redactUrl(url))} has ${c.name} ${digest}, the page says ${c.hex}`,
+        `${quote(filename)} from ${quote(redactUrl(url))} has ${bad.algorithm} ${bad.actual}, the page says ${bad.expected}`,
       );
     }
     const path = join(dir, filename);

@@ -20,13 +20,14 @@ import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { supportedTags } from "../../pep/target.js";
+import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
-import { LocalProvider, sha256File } from "./sources.js";
+import { LocalProvider } from "./sources.js";
 import { type Scheme, type StagedWheel, stageWheel } from "./unpack.js";
 
 /** What to install, where from, and how. */
@@ -230,7 +231,7 @@ async function wheelFor(
   const path = await provider.localPath(p.file);
   const allowed = request.hashes?.get(p.name);
   if (allowed || request.requireHashes) {
-    const digest = await sha256File(path);
+    const { sha256: digest } = await hashFile(path);
     if (!allowed?.has(digest)) {
       throw new WheelhouseError(
         "HASH_MISMATCH",

@@ -11,8 +11,6 @@
 // - A file may exist in several sources; the first source in order (store, then find-links in
 //   the order given) wins for the same filename, as the bytes are then the same wheel anyway.
 
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -21,6 +19,7 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { normalizeVersion } from "../../pep/version.js";
+import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import {
   type CandidateFile,
@@ -72,7 +71,7 @@ export class LocalProvider implements Provider {
     const out: CandidateFile[] = [];
     for (const l of located) {
       if (this.sources.hashLocalFiles && l.file.sha256 === undefined && l.path) {
-        l.file.sha256 = await sha256File(l.path);
+        l.file.sha256 = (await hashFile(l.path)).sha256;
       }
       out.push(l.file);
     }
@@ -338,13 +337,6 @@ async function readWheelMetadata(path: string, filename: string): Promise<CoreMe
 
 async function readMetadataFile(path: string): Promise<CandidateMetadata> {
   return candidateMetadata(parseCoreMetadata(await readFile(path, "utf8")));
-}
-
-/** Lower-case hex sha256 of a file. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** Canonical project name of a distribution filename, or undefined. */

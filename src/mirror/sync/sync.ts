@@ -12,6 +12,7 @@
 
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { unboundRequiresDist } from "../../pep/core-metadata.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
@@ -90,28 +91,15 @@ function storedAs(store: Store, file: MetadataTarget) {
   return row !== undefined && row.sha256 === file.sha256?.toLowerCase() ? row : undefined;
 }
 
-/**
- * Why the dependencies read from `file`'s PKG-INFO may be incomplete, if they may: pip builds an
- * sdist to learn them, and PKG-INFO binds only from Metadata-Version 2.2 when Requires-Dist is
- * not marked Dynamic (PEP 643). Undefined when the PKG-INFO can be trusted.
- */
+/** The warning for an sdist whose PKG-INFO may not list all its dependencies (pip builds it). */
 async function sdistWarning(
   upstream: UpstreamProvider,
   file: CandidateFile,
 ): Promise<string | undefined> {
-  let metadata: Awaited<ReturnType<UpstreamProvider["getMetadataDetails"]>>["metadata"];
-  try {
-    ({ metadata } = await upstream.getMetadataDetails(file)); // read during resolution: cached
-  } catch {
-    return undefined;
-  }
-  const [major = 0, minor = 0] = metadata.metadataVersion.split(".").map(Number);
-  const old = major < 2 || (major === 2 && minor < 2);
-  const dynamic = metadata.dynamic.some((d) => d.toLowerCase() === "requires-dist");
-  if (!old && !dynamic) return undefined;
-  const why = old
-    ? `Metadata-Version ${metadata.metadataVersion}, older than 2.2`
-    : "Requires-Dist marked Dynamic";
+  // Read during resolution, so cached; a failure now only means no warning.
+  const details = await upstream.getMetadataDetails(file).catch(() => undefined);
+  const why = details && unboundRequiresDist(details.metadata);
+  if (!why) return undefined;
   return (
     `${file.filename}: its dependencies were read from its PKG-INFO (${why}), which may not ` +
     "list them all; pip would build it to find out. Check the closure, or add missing projects by name"

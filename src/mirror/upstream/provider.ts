@@ -118,6 +118,21 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
   const findLinks = new Map<string, Promise<DistributionFile[]>>();
   const originals = new Map<string, DistributionFile>();
 
+  /** sha256 of local files, once each (every target lists the same files). */
+  const localDigests = new Map<string, Promise<string | undefined>>();
+  function localSha256(url: string): Promise<string | undefined> {
+    let digest = localDigests.get(url);
+    if (digest === undefined) {
+      // An unreadable file keeps no digest: the resolver then says why it cannot check it.
+      digest = hashFile(fileURLToPath(url)).then(
+        (h) => h.sha256,
+        () => undefined,
+      );
+      localDigests.set(url, digest);
+    }
+    return digest;
+  }
+
   function listLocation(location: string): Promise<DistributionFile[]> {
     let listing = findLinks.get(location);
     if (listing === undefined) {
@@ -171,9 +186,8 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
         await Promise.all(
           merged.map(async (c) => {
             if (c.sha256 !== undefined || !c.url.startsWith("file:")) return;
-            // An unreadable file keeps no digest: the resolver then says why it cannot check it.
-            const hashed = await hashFile(fileURLToPath(c.url)).catch(() => undefined);
-            if (hashed !== undefined) c.sha256 = hashed.sha256;
+            const sha256 = await localSha256(c.url);
+            if (sha256 !== undefined) c.sha256 = sha256;
           }),
         );
       }

@@ -11,9 +11,10 @@ import {
 } from "../../../src/mirror/sync/lockfile.js";
 import { reportJson, summaryLines } from "../../../src/mirror/sync/report.js";
 import { sync } from "../../../src/mirror/sync/sync.js";
+import type { LockedPackage } from "../../../src/mirror/sync/types.js";
 import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
 import { parseTarget } from "../../../src/pep/target.js";
-import { closeStore } from "../../../src/store/store.js";
+import { closeStore, type Store } from "../../../src/store/store.js";
 import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
 import { freshStore } from "./sync-fixtures.js";
@@ -46,19 +47,25 @@ async function versionlessLock(lockText: (sdist: string, wheel: string) => strin
   return { store, locked, wheel, sdist };
 }
 
+/** sync() of `locked` alone for LINUX, from no index. */
+function syncLocked(store: Store, locked: LockedPackage[], dryRun = false) {
+  return sync({
+    store,
+    http: testClient(),
+    indexUrls: [],
+    targets: [LINUX],
+    requirements: [],
+    locked,
+    dryRun,
+  });
+}
+
 describe("a pylock.toml input whose packages have no version", () => {
   it("pins the version its filenames state in every output", async () => {
     const { store, locked, wheel, sdist } = await versionlessLock(
       (s, w) => `[[packages]]\nname = "nov"\nsdist = ${s}\nwheels = [${w}]\n`,
     );
-    const { report, selections } = await sync({
-      store,
-      http: testClient(),
-      indexUrls: [],
-      targets: [LINUX],
-      requirements: [],
-      locked,
-    });
+    const { report, selections } = await syncLocked(store, locked);
     expect(report.failed).toEqual([]);
     // pip refuses "nov==" (no version) in hash-checking mode: the line must pin 1.0.
     const [, ...lines] = formatHashedRequirements(selections[0]).trimEnd().split("\n");
@@ -88,15 +95,7 @@ describe("a pylock.toml input whose packages have no version", () => {
     const { store, locked } = await versionlessLock(
       (s, w) => `[[packages]]\nname = "nov"\nversion = "1.0"\nsdist = ${s}\nwheels = [${w}]\n`,
     );
-    const { report } = await sync({
-      store,
-      http: testClient(),
-      indexUrls: [],
-      targets: [LINUX],
-      requirements: [],
-      locked,
-      dryRun: true,
-    });
+    const { report } = await syncLocked(store, locked, true);
     expect(summaryLines(report, String)[0]).toMatch(
       /^cp311-manylinux_2_28_x86_64: 1 projects, 2 files would add/,
     );
