@@ -149,7 +149,12 @@ export class Staging {
  */
 export function relativeUnder(base: string, path: string): string {
   const under = base.endsWith(sep) ? base : base + sep;
-  if (path.startsWith(under) && !path.includes(`${sep}.`) && !path.includes(`${sep}${sep}`)) {
+  if (
+    path.startsWith(under) &&
+    !path.endsWith(sep) &&
+    !path.includes(`${sep}.`) &&
+    !path.includes(`${sep}${sep}`)
+  ) {
     return path.slice(under.length);
   }
   return relative(base, path);
