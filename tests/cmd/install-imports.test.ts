@@ -1,6 +1,8 @@
 // The install path must work air-gapped: nothing reachable from src/cmd/install.ts may import
-// the upstream index client (src/mirror/upstream) or undici. Scans import lines, static and dynamic.
-import { readFileSync } from "node:fs";
+// the upstream index client (src/mirror/upstream) or undici. Scans import lines, static and dynamic,
+// of the sources and of the built CLI's chunks (dist/cli, see rolldown.config.mjs), where shared
+// modules are grouped into chunks and one could carry the client into install's graph.
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -41,5 +43,39 @@ describe("install's import graph", () => {
       [...files].map((f) => relative(SRC, f)).filter((f) => f.startsWith("mirror/upstream")),
     ).toEqual([]);
     expect([...packages].filter((p) => p === "undici")).toEqual([]);
+  });
+});
+
+const CLI_DIR = fileURLToPath(new URL("../../dist/cli/", import.meta.url));
+
+describe.skipIf(!existsSync(join(CLI_DIR, "main.js")))("install's chunks in the built CLI", () => {
+  /** The chunks `main.js` loads for `command`, and everything they import. */
+  function chunkGraph(command: string): Set<string> {
+    const main = readFileSync(join(CLI_DIR, "main.js"), "utf8");
+    const entry = new RegExp(`import\\("\\./(${command}-[\\w-]+\\.js)"\\)`).exec(main)?.[1];
+    expect(entry, `main.js imports a ${command} chunk`).toBeDefined();
+    const seen = new Set<string>();
+    const visit = (chunk: string) => {
+      if (seen.has(chunk)) return;
+      seen.add(chunk);
+      const text = readFileSync(join(CLI_DIR, chunk), "utf8");
+      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"\.\/([\w.-]+\.js)"/g))
+        visit(m[1]);
+    };
+    visit(entry as string);
+    return seen;
+  }
+
+  const upstream = (chunks: Set<string>) =>
+    [...chunks].filter((chunk) =>
+      /["']undici|function createDispatcher/.test(readFileSync(join(CLI_DIR, chunk), "utf8")),
+    );
+
+  it("never reach undici or the upstream client", () => {
+    expect(upstream(chunkGraph("install"))).toEqual([]);
+  });
+
+  it("while sync's chunks do (the check sees them)", () => {
+    expect(upstream(chunkGraph("sync")).length).toBeGreaterThan(0);
   });
 });
