@@ -39,7 +39,7 @@ export const run: CommandRun = async (args, options) => {
   const onlyBinary = binarySet(inputs.onlyBinary);
   const noBinary = binarySet(inputs.noBinary);
   const pre = options.pre === true || inputs.pre;
-  const store = await openStore(existingStoreDir(options));
+  const store = await openStore(existingStoreDir(options), { mayBeReadOnly: true });
   try {
     const report = await bundleFromStore(store, {
       output: resolvePath(String(options.output)),

@@ -8,7 +8,7 @@ import { formatBytes, plural, printJson } from "./store-output.js";
 
 /** Run `wheelhouse du`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
-  const store = await openStore(existingStoreDir(options));
+  const store = await openStore(existingStoreDir(options), { mayBeReadOnly: true });
   try {
     const usage = diskUsage(store);
     if (options.json === true) {

@@ -15,7 +15,7 @@ import { VERSION } from "./version.js";
 export const run: CommandRun = async (_args, options) => {
   const since = strings(options.since);
   for (const path of since) mustExist(path, "--since");
-  const store = await openStore(existingStoreDir(options));
+  const store = await openStore(existingStoreDir(options), { mayBeReadOnly: true });
   try {
     const report = await exportStore(store, {
       output: resolve(String(options.output)),

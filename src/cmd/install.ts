@@ -140,7 +140,8 @@ export const run: CommandRun = async (args, options) => {
   const fromLock = inputs.locked ? lockRequest(inputs.locked, info) : undefined;
   // Imported only when used: loading the SQLite binding costs start-up time.
   const stores = useStore ? await import("../store/store.js") : undefined;
-  const store = stores && storeDir ? await stores.openStore(storeDir) : undefined;
+  const store =
+    stores && storeDir ? await stores.openStore(storeDir, { mayBeReadOnly: true }) : undefined;
   const tty = process.stderr.isTTY && !json;
   const say = (line: string) => {
     if (!json) process.stderr.write(`${line}\n`);

@@ -41,7 +41,7 @@ function byRelease(a: StoredFile, b: StoredFile): number {
 /** Run `wheelhouse list`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
-  const store = await openStore(existingStoreDir(options));
+  const store = await openStore(existingStoreDir(options), { mayBeReadOnly: true });
   try {
     const [name] = args;
     if (name === undefined) {

@@ -35,7 +35,15 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
   }
   const quiet = options.quiet === true;
   const maxUploadMiB = wholeNumber(options.maxUploadSize ?? "1024", "--max-upload-size");
-  const store = await openStore(resolveStoreDir(options));
+  const store = await openStore(resolveStoreDir(options), { mayBeReadOnly: true });
+  if (store.readOnly && token) {
+    closeStore(store);
+    throw new WheelhouseError(
+      "STORE_READ_ONLY",
+      `store ${quote(store.layout.dir)} cannot be written, so it cannot take uploads`,
+      { hint: "serve it without --upload-token, or serve a writable copy" },
+    );
+  }
   const app = createApp({
     store,
     ...(baseUrl ? { baseUrl } : {}),
@@ -69,7 +77,7 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
   if (options.json) process.stdout.write(`${JSON.stringify(banner)}\n`);
   else {
     process.stdout.write(
-      `wheelhouse serving ${store.layout.dir}\n  simple index: ${banner.url}\n  find-links:   ${banner.links}\n`,
+      `wheelhouse serving ${store.layout.dir}${store.readOnly ? " (read-only)" : ""}\n  simple index: ${banner.url}\n  find-links:   ${banner.links}\n`,
     );
     if (banner.uploads)
       process.stdout.write(`  uploads:      ${banner.uploads} (user __token__)\n`);

@@ -11,7 +11,7 @@ import { createFileProgress, type FileProgress, formatBytes, printJson } from ".
 /** Run `wheelhouse verify`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
   const json = options.json === true;
-  const store = await openStore(existingStoreDir(options));
+  const store = await openStore(existingStoreDir(options), { mayBeReadOnly: !options.repair });
   let progress: FileProgress | undefined;
   try {
     const report = await verifyStore(store, {

@@ -1,0 +1,184 @@
+// A store on read-only media: list, du, verify, export, bundle, install and serve (pip as the client)
+// read it; commands that write (add, verify --repair, serve --upload-token) fail naming the
+// store. Read-only media are a read-only bind mount of the store onto itself in a private mount
+// namespace (`unshare -m` as root, `unshare -rm` otherwise): only the child process sees it.
+// Skipped where neither unshare works (no util-linux, no user namespaces).
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, type Ran, runProcess, wheelhouse } from "../helpers/cli.js";
+import { buildWheel, writeDistributions } from "../helpers/wheels.js";
+
+/** The unshare flags that give this user a private mount namespace, or undefined. */
+function unshareFlags(): string[] | undefined {
+  for (const flags of [["-m"], ["-r", "-m"]]) {
+    try {
+      execFileSync("unshare", [...flags, "true"], { stdio: "ignore" });
+      return flags;
+    } catch {}
+  }
+  return undefined;
+}
+const UNSHARE = process.platform === "linux" ? unshareFlags() : undefined;
+
+/** `sh -c` script: mount `$1` read-only onto itself, then run the rest of the arguments. */
+const READ_ONLY = 'mount --bind -o ro "$1" "$1" && shift && exec "$@"';
+
+/** Run `wheelhouse ARGS` with `store` read-only. */
+function readOnly(store: string, args: string[]): Promise<Ran> {
+  return runProcess("unshare", [
+    ...(UNSHARE ?? []),
+    "sh",
+    "-c",
+    READ_ONLY,
+    "sh",
+    store,
+    process.execPath,
+    CLI,
+    ...args,
+  ]);
+}
+
+describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
+  let root: string;
+  let store: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "wh-ro-store-"));
+    store = join(root, "store");
+    const wheels = join(root, "wheels");
+    await mkdir(wheels);
+    await writeDistributions(wheels, [
+      await buildWheel({ name: "ro-app", version: "1.0", requiresDist: ["ro-lib>=2"] }),
+      await buildWheel({ name: "ro-lib", version: "2.1" }),
+    ]);
+    const added = await wheelhouse(["add", "--store", store, wheels]);
+    expect(added.code, added.stderr).toBe(0);
+    // A cleanly closed catalog leaves no -shm beside it: the case SQLite cannot open plainly.
+    expect(readdirSync(store).filter((f) => f.endsWith("-shm"))).toEqual([]);
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("is read-only inside the test's namespace", async () => {
+    const probe = await runProcess("unshare", [
+      ...(UNSHARE ?? []),
+      "sh",
+      "-c",
+      READ_ONLY,
+      "sh",
+      store,
+      "touch",
+      join(store, "probe"),
+    ]);
+    expect(probe.code).not.toBe(0);
+    expect(probe.stderr).toMatch(/read-only/i);
+    expect(existsSync(join(store, "probe"))).toBe(false);
+  });
+
+  it("lists, sizes, verifies and exports", async () => {
+    const list = await readOnly(store, ["list", "--store", store, "--json"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(list.stdout))).toMatch(/ro-app.*ro-lib/);
+    const du = await readOnly(store, ["du", "--store", store]);
+    expect(du.code, du.stderr).toBe(0);
+    const verify = await readOnly(store, ["verify", "--store", store]);
+    expect(verify.code, verify.stderr).toBe(0);
+    const out = join(root, "export.tar.gz");
+    const exported = await readOnly(store, ["export", "--store", store, "-o", out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    const bundle = join(root, "bundle.tar.gz");
+    const bundled = await readOnly(store, ["bundle", "--store", store, "-o", bundle, "ro-app"]);
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expect(existsSync(bundle)).toBe(true);
+  });
+
+  it("installs from it", async () => {
+    const venv = join(root, "venv");
+    const ran = await readOnly(store, [
+      "install",
+      "--store",
+      store,
+      "--venv",
+      venv,
+      "--json",
+      "ro-app",
+    ]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const names = (JSON.parse(ran.stdout) as { installed: { name: string }[] }).installed.map(
+      (d) => d.name,
+    );
+    expect(names.sort()).toEqual(["ro-app", "ro-lib"]);
+  });
+
+  it("serves it to pip", async () => {
+    const child = spawn(
+      "unshare",
+      [
+        ...(UNSHARE ?? []),
+        "sh",
+        "-c",
+        READ_ONLY,
+        "sh",
+        store,
+        process.execPath,
+        CLI,
+        "serve",
+        "--store",
+        store,
+        "--port",
+        "0",
+        "--json",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once("line", (line) =>
+          resolve((JSON.parse(line) as { url: string }).url),
+        );
+        child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      });
+      const target = join(root, "pip-target");
+      const pip = await runProcess("python3", [
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "-d",
+        target,
+        "--index-url",
+        url,
+        "ro-lib==2.1",
+      ]);
+      expect(pip.code, pip.stderr).toBe(0);
+      expect(readdirSync(target)).toEqual(["ro_lib-2.1-py3-none-any.whl"]);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("refuses what would write, naming the store", async () => {
+    const wheels = join(root, "more");
+    await mkdir(wheels);
+    await writeDistributions(wheels, [await buildWheel({ name: "ro-new", version: "1.0" })]);
+    const add = await readOnly(store, ["add", "--store", store, wheels]);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain(`store "${store}" cannot be written (read-only file system)`);
+    const repair = await readOnly(store, ["verify", "--store", store, "--repair"]);
+    expect(repair.code).toBe(1);
+    expect(repair.stderr).toContain(`store "${store}" cannot be written (read-only file system)`);
+    const upload = await readOnly(store, ["serve", "--store", store, "--upload-token", "t"]);
+    expect(upload.code).toBe(1);
+    expect(upload.stderr).toMatch(/cannot be written, so it cannot take uploads/);
+  });
+});
