@@ -3,8 +3,8 @@
 // store. Read-only media are a read-only bind mount of the store onto itself in a private mount
 // namespace (`unshare -m` as root, `unshare -rm` otherwise): only the child process sees it.
 // Skipped where neither unshare works (no util-linux, no user namespaces).
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,20 +13,53 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, type Ran, runProcess, wheelhouse } from "../helpers/cli.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
 
-/** The unshare flags that give this user a private mount namespace, or undefined. */
-function unshareFlags(): string[] | undefined {
-  for (const flags of [["-m"], ["-r", "-m"]]) {
-    try {
-      execFileSync("unshare", [...flags, "true"], { stdio: "ignore" });
-      return flags;
-    } catch {}
-  }
-  return undefined;
-}
-const UNSHARE = process.platform === "linux" ? unshareFlags() : undefined;
-
 /** `sh -c` script: mount `$1` read-only onto itself, then run the rest of the arguments. */
 const READ_ONLY = 'mount --bind -o ro "$1" "$1" && shift && exec "$@"';
+
+/**
+ * The unshare flags with which this user can mount a folder read-only in a private mount
+ * namespace (checked on a scratch folder: the mount works and a write there fails), or undefined.
+ */
+function unshareFlags(): string[] | undefined {
+  const scratch = mkdtempSync(join(tmpdir(), "wh-ro-probe-"));
+  try {
+    for (const flags of [["-m"], ["-r", "-m"]]) {
+      const args = [
+        ...flags,
+        "sh",
+        "-c",
+        READ_ONLY,
+        "sh",
+        scratch,
+        "sh",
+        "-c",
+        ': > "$0/x"',
+        scratch,
+      ];
+      const ran = spawnSync("unshare", args, { stdio: "ignore", timeout: 10_000 });
+      if (
+        ran.status !== null &&
+        ran.status !== 0 &&
+        ran.status !== 127 &&
+        !existsSync(join(scratch, "x"))
+      ) {
+        const mounted = spawnSync(
+          "unshare",
+          [...flags, "sh", "-c", READ_ONLY, "sh", scratch, "true"],
+          {
+            stdio: "ignore",
+            timeout: 10_000,
+          },
+        );
+        if (mounted.status === 0) return flags;
+      }
+    }
+    return undefined;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+const UNSHARE = process.platform === "linux" ? unshareFlags() : undefined;
 
 /** Run `wheelhouse ARGS` with `store` read-only. */
 function readOnly(store: string, args: string[]): Promise<Ran> {
