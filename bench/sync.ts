@@ -25,6 +25,7 @@ import { inspectDistribution } from "../src/store/inspect.js";
 import { runProcess } from "../tests/helpers/cli.js";
 import { type BuiltDistribution, buildWheel } from "../tests/helpers/wheels.js";
 import { startNginx } from "./nginx.js";
+import { nodeStartNote } from "./node-start.js";
 import { settleFileSystem } from "./settle.js";
 
 const _exec = promisify(execFile);
@@ -243,6 +244,8 @@ async function main(): Promise<void> {
     const nginx = { base: server.url, stop: server.stop };
     const probe = await settleFileSystem(dir, 30, Number(process.env.BENCH_PROBE_MS ?? 80));
     process.stdout.write(`file-creation probe after settling: ${probe.toFixed(0)} ms\n`);
+    const note = nodeStartNote();
+    if (note) process.stdout.write(`${note}\n`);
     const genReqs = join(dir, "generated.txt");
     await writeFile(genReqs, "p000\n");
     const rows: string[] = [];

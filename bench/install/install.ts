@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "../../tests/helpers/cli.js";
 import { buildWheel, writeDistributions } from "../../tests/helpers/wheels.js";
+import { nodeStartNote } from "../node-start.js";
 import { probeFileCreation, settleFileSystem } from "../settle.js";
 
 const CORPUS = join(CLI, "..", "..", "..", "..", "shared", "corpus");
@@ -164,6 +165,8 @@ try {
       "process; no compile = wheelhouse default vs pip --no-compile, compile = wheelhouse --compile vs pip default",
   );
   await settleFileSystem(root, SETTLE_SECONDS, Number(process.env.BENCH_PROBE_MS ?? 80));
+  const note = nodeStartNote();
+  if (note) console.log(note);
   cases.forEach((c, i) => {
     const quiet = probeFileCreation(root);
     const ours: number[] = [];
