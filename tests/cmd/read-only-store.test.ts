@@ -3,14 +3,13 @@
 // store. Read-only media are a read-only bind mount of the store onto itself in a private mount
 // namespace (`unshare -m` as root, `unshare -rm` otherwise): only the child process sees it.
 // Skipped where neither unshare works (no util-linux, no user namespaces).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, type Ran, runProcess, wheelhouse } from "../helpers/cli.js";
+import { CLI, type Ran, runProcess, startServe, wheelhouse } from "../helpers/cli.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
 
 /** `sh -c` script: mount `$1` read-only onto itself, then run the rest of the arguments. */
@@ -61,19 +60,15 @@ function unshareFlags(): string[] | undefined {
 }
 const UNSHARE = process.platform === "linux" ? unshareFlags() : undefined;
 
+/** The command that runs the command after it with `store` read-only. */
+function readOnlyLauncher(store: string): string[] {
+  return ["unshare", ...(UNSHARE ?? []), "sh", "-c", READ_ONLY, "sh", store];
+}
+
 /** Run `wheelhouse ARGS` with `store` read-only. */
 function readOnly(store: string, args: string[]): Promise<Ran> {
-  return runProcess("unshare", [
-    ...(UNSHARE ?? []),
-    "sh",
-    "-c",
-    READ_ONLY,
-    "sh",
-    store,
-    process.execPath,
-    CLI,
-    ...args,
-  ]);
+  const [file, ...rest] = [...readOnlyLauncher(store), process.execPath, CLI, ...args];
+  return runProcess(file, rest);
 }
 
 describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
@@ -98,16 +93,8 @@ describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
   });
 
   it("is read-only inside the test's namespace", async () => {
-    const probe = await runProcess("unshare", [
-      ...(UNSHARE ?? []),
-      "sh",
-      "-c",
-      READ_ONLY,
-      "sh",
-      store,
-      "touch",
-      join(store, "probe"),
-    ]);
+    const [file, ...rest] = [...readOnlyLauncher(store), "touch", join(store, "probe")];
+    const probe = await runProcess(file, rest);
     expect(probe.code).not.toBe(0);
     expect(probe.stderr).toMatch(/read-only/i);
     expect(existsSync(join(store, "probe"))).toBe(false);
@@ -150,37 +137,9 @@ describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
   });
 
   it("serves it to pip", async () => {
-    const child = spawn(
-      "unshare",
-      [
-        ...(UNSHARE ?? []),
-        "sh",
-        "-c",
-        READ_ONLY,
-        "sh",
-        store,
-        process.execPath,
-        CLI,
-        "serve",
-        "--store",
-        store,
-        "--port",
-        "0",
-        "--json",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
+    const server = await startServe(["--store", store], readOnlyLauncher(store));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once("line", (line) =>
-          resolve((JSON.parse(line) as { url: string }).url),
-        );
-        child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-      });
+      const url = `${server.url}/simple/`;
       const target = join(root, "pip-target");
       const pip = await runProcess("python3", [
         "-m",
@@ -196,7 +155,7 @@ describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
       expect(pip.code, pip.stderr).toBe(0);
       expect(readdirSync(target)).toEqual(["ro_lib-2.1-py3-none-any.whl"]);
     } finally {
-      child.kill("SIGTERM");
+      await server.stop();
     }
   });
 

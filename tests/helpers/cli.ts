@@ -65,11 +65,14 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Start `wheelhouse serve --port 0 --json ...` and wait for its banner. */
-export async function startServe(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Start `wheelhouse serve --port 0 --json ...` and wait for its banner. `launcher`, when given,
+ * is a command that runs the rest of its arguments (node, the CLI and these), e.g. `unshare ...`.
+ */
+export async function startServe(args: string[], launcher: string[] = []): Promise<ServeProcess> {
+  const argv = [process.execPath, CLI, "serve", "--port", "0", "--json", ...args];
+  const [file, ...rest] = [...launcher, ...argv];
+  const child = spawn(file, rest, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d;
