@@ -58,11 +58,25 @@ export interface FileFacts {
   buildTag?: string;
 }
 
+/** readFilename's answers by filename (a page's files are read when grouped, then when chosen). */
+const readFilenames = new Map<string, FileFacts | undefined>();
+/** Entries kept before the memo starts over (a sync of many projects reads ~100 per page). */
+const READ_FILENAMES_MAX = 100_000;
+
 /**
  * Read name, version and tags from a distribution filename without throwing: undefined when the
- * name or version is invalid (such files are skipped, as pip and uv skip them).
+ * name or version is invalid (such files are skipped, as pip and uv skip them). Answers are
+ * shared between calls: treat them as read-only.
  */
 export function readFilename(filename: string): FileFacts | undefined {
+  if (readFilenames.has(filename)) return readFilenames.get(filename);
+  if (readFilenames.size >= READ_FILENAMES_MAX) readFilenames.clear();
+  const facts = parseFacts(filename);
+  readFilenames.set(filename, facts);
+  return facts;
+}
+
+function parseFacts(filename: string): FileFacts | undefined {
   let parsed: DistributionFilename;
   try {
     parsed = parseDistributionFilename(filename);
