@@ -22,8 +22,8 @@ export const run: CommandRun = async (_args, options) => {
       );
     }
     process.stdout.write(
-      `${formatBytes(usage.blobSize + usage.metadataSize).padStart(10)}  total: ${usage.files} files in ` +
-        `${projects.length} projects (${formatBytes(usage.size)} of files, ${formatBytes(usage.metadataSize)} of core metadata)\n`,
+      `${formatBytes(usage.blobSize + usage.metadataSize).padStart(10)}  total: ${plural(usage.files, "file")} in ` +
+        `${plural(projects.length, "project")} (${formatBytes(usage.size)} of files, ${formatBytes(usage.metadataSize)} of core metadata)\n`,
     );
     return 0;
   } finally {

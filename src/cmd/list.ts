@@ -55,7 +55,7 @@ export const run: CommandRun = async (args, options) => {
           `${p.displayName}  ${plural(p.files, "file")}  ${formatBytes(p.size)}\n`,
         );
       }
-      process.stdout.write(`${projects.length} projects\n`);
+      process.stdout.write(`${plural(projects.length, "project")}\n`);
       return 0;
     }
     const project = findProject(store, name);

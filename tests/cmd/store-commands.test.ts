@@ -121,7 +121,7 @@ describe("wheelhouse add, list, du, verify, gc", () => {
       size: dists[0].bytes.length + dists[1].bytes.length,
       projects: [{ name: "hello-world", displayName: "Hello_World", files: 2 }],
     });
-    expect((await cli(["du", "--store", store])).stdout).toMatch(/total: 2 files in 1 projects/);
+    expect((await cli(["du", "--store", store])).stdout).toMatch(/total: 2 files in 1 project /);
 
     const verify = await cli(["verify", "--store", store]);
     expect(verify).toMatchObject({ code: 0, stderr: "" });

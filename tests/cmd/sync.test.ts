@@ -342,7 +342,7 @@ describe("interrupted sync", () => {
         index.state.fast = true;
         const rerun = await wheelhouse(args.slice(1));
         expect(rerun.code).toBe(0);
-        expect(rerun.stdout).toMatch(/1 files added .*1 already stored/);
+        expect(rerun.stdout).toMatch(/1 file added .*1 already stored/);
         const verified = await wheelhouse(["verify", "--store", store]);
         expect(verified.code).toBe(0);
         expect(existsSync(join(store, "catalog.db"))).toBe(true);

@@ -96,6 +96,11 @@ export function reportJson(report: SyncReport): unknown {
   };
 }
 
+/** "1 file", "2 files". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** Human summary lines: one per target, then the run's total. `bytes` formats a size. */
 export function summaryLines(report: SyncReport, bytes: (n: number) => string): string[] {
   const verb = report.dryRun ? "would add" : "added";
@@ -104,7 +109,7 @@ export function summaryLines(report: SyncReport, bytes: (n: number) => string): 
     const files = t.packages.reduce((sum, p) => sum + p.files.length, 0);
     const toAdd = report.dryRun ? files - s.filesSkipped : s.filesAdded;
     return (
-      `${t.target}: ${s.projects} projects, ${toAdd} files ${verb}` +
+      `${t.target}: ${count(s.projects, "project")}, ${count(toAdd, "file")} ${verb}` +
       `${report.dryRun ? "" : ` (${bytes(s.bytesAdded)})`}, ${s.filesSkipped} already stored` +
       `${s.filesFailed ? `, ${s.filesFailed} failed` : ""}, resolved in ${(s.resolveMs / 1000).toFixed(1)} s`
     );
@@ -112,8 +117,8 @@ export function summaryLines(report: SyncReport, bytes: (n: number) => string): 
   const total = report.summary;
   lines.push(
     report.dryRun
-      ? `dry run: ${total.files} files resolved, nothing downloaded (${(total.elapsedMs / 1000).toFixed(1)} s)`
-      : `total: ${total.filesAdded} files added (${bytes(total.bytesAdded)}), ${total.filesSkipped} skipped, ` +
+      ? `dry run: ${count(total.files, "file")} resolved, nothing downloaded (${(total.elapsedMs / 1000).toFixed(1)} s)`
+      : `total: ${count(total.filesAdded, "file")} added (${bytes(total.bytesAdded)}), ${total.filesSkipped} skipped, ` +
           `${report.failed.length} failed in ${(total.elapsedMs / 1000).toFixed(1)} s`,
   );
   return lines;

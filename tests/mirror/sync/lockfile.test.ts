@@ -97,7 +97,7 @@ describe("a pylock.toml input whose packages have no version", () => {
     );
     const { report } = await syncLocked(store, locked, true);
     expect(summaryLines(report, String)[0]).toMatch(
-      /^cp311-manylinux_2_28_x86_64: 1 projects, 2 files would add/,
+      /^cp311-manylinux_2_28_x86_64: 1 project, 2 files would add/,
     );
   });
 
