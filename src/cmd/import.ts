@@ -8,7 +8,7 @@ import { closeStore, openStore } from "../store/index.js";
 import { mustExist } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
-import { formatBytes, printJson } from "./store-output.js";
+import { formatBytes, plural, printJson } from "./store-output.js";
 
 /** Run `wheelhouse import`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
@@ -25,7 +25,7 @@ export const run: CommandRun = async (args, options) => {
     } else {
       const bytes = report.added.reduce((sum, f) => sum + f.size, 0);
       process.stdout.write(
-        `verified ${report.manifest.files.length} files: ${report.added.length} added ` +
+        `verified ${plural(report.manifest.files.length, "file")}: ${report.added.length} added ` +
           `(${formatBytes(bytes)}), ${report.unchanged.length} already stored\n`,
       );
     }

@@ -6,7 +6,7 @@
 
 import cliProgress from "cli-progress";
 import type { FileOutcome, PlannedFile, SyncEvents } from "../mirror/sync/types.js";
-import { formatBytes } from "./store-output.js";
+import { formatBytes, plural } from "./store-output.js";
 
 /** SyncEvents plus `stop()` to tear the display down (idempotent). */
 export interface SyncProgress extends SyncEvents {
@@ -27,7 +27,7 @@ function createLineProgress(stream: NodeJS.WritableStream): SyncProgress {
   return {
     onResolveStart: (target) => write(`resolving for ${target}`),
     onResolved: (target, packages, ms) =>
-      write(`resolved ${target}: ${packages} files in ${(ms / 1000).toFixed(1)} s`),
+      write(`resolved ${target}: ${plural(packages, "file")} in ${(ms / 1000).toFixed(1)} s`),
     onDownloadStart: (files, bytes) => {
       // Sizes come from the index (PEP 700) or not at all (a plain HTML page): say what is known.
       const known = files.filter((p) => p.file.size !== undefined).length;
@@ -69,7 +69,7 @@ function createBarProgress(stream: NodeJS.WriteStream): SyncProgress {
     onResolveStart: (target) => multi.log(`resolving for ${target}\n`),
     onWarning: (message) => multi.log(`warning: ${message}\n`),
     onResolved: (target, packages, ms) =>
-      multi.log(`resolved ${target}: ${packages} files in ${(ms / 1000).toFixed(1)} s\n`),
+      multi.log(`resolved ${target}: ${plural(packages, "file")} in ${(ms / 1000).toFixed(1)} s\n`),
     onDownloadStart: (files, bytes) => {
       filesTotal = files.length;
       bytesTotal = bytes;

@@ -168,6 +168,7 @@ export const run: CommandRun = async (args, options) => {
     openStore,
     closeStore,
     formatBytes,
+    plural,
     printJson,
     createSyncProgress,
   } = await loadEngine();
@@ -244,7 +245,7 @@ export const run: CommandRun = async (args, options) => {
     const outputs = [lockPath, reqPath].filter((p) => p !== undefined);
     if (report.failed.length > 0 && outputs.length > 0) {
       process.stderr.write(
-        `not written: ${outputs.join(", ")} (${report.failed.length} files could not be stored; ` +
+        `not written: ${outputs.join(", ")} (${plural(report.failed.length, "file")} could not be stored; ` +
           "run the same command again to finish and write them)\n",
       );
     } else {

@@ -6,7 +6,13 @@
 import { closeStore, openStore, verifyStore } from "../store/index.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir } from "./store-dir.js";
-import { createFileProgress, type FileProgress, formatBytes, printJson } from "./store-output.js";
+import {
+  createFileProgress,
+  type FileProgress,
+  formatBytes,
+  plural,
+  printJson,
+} from "./store-output.js";
 
 /** Run `wheelhouse verify`; resolves to the exit code. */
 export const run: CommandRun = async (_args, options) => {
@@ -34,7 +40,7 @@ export const run: CommandRun = async (_args, options) => {
         );
       }
       process.stdout.write(
-        `${report.files} files, ${report.blobs} blobs, ${formatBytes(report.bytes)} checked: ` +
+        `${plural(report.files, "file")}, ${plural(report.blobs, "blob")}, ${formatBytes(report.bytes)} checked: ` +
           `${report.problems.length === 0 ? "all intact" : `${report.problems.length} bad`}\n`,
       );
       // --repair never touches an unreadable blob, so it is only suggested for the others.
