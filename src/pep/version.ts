@@ -6,7 +6,8 @@
 //   post-release's dev ("1.0.post1.dev1") sorts between "1.0" and "1.0.post1".
 // - Local segments: a version without one sorts first; string parts sort before number parts.
 // - Numbers beyond 2^53 cannot be held in a JS number; such versions are rejected rather than
-//   compared wrongly (packaging itself refuses numbers past 4300 digits).
+//   compared wrongly. Runs of more than 4300 digits are rejected too, even when their value is
+//   small ("000...01"): packaging refuses them (Python's int() digit limit), so pip would.
 // - Surrounding whitespace (Python's notion of it) and a leading "v" are allowed and dropped.
 
 import { quote, WheelhouseError } from "./errors.js";
@@ -57,8 +58,18 @@ const HINT =
 const CACHE_LIMIT = 8192;
 const cache = new Map<string, Version | null>();
 
+// CPython's default sys.int_max_str_digits: packaging's int() of a longer run raises.
+const MAX_DIGITS = 4300;
+
 function toNumber(digits: string, input: string): number {
   const n = Number(digits);
+  if (digits.length > MAX_DIGITS) {
+    throw new WheelhouseError(
+      "INVALID_VERSION",
+      `version ${quote(input.slice(0, 40))}... is invalid: a number has ${digits.length} digits`,
+      { hint: `numbers in a version may have at most ${MAX_DIGITS} digits` },
+    );
+  }
   if (!Number.isSafeInteger(n)) {
     throw new WheelhouseError(
       "INVALID_VERSION",
