@@ -1,8 +1,8 @@
 // Differential tests: a few thousand generated versions, specifiers, markers and requirements, each
 // answered by wheelhouse and by pypa/packaging (tests/pep/golden/differential-oracle.py, run once
 // per file), compared item by item. The oracle is `python3` or $WHEELHOUSE_ORACLE_PYTHON; the whole
-// file is skipped unless it imports packaging 26.2 or 26.3 (see ORACLE_VERSION). Inputs are sampled with fixed seeds, so a run is
-// repeatable. See docs/pep-differential.md.
+// file is skipped unless it imports packaging 26.2 or 26.3 (see ORACLE_VERSION). Inputs are
+// sampled with fixed seeds, so a run is repeatable. See docs/pep-differential.md.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
