@@ -11,6 +11,7 @@
 // - A file may exist in several sources; the first source in order (store, then find-links in
 //   the order given) wins for the same filename, as the bytes are then the same wheel anyway.
 
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -54,6 +55,8 @@ interface Located {
   path?: string;
   /** PEP 658 metadata URL offered by a link page. */
   metadataUrl?: string;
+  /** The store's core metadata blob of the file. */
+  metadataPath?: string;
   installed?: InstalledDistribution;
 }
 
@@ -92,16 +95,11 @@ export class LocalProvider implements Provider {
           source: "store",
           hasCoreMetadata: true,
         };
-        if (!this.byUrl.has(file.url)) this.byUrl.set(file.url, { file, path });
+        // Its core metadata blob is read when the resolver asks for it (readMetadata).
+        const metadataPath = blobPath(this.sources.store, f.metadataSha256);
+        if (!this.byUrl.has(file.url)) this.byUrl.set(file.url, { file, path, metadataPath });
         if (!out.some((o) => o.filename === f.filename && o.source !== "installed")) {
           out.unshift(file);
-        }
-        const metadataPath = blobPath(this.sources.store, f.metadataSha256);
-        if (!this.metadata.has(file.url)) {
-          this.metadata.set(
-            file.url,
-            readMetadataFile(metadataPath).then((m) => this.trim(m)),
-          );
         }
       }
     }
@@ -145,6 +143,7 @@ export class LocalProvider implements Provider {
   private async readMetadata(file: CandidateFile): Promise<CandidateMetadata> {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
+    if (located?.metadataPath) return readMetadataFile(located.metadataPath);
     if (located?.metadataUrl) {
       return candidateMetadata(parseCoreMetadata((await fetchText(located.metadataUrl)).text));
     }
@@ -335,8 +334,9 @@ async function readWheelMetadata(path: string, filename: string): Promise<CoreMe
   }
 }
 
-async function readMetadataFile(path: string): Promise<CandidateMetadata> {
-  return candidateMetadata(parseCoreMetadata(await readFile(path, "utf8")));
+/** A core metadata file (a few kB), read at once: fs.promises costs four thread-pool hops. */
+function readMetadataFile(path: string): CandidateMetadata {
+  return candidateMetadata(parseCoreMetadata(readFileSync(path, "utf8")));
 }
 
 /** Canonical project name of a distribution filename, or undefined. */
