@@ -252,7 +252,7 @@ export const run: CommandRun = async (args, options) => {
       await writeOutputs(lockPath, reqPath, targets, selections, json);
     }
     if (json) printJson(reportJson(report));
-    else process.stdout.write(`${summaryLines(report, formatBytes).join("\n")}\n`);
+    else process.stdout.write(`${summaryLines(report, formatBytes, plural).join("\n")}\n`);
     return report.failed.length > 0 ? 1 : 0;
   } finally {
     release();

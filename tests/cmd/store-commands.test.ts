@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blobPathIn, storeLayout } from "../../src/store/layout.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../helpers/wheels.js";
 
@@ -206,7 +207,7 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     const wheel = await buildWheel({ name: "victim", version: "1.0" });
     await cli(["add", "--store", store, ...(await writeDistributions(dir, [wheel]))]);
     const sha = wheel.sha256;
-    await writeFile(join(store, "blobs/v1/sha256", sha.slice(0, 2), sha.slice(2, 4), sha), "bad");
+    await writeFile(blobPathIn(storeLayout(store), sha), "bad");
     const verify = await cli(["verify", "--store", store]);
     expect(verify.code).toBe(1);
     expect(verify.stderr).toContain(`error: corrupt ${wheel.filename}`);
@@ -223,7 +224,7 @@ describe("wheelhouse add, list, du, verify, gc", () => {
     const wheel = await buildWheel({ name: "locked", version: "1.0" });
     await cli(["add", "--store", store, ...(await writeDistributions(dir, [wheel]))]);
     const sha = wheel.sha256;
-    const blob = join(store, "blobs/v1/sha256", sha.slice(0, 2), sha.slice(2, 4), sha);
+    const blob = blobPathIn(storeLayout(store), sha);
     // A directory where the blob should be: EISDIR, the way EACCES or EIO would be.
     await rm(blob);
     await mkdir(blob);

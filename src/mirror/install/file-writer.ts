@@ -202,39 +202,28 @@ export class FileWriter {
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 
-  /**
-   * Start every worker now rather than at the first write. A worker takes 20-30 ms of CPU to
-   * boot; started before resolution, that happens while the main thread resolves.
-   */
-  warm(): void {
-    while (this.workers.length < this.threads) this.spawn();
-  }
-
   private slot(): number {
-    if (this.workers.length < this.threads) return this.spawn();
+    if (this.workers.length < this.threads) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref(); // referenced only while it has work (see write/done)
+      const slot = this.workers.length;
+      worker.on("message", (m: { id: number; error?: { message: string; code?: string } }) =>
+        this.done(m),
+      );
+      worker.on("error", (error) => {
+        for (const [id, p] of this.pending) {
+          if (p.slot !== slot) continue;
+          this.pending.delete(id);
+          p.reject(error);
+        }
+      });
+      this.workers.push({ worker, load: 0 });
+      return slot;
+    }
     let best = 0;
     for (let i = 1; i < this.workers.length; i++)
       if (this.workers[i].load < this.workers[best].load) best = i;
     return best;
-  }
-
-  /** Start one worker; its slot. */
-  private spawn(): number {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref(); // referenced only while it has work (see write/done)
-    const slot = this.workers.length;
-    worker.on("message", (m: { id: number; error?: { message: string; code?: string } }) =>
-      this.done(m),
-    );
-    worker.on("error", (error) => {
-      for (const [id, p] of this.pending) {
-        if (p.slot !== slot) continue;
-        this.pending.delete(id);
-        p.reject(error);
-      }
-    });
-    this.workers.push({ worker, load: 0 });
-    return slot;
   }
 
   private done(m: {

@@ -100,9 +100,6 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const target = interpreterTarget(info);
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
-  // The writer threads boot while the main thread resolves (see FileWriter.warm).
-  const writer = request.dryRun ? undefined : new FileWriter();
-  writer?.warm();
   try {
     const provider = new LocalProvider({
       store: request.store,
@@ -142,13 +139,12 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       compiled: 0,
       seconds: 0,
     };
-    if (writer && toInstall.length > 0) {
-      report.compiled = await apply(request, provider, toInstall, replaced, tmp, writer);
+    if (!request.dryRun && toInstall.length > 0) {
+      report.compiled = await apply(request, provider, toInstall, replaced, tmp);
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
   } finally {
-    await writer?.close();
     await rm(tmp, { recursive: true, force: true });
   }
 }
@@ -159,7 +155,6 @@ async function apply(
   toInstall: ResolvedPackage[],
   replaced: InstalledDistribution[],
   tmp: string,
-  writer: FileWriter,
 ): Promise<number> {
   const info = request.interpreter;
   const scheme = schemeOf(info);
@@ -168,6 +163,7 @@ async function apply(
   );
   const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, tmp));
   const staged: StagedWheel[] = [];
+  const writer = new FileWriter();
   try {
     await mapLimit(wheels, 6, async (w) => {
       const s = await stageWheel(w.path, w.filename, {

@@ -96,13 +96,15 @@ export function reportJson(report: SyncReport): unknown {
   };
 }
 
-/** "1 file", "2 files". */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-/** Human summary lines: one per target, then the run's total. `bytes` formats a size. */
-export function summaryLines(report: SyncReport, bytes: (n: number) => string): string[] {
+/**
+ * Human summary lines: one per target, then the run's total. `bytes` formats a size and `count`
+ * a count with its noun ("1 file", "2 files"): the CLI's own formatters (cmd/store-output.ts).
+ */
+export function summaryLines(
+  report: SyncReport,
+  bytes: (n: number) => string,
+  count: (n: number, noun: string) => string,
+): string[] {
   const verb = report.dryRun ? "would add" : "added";
   const lines = report.targets.map((t) => {
     const s = t.summary;

@@ -4,6 +4,7 @@
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { plural } from "../../../src/cmd/store-output.js";
 import {
   buildLock,
   formatHashedRequirements,
@@ -96,7 +97,7 @@ describe("a pylock.toml input whose packages have no version", () => {
       (s, w) => `[[packages]]\nname = "nov"\nversion = "1.0"\nsdist = ${s}\nwheels = [${w}]\n`,
     );
     const { report } = await syncLocked(store, locked, true);
-    expect(summaryLines(report, String)[0]).toMatch(
+    expect(summaryLines(report, String, plural)[0]).toMatch(
       /^cp311-manylinux_2_28_x86_64: 1 project, 2 files would add/,
     );
   });

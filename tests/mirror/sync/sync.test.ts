@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plural } from "../../../src/cmd/store-output.js";
 import { buildLock, lockedPackagesOf } from "../../../src/mirror/sync/lockfile.js";
 import { summaryLines } from "../../../src/mirror/sync/report.js";
 import { sync } from "../../../src/mirror/sync/sync.js";
@@ -246,7 +247,7 @@ describe("resume and integrity", () => {
     const { report } = await syncFrom(s, [fake.indexUrl], ["app"], { dryRun: true });
     expect(report.targets[0].packages).toHaveLength(3);
     expect(report.summary.files).toBe(3);
-    expect(summaryLines(report, String).at(-1)).toMatch(
+    expect(summaryLines(report, String, plural).at(-1)).toMatch(
       /^dry run: 3 files resolved, nothing downloaded/,
     );
     expect(storedNames(s)).toEqual([]);
