@@ -65,12 +65,13 @@ export async function openStore(dir: string, options: OpenStoreOptions = {}): Pr
     return { layout, db };
   } catch (error) {
     db?.close();
-    if (options.mayBeReadOnly && cannotWrite(error)) {
+    const denied = cannotWrite(error);
+    if (options.mayBeReadOnly && denied) {
       const readOnly = openReadOnly(layout);
       if (readOnly) return readOnly;
     }
     if (error instanceof WheelhouseError) throw error;
-    const why = cannotWrite(error) ? unwritable(layout.dir) : undefined;
+    const why = denied ? unwritable(layout.dir) : undefined;
     if (why !== undefined && existsSync(layout.catalog)) {
       throw new WheelhouseError(
         "STORE_READ_ONLY",
