@@ -16,10 +16,11 @@
 
 import { Parser } from "htmlparser2";
 import { quote, WheelhouseError } from "./errors.js";
+import { createLinkResolver, type ResolvedLink } from "./link-url.js";
 import {
   checkApiVersion,
   type DistributionFile,
-  filenameFromUrl,
+  filenameFromSegment,
   type ProjectList,
   type ProjectPage,
   pickHash,
@@ -116,22 +117,21 @@ function parseCoreMetadata(value: string | undefined): false | Record<string, st
   return HEX.test(hex) ? { [v.slice(0, eq).trim().toLowerCase()]: hex.toLowerCase() } : {};
 }
 
-function fileFromAnchor(anchor: Anchor, base: URL): DistributionFile | undefined {
+function fileFromAnchor(
+  anchor: Anchor,
+  base: URL,
+  resolve: (href: string) => ResolvedLink | undefined,
+): DistributionFile | undefined {
   const a = anchor.attribs;
   if (a.href === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(a.href.trim(), base);
-  } catch {
-    return undefined;
-  }
-  const filename = filenameFromUrl(url);
+  const link = resolve(a.href.trim());
+  if (link === undefined) return undefined;
+  const filename = filenameFromSegment(link.lastSegment);
   if (filename === "") return undefined;
-  const hashes = hashesFromFragment(url.hash);
-  url.hash = "";
+  const hashes = hashesFromFragment(link.hash);
   const file: DistributionFile = {
     filename,
-    url: url.href,
+    url: link.url,
     hashes,
     yanked: a["data-yanked"] ?? false,
     coreMetadata: parseCoreMetadata(a["data-core-metadata"] ?? a["data-dist-info-metadata"]),
@@ -166,8 +166,9 @@ export function parseLinksHtml(text: string, pageUrl: string): DistributionFile[
 
 function collectFiles(doc: HtmlDocument): DistributionFile[] {
   const files: DistributionFile[] = [];
+  const resolve = createLinkResolver(doc.base);
   for (const anchor of doc.anchors) {
-    const file = fileFromAnchor(anchor, doc.base);
+    const file = fileFromAnchor(anchor, doc.base, resolve);
     if (file) files.push(file);
   }
   return files;

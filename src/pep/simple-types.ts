@@ -104,7 +104,12 @@ export function pickHash(hashes: Record<string, string>): [string, string] | und
  * is not valid percent-encoding is kept as is). "" for a URL ending in "/".
  */
 export function filenameFromUrl(url: URL): string {
-  const segment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+  return filenameFromSegment(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+}
+
+/** A URL path segment percent-decoded, or as it is when that is not valid percent-encoding. */
+export function filenameFromSegment(segment: string): string {
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

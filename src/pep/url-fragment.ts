@@ -11,14 +11,21 @@ const HEX = /^[0-9a-f]+$/i;
  */
 export function hashesFromFragment(fragment: string): Record<string, string> {
   const hashes: Record<string, string> = {};
-  for (const part of fragment.replace(/^#/, "").split("&")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).toLowerCase();
-    const value = part.slice(eq + 1);
-    if (/^[a-z0-9_]+$/.test(name) && HEX.test(value) && name !== "egg") {
-      hashes[name] = value.toLowerCase();
+  // Walks the "&"-separated parts in place: a page of 100 links used to spend more on the
+  // regex replace and split than on the checks.
+  let start = fragment.charCodeAt(0) === 35 ? 1 : 0; // one leading "#"
+  while (start <= fragment.length) {
+    let end = fragment.indexOf("&", start);
+    if (end < 0) end = fragment.length;
+    const eq = fragment.indexOf("=", start);
+    if (eq > start && eq < end) {
+      const name = fragment.slice(start, eq).toLowerCase();
+      const value = fragment.slice(eq + 1, end);
+      if (/^[a-z0-9_]+$/.test(name) && HEX.test(value) && name !== "egg") {
+        hashes[name] = value.toLowerCase();
+      }
     }
+    start = end + 1;
   }
   return hashes;
 }
