@@ -85,8 +85,23 @@ const WHEEL_NAME = /^[\p{L}\p{N}_.]+$/u;
 
 function countDashes(s: string): number {
   let n = 0;
-  for (const c of s) if (c === "-") n++;
+  for (let i = s.indexOf("-"); i >= 0; i = s.indexOf("-", i + 1)) n++;
   return n;
+}
+
+// Expanded tags by compressed tag set: a page's wheels share a handful ("py3-none-any"), and
+// expanding one costs more than the rest of the filename. Callers get a copy.
+const TAGS_MAX = 4096;
+const expandedTags = new Map<string, readonly string[]>();
+
+function expandTags(tagPart: string): string[] {
+  let tags = expandedTags.get(tagPart);
+  if (tags === undefined) {
+    tags = parseTag(tagPart).map(formatTag);
+    if (expandedTags.size >= TAGS_MAX) expandedTags.clear();
+    expandedTags.set(tagPart, tags);
+  }
+  return tags.slice();
 }
 
 /**
@@ -126,7 +141,7 @@ export function parseWheelFilename(f: string): WheelFilename {
   const tagPart = parts.slice(-3).join("-");
   let tags: string[];
   try {
-    tags = parseTag(tagPart).map(formatTag);
+    tags = expandTags(tagPart);
   } catch (e) {
     throw invalidWheel(f, `tag ${quote(tagPart)} is invalid`, e);
   }
@@ -175,9 +190,29 @@ export function parseSdistFilename(f: string): SdistFilename {
  *   or the parser's INVALID_WHEEL_FILENAME / INVALID_SDIST_FILENAME.
  */
 export function parseDistributionFilename(f: string): DistributionFilename {
-  if (f.endsWith(".whl")) return { kind: "wheel", ...parseWheelFilename(f) };
-  if (SDIST_EXTENSIONS.some((e) => f.endsWith(e)))
-    return { kind: "sdist", ...parseSdistFilename(f) };
+  if (f.endsWith(".whl")) {
+    const w = parseWheelFilename(f);
+    return w.build
+      ? {
+          kind: "wheel",
+          filename: w.filename,
+          name: w.name,
+          version: w.version,
+          build: w.build,
+          tags: w.tags,
+        }
+      : { kind: "wheel", filename: w.filename, name: w.name, version: w.version, tags: w.tags };
+  }
+  if (SDIST_EXTENSIONS.some((e) => f.endsWith(e))) {
+    const s = parseSdistFilename(f);
+    return {
+      kind: "sdist",
+      filename: s.filename,
+      name: s.name,
+      version: s.version,
+      extension: s.extension,
+    };
+  }
   throw new WheelhouseError(
     "UNKNOWN_EXTENSION",
     `distribution filename ${quote(f)} is neither a wheel nor an sdist`,

@@ -57,6 +57,8 @@ const HINT =
 // Parsed versions are frozen and shared; the resolver parses the same strings many times.
 const CACHE_LIMIT = 8192;
 const cache = new Map<string, Version | null>();
+// normalizeVersion's answers: every filename and every candidate check normalizes a version.
+const normalized = new Map<string, string>();
 
 // CPython's default sys.int_max_str_digits: packaging's int() of a longer run raises.
 const MAX_DIGITS = 4300;
@@ -184,7 +186,13 @@ export function formatVersion(v: Version): string {
  * @throws WheelhouseError "INVALID_VERSION".
  */
 export function normalizeVersion(v: string): string {
-  return formatVersion(parseVersion(v));
+  let s = normalized.get(v);
+  if (s === undefined) {
+    s = formatVersion(parseVersion(v));
+    if (normalized.size >= CACHE_LIMIT) normalized.clear();
+    normalized.set(v, s);
+  }
+  return s;
 }
 
 /**
