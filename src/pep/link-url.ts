@@ -27,6 +27,9 @@ export interface ResolvedLink {
 const SIMPLE_HREF =
   /^\/?[A-Za-z0-9\-._~!$&'()*+,;=@%][A-Za-z0-9\-._~!$&'()*+,;=@%/]*(?:#[\x21\x23-\x3b\x3d\x3f-\x5f\x61-\x7e]*)?$/;
 
+// A segment that may be a dot segment ("."/".." in any spelling): such paths take the slow loop.
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
 function isSingleDot(s: string): boolean {
   return s === "." || (s.length === 3 && s.toLowerCase() === "%2e");
 }
@@ -66,12 +69,42 @@ export function createLinkResolver(base: URL): (href: string) => ResolvedLink | 
   const basePath = base.pathname;
   const dir = basePath.slice(1, basePath.lastIndexOf("/"));
   const dirSegments = basePath.lastIndexOf("/") > 0 ? dir.split("/") : [];
+  // origin + "/d1/d2..." keeping the first n directory segments, by n.
+  const heads: string[] = [];
+  const head = (n: number) => {
+    heads[n] ??=
+      origin +
+      dirSegments
+        .slice(0, n)
+        .map((s) => `/${s}`)
+        .join("");
+    return heads[n];
+  };
   return (href) => {
     if (!SIMPLE_HREF.test(href)) return generalResolve(href, base);
     const hashAt = href.indexOf("#");
     const path = hashAt < 0 ? href : href.slice(0, hashAt);
     const hash = hashAt < 0 || hashAt === href.length - 1 ? "" : href.slice(hashAt);
     const absolute = path.charCodeAt(0) === 47; // "/"
+    // The usual shape: "../" and "./" steps, then segments none of which is a dot segment.
+    let at = absolute ? 1 : 0;
+    let up = 0;
+    for (;;) {
+      if (path.startsWith("../", at)) {
+        up++;
+        at += 3;
+      } else if (path.startsWith("./", at)) at += 2;
+      else break;
+    }
+    const rest = path.slice(at);
+    if (!DOT_SEGMENT.test(rest)) {
+      const kept = absolute ? 0 : Math.max(0, dirSegments.length - up);
+      return {
+        url: `${head(kept)}/${rest}`,
+        lastSegment: rest.slice(rest.lastIndexOf("/") + 1),
+        hash,
+      };
+    }
     const parts = (absolute ? path.slice(1) : path).split("/");
     const segments = absolute ? [] : dirSegments.slice();
     const last = parts.length - 1;
