@@ -57,6 +57,8 @@ export class Search {
   readonly metadataRejected = new Map<string, RejectedFile[]>();
   lastConflict?: Conflict;
   steps = 0;
+  /** Per entries array, the pinned siblings ("" for none) prefetch already handled. */
+  private readonly prefetched = new WeakMap<Entry[], Set<string>>();
 
   constructor(
     readonly index: ProjectIndex,
@@ -379,9 +381,25 @@ export class Search {
     return best;
   }
 
-  /** Start fetching the metadata of the best release of every open node. */
+  /**
+   * Start fetching the metadata of the best release of every open node. A node whose entries
+   * (the same array: states share unchanged ones) and pinned sibling were seen before would
+   * prefetch the same file again, so it is skipped (120 open nodes per decision otherwise).
+   */
   private prefetch(state: State, open: string[], names: string[]): void {
     open.forEach((id, i) => {
+      const entries = state.criteria.get(id)!;
+      let sibling = "";
+      for (const pin of state.pins.values()) {
+        if (pin.name === names[i] && pin.id !== id) {
+          sibling = `=${pin.version}`;
+          break;
+        }
+      }
+      const seen = this.prefetched.get(entries);
+      if (seen?.has(sibling)) return;
+      if (seen) seen.add(sibling);
+      else this.prefetched.set(entries, new Set([sibling]));
       const { versions, allowYanked } = this.candidates(state, id, names[i], 1);
       if (versions.length === 0) return;
       const file = this.index.choose(names[i], versions[0], allowYanked).file;
