@@ -85,9 +85,15 @@ function toCandidate(file: DistributionFile, source: string): CandidateFile {
     source,
     hasCoreMetadata: file.coreMetadata !== false,
   };
-  if (file.hashes.sha256) candidate.sha256 = file.hashes.sha256.toLowerCase();
-  const others = Object.entries(file.hashes).filter(([name]) => name !== "sha256");
-  if (others.length > 0) candidate.hashes = Object.fromEntries(others);
+  const { hashes } = file;
+  if (hashes.sha256) candidate.sha256 = hashes.sha256.toLowerCase();
+  // Most files state only a sha256: look before building the others' copy.
+  for (const name in hashes) {
+    if (name === "sha256") continue;
+    const others = Object.entries(hashes).filter(([n]) => n !== "sha256");
+    if (others.length > 0) candidate.hashes = Object.fromEntries(others);
+    break;
+  }
   if (file.size !== undefined) candidate.size = file.size;
   if (file.requiresPython !== undefined) candidate.requiresPython = file.requiresPython;
   if (file.uploadTime !== undefined) candidate.uploadTime = file.uploadTime;
