@@ -216,6 +216,29 @@ describe("parseDistributionFilename", () => {
     }
     expect(code(() => parseDistributionFilename("foo.whl"))).toBe("INVALID_WHEEL_FILENAME");
   });
+
+  it("gives the same parts as the wheel and sdist parsers, key order included", () => {
+    for (const f of ["foo-1.0-py3-none-any.whl", "foo-1.0-2b-py3-none-any.whl"]) {
+      const parts = parseDistributionFilename(f);
+      expect(parts).toEqual({ kind: "wheel", ...parseWheelFilename(f) });
+      expect(Object.keys(parts)).toEqual(["kind", ...Object.keys(parseWheelFilename(f))]);
+    }
+    const sdist = parseDistributionFilename("Foo-1.0.zip");
+    expect(sdist).toEqual({ kind: "sdist", ...parseSdistFilename("Foo-1.0.zip") });
+    expect(Object.keys(sdist)).toEqual(["kind", ...Object.keys(parseSdistFilename("Foo-1.0.zip"))]);
+  });
+
+  it("hands out tag lists a caller may change (the expanded tag sets are shared inside)", () => {
+    const first = parseWheelFilename("a-1.0-py2.py3-none-any.whl");
+    first.tags.push("changed");
+    first.tags[0] = "changed";
+    expect(parseWheelFilename("b-2.0-py2.py3-none-any.whl").tags).toEqual([
+      "py2-none-any",
+      "py3-none-any",
+    ]);
+    expect(code(() => parseWheelFilename("c-1.0-py3-none-.whl"))).toBe("INVALID_WHEEL_FILENAME");
+    expect(code(() => parseWheelFilename("c-1.0-py3-none-.whl"))).toBe("INVALID_WHEEL_FILENAME");
+  });
 });
 
 describe.skipIf(!HAS_CORPUS)("packaging 26.3 test_utils vectors", () => {
