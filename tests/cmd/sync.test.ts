@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePylock } from "../../src/pep/pylock.js";
 import { CLI, type ServeProcess, startServe, wheelhouse } from "../helpers/cli.js";
+import { startFakeIndex } from "../helpers/fake-index.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../helpers/wheels.js";
 import { generatedProjects, THREE_TARGETS } from "../mirror/sync/sync-fixtures.js";
 import { noise } from "../mirror/upstream/helpers.js";
@@ -225,6 +226,27 @@ describe("wheelhouse sync", () => {
     expect(ran.stderr).toContain(`not written: ${lock}, ${reqs}`);
     expect(await readFile(lock, "utf8")).toBe("# an earlier lock\n");
     expect(existsSync(reqs)).toBe(false);
+  }, 60_000);
+
+  it("downloads with the index URL's credentials from a server that asks for them everywhere", async () => {
+    const auth = { username: "ci", password: "s3c:r@t" };
+    const wheel = await buildWheel({ name: "locked-up", version: "1.0" });
+    const index = await startFakeIndex({ auth, projects: { "locked-up": [{ dist: wheel }] } });
+    try {
+      const url = new URL(index.indexUrl);
+      url.username = auth.username;
+      url.password = encodeURIComponent(auth.password);
+      const ran = await wheelhouse([
+        ...["sync", "locked-up", "--store", join(dir, "s-auth"), "--index-url", url.href],
+        ...["--target", "cp311-manylinux_2_28_x86_64"],
+      ]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stdout).toContain("1 file added");
+      expect(index.count(`/files/${wheel.filename}`)).toBe(1);
+      expect(`${ran.stdout}${ran.stderr}`).not.toContain(auth.password);
+    } finally {
+      await index.close();
+    }
   }, 60_000);
 
   it.each([
