@@ -87,12 +87,12 @@ function toCandidate(file: DistributionFile, source: string): CandidateFile {
   };
   const { hashes } = file;
   if (hashes.sha256) candidate.sha256 = hashes.sha256.toLowerCase();
-  // Most files state only a sha256: look before building the others' copy.
+  // Most files state only a sha256: the others' copy is made only when there are others.
   for (const name in hashes) {
-    if (name === "sha256") continue;
-    const others = Object.entries(hashes).filter(([n]) => n !== "sha256");
-    if (others.length > 0) candidate.hashes = Object.fromEntries(others);
-    break;
+    if (name !== "sha256") {
+      candidate.hashes ??= {};
+      candidate.hashes[name] = hashes[name];
+    }
   }
   if (file.size !== undefined) candidate.size = file.size;
   if (file.requiresPython !== undefined) candidate.requiresPython = file.requiresPython;
