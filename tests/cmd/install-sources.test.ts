@@ -121,7 +121,8 @@ describe("install from a find-links URL", () => {
     }
   });
 
-  it("follows a redirect to the page (links resolve against where it landed) and sends credentials given in the URL, never showing the password", async () => {
+  /** A /links page and its files, behind Basic auth as u:s3cret; `/links` redirects to it. */
+  async function authServer(): Promise<{ port: number; close(): void }> {
     const expected = `Basic ${Buffer.from("u:s3cret").toString("base64")}`;
     const files = new Map([app, lib].map((d) => [`/links/${d.filename}`, d.bytes]));
     const server = createServer((req, res) => {
@@ -138,6 +139,12 @@ describe("install from a find-links URL", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const { port } = server.address() as AddressInfo;
+    return { port, close: () => server.close() };
+  }
+
+  it("follows a redirect to the page (links resolve against where it landed) and sends credentials given in the URL, never showing the password", async () => {
+    const server = await authServer();
+    const { port } = server;
     try {
       const good = `http://u:s3cret@127.0.0.1:${port}/links`;
       const ran = await install(["--venv", freshVenv(), "--no-store", "-f", good, "app", "--json"]);
@@ -152,6 +159,33 @@ describe("install from a find-links URL", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("HTTP 401");
       expect(refused.stderr).not.toContain("wrong");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("takes the credentials of a URL without any from the host's netrc entry ($NETRC), as pip does", async () => {
+    const server = await authServer();
+    const netrc = join(root, "netrc");
+    try {
+      const url = `http://127.0.0.1:${server.port}/links`;
+      writeFileSync(netrc, "machine 127.0.0.1\n  login u\n  password s3cret\n");
+      const ran = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app", "--json"], {
+        NETRC: netrc,
+      });
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(installed(ran)).toEqual([`app 1.0 ${url}`, `lib 2.0 ${url}`]);
+      writeFileSync(netrc, "machine 127.0.0.1 login u password wrong\n");
+      const refused = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app"], {
+        NETRC: netrc,
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("HTTP 401");
+      // An empty NETRC means none, as for requests.
+      const none = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app"], {
+        NETRC: "",
+      });
+      expect(none.stderr).toContain("HTTP 401");
     } finally {
       server.close();
     }

@@ -7,6 +7,9 @@
 //   it states one, and only then renamed to its filename.
 // - fetch refuses URLs with credentials: they are taken out and sent as a Basic Authorization
 //   header (fetch drops it on a redirect to another origin), and never shown unredacted.
+// - Without credentials in the URL (or learnt for its origin from an earlier URL), the netrc
+//   entry of the host is used, as pip does for every request ($NETRC, else ~/.netrc, else
+//   ~/_netrc; read once).
 // - A page's relative links resolve against the URL it came from after redirects
 //   (`/links` -> `/links/` changes what `file.whl` means).
 
@@ -18,10 +21,28 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { type BlobExpectation, digestCheck } from "../../store/blobs.js";
+import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "../netrc.js";
 import { redactUrl, splitCredentials } from "../url-credentials.js";
 
 /** Authorization header values by origin, from find-links URLs given with credentials. */
 const credentials = new Map<string, string>();
+
+/** Parsed netrc files by path (undefined: none there). */
+const netrcs = new Map<string, Promise<Netrc | undefined>>();
+
+/** The Basic Authorization header value of `hostname`'s netrc entry, if any. */
+async function netrcAuthorization(hostname: string): Promise<string | undefined> {
+  const path = defaultNetrcPath();
+  let netrc = netrcs.get(path);
+  if (netrc === undefined) {
+    netrc = loadNetrc(path).catch(() => undefined);
+    netrcs.set(path, netrc);
+  }
+  const loaded = await netrc;
+  const entry = loaded && lookupNetrc(loaded, hostname);
+  if (entry === undefined) return undefined;
+  return `Basic ${Buffer.from(`${entry.login}:${entry.password}`).toString("base64")}`;
+}
 
 /**
  * GET `url` (credentials in it go as a Basic Authorization header, and are reused for other URLs
@@ -29,9 +50,10 @@ const credentials = new Map<string, string>();
  */
 async function get(url: string): Promise<Response> {
   const { url: bare, authorization } = splitCredentials(url);
-  const origin = new URL(bare).origin;
-  if (authorization !== undefined) credentials.set(origin, authorization);
-  const auth = authorization ?? credentials.get(origin);
+  const parsed = new URL(bare);
+  if (authorization !== undefined) credentials.set(parsed.origin, authorization);
+  const auth =
+    authorization ?? credentials.get(parsed.origin) ?? (await netrcAuthorization(parsed.hostname));
   let response: Response;
   try {
     response = await fetch(bare, {

@@ -21,6 +21,7 @@ import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "../netrc.js";
 import { unquoteUserinfo } from "../url-credentials.js";
 import {
   httpStatusError,
@@ -30,7 +31,6 @@ import {
   redactUrl,
   wrapNetworkError,
 } from "./http-errors.js";
-import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "./netrc.js";
 
 /** Time, injectable so retry tests run without waiting. */
 export interface Clock {

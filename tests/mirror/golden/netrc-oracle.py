@@ -1,8 +1,8 @@
-"""Golden answers for tests/mirror/upstream/netrc.test.ts: what pip 23.2 (requests'
+"""Golden answers for tests/mirror/netrc.test.ts: what pip 23.2 (requests'
 get_netrc_auth over Python 3.11's netrc module) sends for a host, given a netrc text.
 
 Run from the repository root:
-    python3 tests/mirror/upstream/golden/netrc-oracle.py > tests/mirror/upstream/golden/netrc.json
+    python3 tests/mirror/golden/netrc-oracle.py > tests/mirror/golden/netrc.json
 Each case is [label, netrc text, host, [login, password] or null]. Cases where Python raises
 NetrcParseError (pip then sends no netrc credentials at all) are left out: wheelhouse skips the
 tokens it does not know instead.

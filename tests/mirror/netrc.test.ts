@@ -2,12 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  defaultNetrcPath,
-  loadNetrc,
-  lookupNetrc,
-  parseNetrc,
-} from "../../../src/mirror/upstream/netrc.js";
+import { defaultNetrcPath, loadNetrc, lookupNetrc, parseNetrc } from "../../src/mirror/netrc.js";
 
 // [label, netrc text, host, [login, password] or null], from golden/netrc-oracle.py (pip 23.2).
 const golden = JSON.parse(

@@ -1,5 +1,5 @@
 // Read a .netrc file and find the login and password for a host, as pip does it (requests'
-// get_netrc_auth over Python's netrc module; golden answers in tests/mirror/upstream/golden/).
+// get_netrc_auth over Python's netrc module; golden answers in tests/mirror/golden/).
 // Spec (informal, no RFC): the GNU inetutils ftp manual, "The .netrc file":
 // https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html and
 // https://docs.python.org/3/library/netrc.html
