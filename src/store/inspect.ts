@@ -20,6 +20,7 @@ import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
 import { canonicalizeName } from "../pep/names.js";
 import { compareParsed, tryParseVersion } from "../pep/version.js";
+import { ChunkedBytes } from "./chunked-bytes.js";
 import { readTarMembers } from "./tar-reader.js";
 import { openZip } from "./zip-reader.js";
 
@@ -85,14 +86,14 @@ export async function inspectDistribution(
  * @throws as inspectDistribution.
  */
 export async function inspectDistributionBytes(
-  bytes: Buffer,
+  bytes: Buffer | ChunkedBytes,
   filename: string,
 ): Promise<InspectedDistribution> {
   return inspectSource(bytes, filename);
 }
 
 async function inspectSource(
-  path: string | Buffer,
+  path: string | Buffer | ChunkedBytes,
   filename: string,
 ): Promise<InspectedDistribution> {
   const parsed = parseDistributionFilename(filename);
@@ -105,7 +106,7 @@ async function inspectSource(
       parsed.extension === ".zip"
         ? await readZipSdist(path, filename)
         : await readTarMembers(
-            path,
+            path instanceof ChunkedBytes ? Buffer.concat(path.chunks, path.length) : path,
             parsed.extension === ".tar.bz2" ? "bzip2" : "gzip",
             (n) => TOP_LEVEL.test(n),
             filename,
@@ -162,7 +163,7 @@ function noMetadata(filename: string, what: string): WheelhouseError {
 // first `*.dist-info/METADATA` (which then fails the name/version check). The whole directory is
 // walked: a later entry of the same name is the one zipfile (pip) reads, and the reader's.
 async function readWheelMetadata(
-  path: string | Buffer,
+  path: string | Buffer | ChunkedBytes,
   filename: string,
   name: string,
   version: string,
@@ -193,7 +194,10 @@ async function readWheelMetadata(
 
 // The first top-level PKG-INFO and pyproject.toml count, each at its last entry (as zipfile
 // reads a name listed twice), so the whole directory is walked.
-async function readZipSdist(path: string | Buffer, filename: string): Promise<Map<string, Buffer>> {
+async function readZipSdist(
+  path: string | Buffer | ChunkedBytes,
+  filename: string,
+): Promise<Map<string, Buffer>> {
   const zip = await openZip(path, filename, undefined, LAST_OF_NAME);
   try {
     let pkgInfo: string | undefined;

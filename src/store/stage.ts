@@ -27,6 +27,7 @@ import {
   verifyBytes,
   writeTemp,
 } from "./blobs.js";
+import { ChunkedBytes } from "./chunked-bytes.js";
 import {
   type InspectedDistribution,
   inspectDistribution,
@@ -64,7 +65,7 @@ export function filenameConflict(filename: string, stored: string, got: string):
  */
 export async function stageDistribution(
   store: Store,
-  source: string | Buffer | Readable,
+  source: string | Buffer | ChunkedBytes | Readable,
   input: StageInput,
 ): Promise<StagedFile> {
   const { filename } = input;
@@ -76,11 +77,12 @@ export async function stageDistribution(
     ...(input.size !== undefined ? { size: input.size } : {}),
     ...(input.source !== undefined ? { source: input.source } : {}),
   };
-  const staged = Buffer.isBuffer(source)
-    ? await stageBytes(store, source, expect)
-    : typeof source === "string"
-      ? await stageSmallFile(store, source, expect)
-      : undefined;
+  const staged =
+    Buffer.isBuffer(source) || source instanceof ChunkedBytes
+      ? await stageBytes(store, source, expect)
+      : typeof source === "string"
+        ? await stageSmallFile(store, source, expect)
+        : undefined;
   const { blob, metadata, inspected } =
     staged ??
     (await stageStream(
@@ -146,7 +148,11 @@ async function stageSmallFile(
 
 // Bytes in memory (a download): hashed once, checked and inspected before anything
 // is written, then the distribution and metadata blobs are written side by side.
-async function stageBytes(store: Store, bytes: Buffer, expect: BlobExpectation): Promise<Stored> {
+async function stageBytes(
+  store: Store,
+  bytes: Buffer | ChunkedBytes,
+  expect: BlobExpectation,
+): Promise<Stored> {
   const ref = verifyBytes(bytes, expect);
   checkConflict(store, expect.label, ref.sha256);
   const inspected = await inspectDistributionBytes(bytes, expect.label);

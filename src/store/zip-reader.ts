@@ -14,7 +14,8 @@
 //   on the corpus, worse under load). yauzl does not check CRC-32s; read(), readNow() and
 //   stream() do.
 // - yauzl's own buffer reader answers each read on a later event-loop turn, two per directory
-//   entry. Archives up to 64 MB (or the caller's limit) are read into memory and served by a
+//   entry. Archives up to 64 MB (or the caller's limit) are read into memory (or given as a
+//   download's chunks, ChunkedBytes, read across chunk boundaries without joining) and served by a
 //   reader that answers at once: the walk loops instead of recursing (an `entry` event may fire
 //   inside readEntry()), and readLocalFileHeader() calls back before it returns, which is what
 //   lets readNow() be synchronous.
@@ -40,6 +41,7 @@ import { PassThrough, Readable, Transform } from "node:stream";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { quote, WheelhouseError } from "../pep/errors.js";
+import type { ChunkedBytes } from "./chunked-bytes.js";
 
 /** The largest member read() and readNow() return by default (core metadata, pyproject.toml), in bytes. */
 export const MAX_MEMBER_BYTES = 16 * 1024 * 1024;
@@ -121,9 +123,12 @@ export interface ZipArchive {
   close(): void;
 }
 
+/** Bytes in memory as the reader uses them: a Buffer, or {@link ChunkedBytes}. */
+export type MemoryBytes = Pick<Buffer, "length" | "subarray" | "copy">;
+
 /** Serves yauzl's reads from memory, answering in the same turn (yauzl's BufferSlicer waits one). */
 class MemoryReader extends yauzl.RandomAccessReader {
-  constructor(private readonly bytes: Buffer) {
+  constructor(private readonly bytes: MemoryBytes) {
     super();
   }
 
@@ -175,13 +180,13 @@ export interface OpenZipOptions {
  *   "CORRUPT_ARCHIVE" when that record is damaged.
  */
 export async function openZip(
-  source: string | Buffer,
+  source: string | Buffer | ChunkedBytes,
   label: string,
   inMemoryBytes = IN_MEMORY_BYTES,
   options: OpenZipOptions = {},
 ): Promise<ZipArchive> {
   const keepLast = options.duplicates === "last";
-  if (!Buffer.isBuffer(source)) {
+  if (typeof source === "string") {
     const { size } = statSync(source);
     if (size <= Math.min(inMemoryBytes, SYNC_READ_BYTES)) source = readFileSync(source);
     else if (size <= inMemoryBytes) source = await readFile(source);
@@ -190,7 +195,7 @@ export async function openZip(
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     const done = (error: Error | null, zipfile: yauzl.ZipFile) =>
       error ? reject(error) : resolve(zipfile);
-    if (Buffer.isBuffer(bytes)) {
+    if (typeof bytes !== "string") {
       yauzl.fromRandomAccessReader(new MemoryReader(bytes), bytes.length, OPTIONS, done);
     } else {
       yauzl.open(bytes, OPTIONS, done);
@@ -204,7 +209,7 @@ export async function openZip(
       hint: "a wheel or .zip sdist is a zip file; re-download it",
     });
   });
-  const memory = Buffer.isBuffer(bytes) ? bytes : undefined;
+  const memory = typeof bytes === "string" ? undefined : bytes;
   const seen = new Map<string, yauzl.Entry>();
   const entry = (name: string) => {
     const found = seen.get(name);
@@ -345,7 +350,7 @@ function readNow(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   name: string,
-  bytes: Buffer,
+  bytes: MemoryBytes,
   maxBytes: number,
 ): Buffer {
   return decode(entry, name, storedBytes(zip, entry, name, bytes, maxBytes));
@@ -356,7 +361,7 @@ function storedBytes(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   name: string,
-  bytes: Buffer,
+  bytes: MemoryBytes,
   maxBytes: number,
 ): Buffer {
   checkEntry(entry, name, maxBytes);

@@ -4,8 +4,9 @@
 // as its last file has landed.
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ (hashes)
 // Traps:
-// - A file up to IN_MEMORY bytes is read whole into memory: the store then hashes, writes and
-//   inspects that one buffer, with no second hashing pass and no re-read of what it just wrote.
+// - A file up to IN_MEMORY bytes is read whole into memory, as the chunks it arrived in (never
+//   joined: store/chunked-bytes.ts): the store then hashes, writes (writev) and inspects those,
+//   with no second hashing pass, no copy of the file and no re-read of what it just wrote.
 //   Bigger files stream straight into the store. Either way the bytes checked are the bytes
 //   kept, and a HASH_MISMATCH names the file, its URL, the expected and the actual digest.
 // - A failure of one file does not stop the others, and the other files of its project are

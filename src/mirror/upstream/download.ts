@@ -19,6 +19,7 @@ import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { ChunkedBytes } from "../../store/chunked-bytes.js";
 import type { HttpClient } from "./http-client.js";
 import { redactUrl, wrapNetworkError } from "./http-errors.js";
 
@@ -147,9 +148,9 @@ export interface ReadOptions extends DownloadOptions {
 }
 
 /**
- * Read `target`'s body into memory when it has at most `options.maxInMemory` bytes (one buffer,
- * ready to hash, write and inspect without a second read), else return it as a stream (the
- * bytes already read first). The size stated by the index is enforced either way; the sha256 is
+ * Read `target`'s body into memory when it has at most `options.maxInMemory` bytes (the chunks
+ * as they came, never joined: ready to hash, write and inspect without a second read or a copy),
+ * else return it as a stream (the bytes already read first). The size stated by the index is enforced either way; the sha256 is
  * left to the caller, who hashes the bytes it keeps.
  * @throws WheelhouseError "SIZE_MISMATCH" (with the URL), the HTTP client's errors
  *   (HTTP_ERROR, NETWORK_ERROR, TIMEOUT...), FILE_NOT_FOUND for a missing file: URL. The
@@ -159,7 +160,7 @@ export async function readDistribution(
   http: HttpClient,
   target: DownloadTarget,
   options: ReadOptions,
-): Promise<Buffer | Readable> {
+): Promise<ChunkedBytes | Readable> {
   const body = await openBody(http, target.url);
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let size = 0;
@@ -192,7 +193,7 @@ export async function readDistribution(
       read.push(chunk);
       if (size > options.maxInMemory) return Readable.from(rest(body, read, next));
     }
-    return read.length === 1 ? read[0] : Buffer.concat(read, size);
+    return new ChunkedBytes(read);
   }
   return Readable.from(rest(body, read, next));
 }

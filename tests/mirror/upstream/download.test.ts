@@ -10,6 +10,7 @@ import {
   downloadToFile,
   readDistribution,
 } from "../../../src/mirror/upstream/download.js";
+import { ChunkedBytes } from "../../../src/store/chunked-bytes.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "./helpers.js";
@@ -117,8 +118,8 @@ describe("downloadDistribution", () => {
 
 describe("readDistribution", () => {
   const url = () => `${index.origin}/files/${dist.filename}`;
-  const collect = async (body: Buffer | Readable) => {
-    if (Buffer.isBuffer(body)) return { kind: "bytes", bytes: body };
+  const collect = async (body: ChunkedBytes | Readable) => {
+    if (body instanceof ChunkedBytes) return { kind: "bytes", bytes: body.subarray() };
     const chunks: Buffer[] = [];
     for await (const chunk of body) chunks.push(chunk as Buffer);
     return { kind: "stream", bytes: Buffer.concat(chunks) };
@@ -177,6 +178,6 @@ describe("readDistribution", () => {
       { filename: dist.filename, url: pathToFileURL(path).href },
       { maxInMemory: 1 << 20 },
     );
-    expect(Buffer.isBuffer(body) && body.equals(dist.bytes)).toBe(true);
+    expect(body instanceof ChunkedBytes && body.subarray().equals(dist.bytes)).toBe(true);
   });
 });
