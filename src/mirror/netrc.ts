@@ -148,6 +148,22 @@ export function defaultNetrcPath(env: Record<string, string | undefined> = proce
   return !existsSync(dot) && existsSync(underscore) ? underscore : dot;
 }
 
+/**
+ * A lookup of host credentials in the netrc at `path` (null: none), which reads the file once,
+ * on the first lookup.
+ */
+export function netrcLookup(
+  path: string | null,
+): (hostname: string) => Promise<NetrcEntry | undefined> {
+  let netrc: Promise<Netrc | undefined> | undefined;
+  return async (hostname) => {
+    if (path === null) return undefined;
+    netrc ??= loadNetrc(path);
+    const loaded = await netrc;
+    return loaded && lookupNetrc(loaded, hostname);
+  };
+}
+
 /** Read and parse the netrc at `path`; undefined when the file does not exist or is unreadable. */
 export async function loadNetrc(path: string): Promise<Netrc | undefined> {
   if (path === "") return undefined;

@@ -24,8 +24,12 @@ export function splitCredentials(url: string): { url: string; authorization?: st
   const password = unquoteUserinfo(u.password);
   u.username = "";
   u.password = "";
-  const token = Buffer.from(`${user}:${password}`, "utf8").toString("base64");
-  return { url: u.toString(), authorization: `Basic ${token}` };
+  return { url: u.toString(), authorization: basicAuthorization(user, password) };
+}
+
+/** The Authorization header value of Basic authentication (RFC 7617, UTF-8). */
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
 }
 
 /**

@@ -106,7 +106,7 @@ async function inspectSource(
       parsed.extension === ".zip"
         ? await readZipSdist(path, filename)
         : await readTarMembers(
-            path instanceof ChunkedBytes ? Buffer.concat(path.chunks, path.length) : path,
+            path instanceof ChunkedBytes ? path.subarray() : path,
             parsed.extension === ".tar.bz2" ? "bzip2" : "gzip",
             (n) => TOP_LEVEL.test(n),
             filename,

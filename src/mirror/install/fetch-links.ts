@@ -21,27 +21,25 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { type BlobExpectation, digestCheck } from "../../store/blobs.js";
-import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "../netrc.js";
-import { redactUrl, splitCredentials } from "../url-credentials.js";
+import { defaultNetrcPath, type NetrcEntry, netrcLookup } from "../netrc.js";
+import { basicAuthorization, redactUrl, splitCredentials } from "../url-credentials.js";
 
 /** Authorization header values by origin, from find-links URLs given with credentials. */
 const credentials = new Map<string, string>();
 
-/** Parsed netrc files by path (undefined: none there). */
-const netrcs = new Map<string, Promise<Netrc | undefined>>();
+/** netrc lookups by file path (the path follows $NETRC and $HOME as they are at each request). */
+const netrcs = new Map<string, (hostname: string) => Promise<NetrcEntry | undefined>>();
 
 /** The Basic Authorization header value of `hostname`'s netrc entry, if any. */
 async function netrcAuthorization(hostname: string): Promise<string | undefined> {
   const path = defaultNetrcPath();
-  let netrc = netrcs.get(path);
-  if (netrc === undefined) {
-    netrc = loadNetrc(path).catch(() => undefined);
-    netrcs.set(path, netrc);
+  let lookup = netrcs.get(path);
+  if (lookup === undefined) {
+    lookup = netrcLookup(path);
+    netrcs.set(path, lookup);
   }
-  const loaded = await netrc;
-  const entry = loaded && lookupNetrc(loaded, hostname);
-  if (entry === undefined) return undefined;
-  return `Basic ${Buffer.from(`${entry.login}:${entry.password}`).toString("base64")}`;
+  const entry = await lookup(hostname);
+  return entry && basicAuthorization(entry.login, entry.password);
 }
 
 /**

@@ -150,8 +150,8 @@ export interface ReadOptions extends DownloadOptions {
 /**
  * Read `target`'s body into memory when it has at most `options.maxInMemory` bytes (the chunks
  * as they came, never joined: ready to hash, write and inspect without a second read or a copy),
- * else return it as a stream (the bytes already read first). The size stated by the index is enforced either way; the sha256 is
- * left to the caller, who hashes the bytes it keeps.
+ * else return it as a stream (the bytes already read first). The size stated by the index is
+ * enforced either way; the sha256 is left to the caller, who hashes the bytes it keeps.
  * @throws WheelhouseError "SIZE_MISMATCH" (with the URL), the HTTP client's errors
  *   (HTTP_ERROR, NETWORK_ERROR, TIMEOUT...), FILE_NOT_FOUND for a missing file: URL. The
  *   returned stream fails with the same errors.

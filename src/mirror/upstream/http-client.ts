@@ -21,8 +21,8 @@ import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import { defaultNetrcPath, loadNetrc, lookupNetrc, type Netrc } from "../netrc.js";
-import { unquoteUserinfo } from "../url-credentials.js";
+import { defaultNetrcPath, netrcLookup } from "../netrc.js";
+import { basicAuthorization, unquoteUserinfo } from "../url-credentials.js";
 import {
   httpStatusError,
   isRetryableError,
@@ -146,7 +146,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const userAgent = options.userAgent ?? "wheelhouse";
   const byOrigin = new Map<string, Credentials>();
   const netrcPath = options.netrcPath === undefined ? defaultNetrcPath() : options.netrcPath;
-  let netrc: Promise<Netrc | undefined> | undefined;
+  const fromNetrc = netrcLookup(netrcPath);
 
   async function credentialsFor(url: URL): Promise<Credentials | undefined> {
     if (url.username || url.password) {
@@ -159,9 +159,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const known = byOrigin.get(url.origin);
     if (known) return known;
-    if (netrcPath === null) return undefined;
-    netrc ??= loadNetrc(netrcPath);
-    const entry = (await netrc) && lookupNetrc((await netrc)!, url.hostname);
+    const entry = await fromNetrc(url.hostname);
     return entry ? { username: entry.login, password: entry.password } : undefined;
   }
 
@@ -175,10 +173,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       target.password = "";
       target.hash = "";
       const headers: Record<string, string> = { "user-agent": userAgent, ...req.headers };
-      if (creds) {
-        const token = Buffer.from(`${creds.username}:${creds.password}`).toString("base64");
-        headers.authorization = `Basic ${token}`;
-      }
+      if (creds) headers.authorization = basicAuthorization(creds.username, creds.password);
       const res = await dispatcher.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
