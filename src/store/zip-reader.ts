@@ -35,8 +35,8 @@
 //   `<top>/PKG-INFO`). yauzl's name checks (no "..", no absolute paths) are then skipped, as the
 //   installer checks names itself (and reports them as unsafe, not as a damaged zip).
 
-import { readFileSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
@@ -90,6 +90,8 @@ export interface RawMember {
 export interface ZipArchive {
   /** True when the whole archive is in memory (readNow() answers). */
   readonly inMemory: boolean;
+  /** Bytes of the archive held in memory: its size when inMemory, else 0. */
+  readonly memoryBytes: number;
   /**
    * Call `visit(name, member)` for each member in archive order until it returns true (stop
    * early) or the directory ends. Call once per archive.
@@ -171,6 +173,11 @@ export interface OpenZipOptions {
    * is what Python's zipfile (and pip) reads by name.
    */
   duplicates?: "first" | "last";
+  /**
+   * Read an archive held in memory into a SharedArrayBuffer: views of its members then reach
+   * worker threads without being copied (the installer's writers).
+   */
+  shared?: boolean;
 }
 
 /**
@@ -188,7 +195,9 @@ export async function openZip(
   const keepLast = options.duplicates === "last";
   if (typeof source === "string") {
     const { size } = statSync(source);
-    if (size <= Math.min(inMemoryBytes, SYNC_READ_BYTES)) source = readFileSync(source);
+    const sync = size <= Math.min(inMemoryBytes, SYNC_READ_BYTES);
+    if (options.shared && size <= inMemoryBytes) source = await readShared(source, size, sync);
+    else if (sync) source = readFileSync(source);
     else if (size <= inMemoryBytes) source = await readFile(source);
   }
   const bytes = source;
@@ -225,6 +234,7 @@ export async function openZip(
   };
   return {
     inMemory: memory !== undefined,
+    memoryBytes: memory?.length ?? 0,
     walk: (visit) =>
       walkEntries(zip, (e) => {
         const name = (e.fileName as unknown as Buffer).toString("utf8");
@@ -285,6 +295,33 @@ export async function openZip(
     },
     close: () => zip.close(),
   };
+}
+
+/**
+ * The `size` bytes of the file at `path` in a Buffer over a SharedArrayBuffer (`sync`: with
+ * blocking reads). A file that shrank since its size was taken reads short and fails as a zip.
+ */
+async function readShared(path: string, size: number, sync: boolean): Promise<Buffer> {
+  const buffer = Buffer.from(new SharedArrayBuffer(size));
+  let filled = 0;
+  if (sync) {
+    const fd = openSync(path, "r");
+    try {
+      for (let n = 1; n > 0 && filled < size; filled += n)
+        n = readSync(fd, buffer, filled, size - filled, filled);
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    const file = await open(path, "r");
+    try {
+      for (let n = 1; n > 0 && filled < size; filled += n)
+        n = (await file.read(buffer, filled, size - filled, filled)).bytesRead;
+    } finally {
+      await file.close();
+    }
+  }
+  return filled === size ? buffer : buffer.subarray(0, filled);
 }
 
 /** Drive yauzl's lazy entries: a loop, since a synchronous reader emits inside readEntry(). */

@@ -251,6 +251,36 @@ describe("openZip for the installer", () => {
     disk.close();
   });
 
+  it.each([
+    ["read at once", 1000],
+    ["read asynchronously (over 4 MiB)", 5 * 1024 * 1024],
+  ])(
+    "shared: the archive is %s into a SharedArrayBuffer, members are views of it",
+    async (_, size) => {
+      const data = Buffer.alloc(size, 3);
+      const bytes = await zipOf(
+        [
+          ["big.bin", data],
+          ["small.py", Buffer.from("print(2)\n".repeat(40))],
+        ],
+        false,
+      );
+      const path = join(dir, `shared-${size}.zip`);
+      await writeFile(path, bytes);
+      const zip = await openZip(path, "shared.whl", 64 * 1024 * 1024, { shared: true });
+      try {
+        expect([zip.inMemory, zip.memoryBytes]).toEqual([true, bytes.length]);
+        await zip.walk(() => false);
+        const raw = zip.rawNow("big.bin");
+        expect(raw?.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Buffer.from(raw!.bytes).equals(data)).toBe(true);
+        expect(zip.readNow("small.py")?.toString()).toBe("print(2)\n".repeat(40));
+      } finally {
+        zip.close();
+      }
+    },
+  );
+
   it.each(WAYS)("gives names raw: unsafe ones are the caller's to refuse (%s)", async (way) => {
     const bytes = Buffer.from(
       (

@@ -100,15 +100,19 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const target = interpreterTarget(info);
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
+  const writer = request.dryRun ? undefined : new FileWriter();
+  const provider = new LocalProvider({
+    store: request.store,
+    findLinks: request.findLinks,
+    installed: request.forceReinstall ? [] : present,
+    hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
+    downloadDir: tmp,
+    noDeps: request.noDeps,
+    // A writer thread boots (60-90 ms of CPU) on the other core while the resolver works, once
+    // something not installed is looked at; an install with nothing to do never starts one.
+    onCandidateRead: () => writer?.warm(),
+  });
   try {
-    const provider = new LocalProvider({
-      store: request.store,
-      findLinks: request.findLinks,
-      installed: request.forceReinstall ? [] : present,
-      hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
-      downloadDir: tmp,
-      noDeps: request.noDeps,
-    });
     const resolution = await resolve(request.requirements, provider, {
       target,
       constraints: request.constraints,
@@ -140,11 +144,13 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       seconds: 0,
     };
     if (!request.dryRun && toInstall.length > 0) {
-      report.compiled = await apply(request, provider, toInstall, replaced, tmp);
+      report.compiled = await apply(request, provider, toInstall, replaced, tmp, writer!);
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
   } finally {
+    provider.close();
+    await writer?.close();
     await rm(tmp, { recursive: true, force: true });
   }
 }
@@ -155,6 +161,7 @@ async function apply(
   toInstall: ResolvedPackage[],
   replaced: InstalledDistribution[],
   tmp: string,
+  writer: FileWriter,
 ): Promise<number> {
   const info = request.interpreter;
   const scheme = schemeOf(info);
@@ -163,7 +170,6 @@ async function apply(
   );
   const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, tmp));
   const staged: StagedWheel[] = [];
-  const writer = new FileWriter();
   try {
     await mapLimit(wheels, 6, async (w) => {
       const s = await stageWheel(w.path, w.filename, {
@@ -171,6 +177,7 @@ async function apply(
         python: info.executable,
         pythonVersion: info.version,
         writer,
+        opened: provider.takeOpenWheel(w.path),
         onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
       });
       staged.push(s);
@@ -263,16 +270,24 @@ async function wheelFor(
   return { path, filename: p.file.filename };
 }
 
+/** The tags an interpreter supports, worked out once per install (hundreds of tags). */
+const wantedTags = new WeakMap<InterpreterInfo, { list: string[]; set: Set<string> }>();
+
 /** A wheel the resolver chose must still fit the interpreter; say what was wanted and found. */
 export function checkTags(filename: string, info: InterpreterInfo): void {
   const wheel = parseWheelFilename(filename);
-  const wanted = supportedTags(interpreterTarget(info));
-  const set = new Set(wanted);
+  let wanted = wantedTags.get(info);
+  if (wanted === undefined) {
+    const list = supportedTags(interpreterTarget(info));
+    wanted = { list, set: new Set(list) };
+    wantedTags.set(info, wanted);
+  }
+  const { list, set } = wanted;
   if (wheel.tags.some((t) => set.has(t))) return;
   throw new WheelhouseError(
     "WHEEL_UNSUPPORTED",
     `wheel ${quote(filename)} does not install on this interpreter: it has tags ${wheel.tags.join(", ")}; ` +
-      `wanted one of ${wanted.slice(0, 5).join(", ")} ... (${wanted.length} tags)`,
+      `wanted one of ${list.slice(0, 5).join(", ")} ... (${list.length} tags)`,
     { hint: "get the wheel built for this platform (`wheelhouse sync --target ...`)" },
   );
 }

@@ -31,7 +31,7 @@ import {
 import { redactUrl } from "../url-credentials.js";
 import { downloadFile, fetchText } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
-import { openWheel } from "./wheel-zip.js";
+import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
 /** Where install may look. */
 export interface LocalSources {
@@ -47,6 +47,11 @@ export interface LocalSources {
   downloadDir: string;
   /** --no-deps: every metadata is reported without Requires-Dist. */
   noDeps?: boolean;
+  /**
+   * Told whenever the metadata of a distribution that is not installed is read: something is
+   * likely to be installed (the installer starts its writer thread then).
+   */
+  onCandidateRead?: () => void;
 }
 
 interface Located {
@@ -66,6 +71,9 @@ export class LocalProvider implements Provider {
   private readonly byUrl = new Map<string, Located>();
   private readonly metadata = new Map<string, Promise<CandidateMetadata>>();
   private readonly downloads = new Map<string, Promise<string>>();
+  /** Wheels opened for their metadata, kept for installing: local path -> wheel. */
+  private readonly opened = new Map<string, OpenWheel>();
+  private openedBytes = 0;
 
   constructor(private readonly sources: LocalSources) {}
 
@@ -143,15 +151,57 @@ export class LocalProvider implements Provider {
   private async readMetadata(file: CandidateFile): Promise<CandidateMetadata> {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
+    this.sources.onCandidateRead?.();
     if (located?.metadataPath) return readMetadataFile(located.metadataPath);
     if (located?.metadataUrl) {
       return candidateMetadata(parseCoreMetadata((await fetchText(located.metadataUrl)).text));
     }
     const path = await this.localPath(file);
-    if (file.filename.endsWith(".whl"))
-      return candidateMetadata(await readWheelMetadata(path, file.filename));
+    if (file.filename.endsWith(".whl")) {
+      const zip = await openWheel(path, file.filename);
+      let kept = false;
+      try {
+        const metadata = await readWheelMetadata(zip, file.filename);
+        kept = this.keep(path, zip);
+        return candidateMetadata(metadata);
+      } finally {
+        if (!kept) zip.close();
+      }
+    }
     const { inspectDistribution } = await import("../../store/inspect.js");
     return candidateMetadata((await inspectDistribution(path, file.filename)).metadata);
+  }
+
+  /**
+   * The wheel at `path` as it was opened to read its core metadata, or undefined (not opened,
+   * streamed from disk, or over the memory budget). The caller owns it and closes it.
+   */
+  takeOpenWheel(path: string): OpenWheel | undefined {
+    const zip = this.opened.get(path);
+    if (zip === undefined) return undefined;
+    this.opened.delete(path);
+    this.openedBytes -= zip.memoryBytes;
+    return zip;
+  }
+
+  /** Close the wheels kept for installing that nobody took. */
+  close(): void {
+    for (const zip of this.opened.values()) zip.close();
+    this.opened.clear();
+    this.openedBytes = 0;
+  }
+
+  /**
+   * Keep an opened wheel for takeOpenWheel(): installing it then neither reads the file nor walks
+   * its zip directory again. Not when the files are hashed (the bytes installed must be the bytes
+   * hashed, read after the hash), nor past KEPT_BYTES in memory.
+   */
+  private keep(path: string, zip: OpenWheel): boolean {
+    if (this.sources.hashLocalFiles || zip.memoryBytes === 0 || this.opened.has(path)) return false;
+    if (this.openedBytes + zip.memoryBytes > KEPT_BYTES) return false;
+    this.opened.set(path, zip);
+    this.openedBytes += zip.memoryBytes;
+    return true;
   }
 
   private index(): Promise<Map<string, Located[]>> {
@@ -282,6 +332,12 @@ async function scanPage(url: string): Promise<Located[]> {
   }));
 }
 
+/**
+ * Memory the opened wheels kept for installing may hold, in bytes: a closure's wheels are
+ * mostly small, and one past this is simply read again when it is installed.
+ */
+const KEPT_BYTES = 128 * 1024 * 1024;
+
 const DIST_INFO_METADATA = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/;
 
 function normalized(version: string): string {
@@ -293,45 +349,40 @@ function normalized(version: string): string {
 }
 
 /**
- * The core metadata of the wheel at `path`, read from its zip directory in memory (the same
- * reader that installs it), checked against the filename like the store checks it.
- * @throws WheelhouseError NOT_A_ZIP / CORRUPT_ARCHIVE, NO_METADATA, METADATA_MISMATCH.
+ * The core metadata of the open wheel `zip` (the same reader that installs it), checked against
+ * `filename` like the store checks it.
+ * @throws WheelhouseError CORRUPT_ARCHIVE, NO_METADATA, METADATA_MISMATCH.
  */
-async function readWheelMetadata(path: string, filename: string): Promise<CoreMetadata> {
+async function readWheelMetadata(zip: OpenWheel, filename: string): Promise<CoreMetadata> {
   const parsed = parseDistributionFilename(filename);
-  const zip = await openWheel(path, filename);
-  try {
-    const candidates = zip.entries.map((e) => e.name).filter((n) => DIST_INFO_METADATA.test(n));
-    const member =
-      candidates.find((n) => {
-        const [, name, version] = DIST_INFO_METADATA.exec(n)!;
-        return (
-          canonicalizeName(name, { validate: false }) === parsed.name &&
-          normalized(version) === normalized(parsed.version)
-        );
-      }) ?? candidates[0];
-    if (member === undefined) {
-      throw new WheelhouseError(
-        "NO_METADATA",
-        `${quote(filename)} has no core metadata (a .dist-info/METADATA)`,
-        { hint: "the archive is incomplete or not a Python distribution" },
+  const candidates = zip.entries.map((e) => e.name).filter((n) => DIST_INFO_METADATA.test(n));
+  const member =
+    candidates.find((n) => {
+      const [, name, version] = DIST_INFO_METADATA.exec(n)!;
+      return (
+        canonicalizeName(name, { validate: false }) === parsed.name &&
+        normalized(version) === normalized(parsed.version)
       );
-    }
-    const metadata = parseCoreMetadata((await zip.read(member)).toString("utf8"));
-    if (
-      canonicalizeName(metadata.name, { validate: false }) !== parsed.name ||
-      normalized(metadata.version) !== normalized(parsed.version)
-    ) {
-      throw new WheelhouseError(
-        "METADATA_MISMATCH",
-        `${quote(filename)} says ${quote(`${parsed.name} ${parsed.version}`)} in its filename but ${quote(`${metadata.name} ${metadata.version}`)} in its core metadata`,
-        { hint: "the file was renamed or built wrongly; rebuild it or fix its name" },
-      );
-    }
-    return metadata;
-  } finally {
-    zip.close();
+    }) ?? candidates[0];
+  if (member === undefined) {
+    throw new WheelhouseError(
+      "NO_METADATA",
+      `${quote(filename)} has no core metadata (a .dist-info/METADATA)`,
+      { hint: "the archive is incomplete or not a Python distribution" },
+    );
   }
+  const metadata = parseCoreMetadata((await zip.read(member)).toString("utf8"));
+  if (
+    canonicalizeName(metadata.name, { validate: false }) !== parsed.name ||
+    normalized(metadata.version) !== normalized(parsed.version)
+  ) {
+    throw new WheelhouseError(
+      "METADATA_MISMATCH",
+      `${quote(filename)} says ${quote(`${parsed.name} ${parsed.version}`)} in its filename but ${quote(`${metadata.name} ${metadata.version}`)} in its core metadata`,
+      { hint: "the file was renamed or built wrongly; rebuild it or fix its name" },
+    );
+  }
+  return metadata;
 }
 
 /** A core metadata file (a few kB), read at once: fs.promises costs four thread-pool hops. */

@@ -58,6 +58,8 @@ export interface StageOptions {
   pythonVersion?: readonly number[];
   /** Told of what pip warns about (a newer Wheel-Version minor). */
   onWarning?: (message: string) => void;
+  /** The wheel at `path` already open (it is closed here), instead of opening it again. */
+  opened?: OpenWheel;
 }
 
 /** A wheel written into staging directories; call commit() then finish(), or discard(). */
@@ -109,8 +111,8 @@ export function unsafeEntryName(name: string): string | undefined {
 }
 
 /**
- * Check a wheel's files and write them into staging directories. `path` holds the bytes;
- * `filename` names it.
+ * Check a wheel's files and write them into staging directories. `path` holds the bytes (or
+ * `options.opened` has them); `filename` names it.
  * @throws WheelhouseError naming the wheel: NOT_A_ZIP, CORRUPT_ARCHIVE, UNSAFE_WHEEL_ENTRY,
  *   INVALID_WHEEL (no or bad WHEEL/RECORD, unsupported Wheel-Version), RECORD_MISSING_ENTRY,
  *   RECORD_HASH_MISMATCH, RECORD_SIZE_MISMATCH; after removing everything it wrote.
@@ -121,7 +123,7 @@ export async function stageWheel(
   options: StageOptions,
 ): Promise<StagedWheel> {
   const parsed = parseWheelFilename(filename);
-  const zip = await openWheel(path, filename);
+  const zip = options.opened ?? (await openWheel(path, filename));
   const stage = new Stage(filename, options);
   try {
     return await stage.run(zip, parsed.name, parsed.version);
@@ -365,15 +367,17 @@ class Stage {
     };
     const raw = entry.isSymlink || isScript ? undefined : zip.rawNow(entry.name);
     if (raw !== undefined) {
-      // Inflated, checked and written on a writer thread; the copy owns its ArrayBuffer, so it
-      // is transferred there, not cloned.
+      // Inflated, checked and written on a writer thread. A view of a wheel read into shared
+      // memory goes there as it is; otherwise a copy that owns its ArrayBuffer is transferred
+      // (a view into a bigger buffer would be cloned whole).
       const mode = entry.executable ? 0o755 : 0o644;
       await this.staging.writePacked({
         kind: "packed",
         path: temp,
         mode,
         member: entry.name,
-        bytes: new Uint8Array(raw.bytes),
+        bytes:
+          raw.bytes.buffer instanceof SharedArrayBuffer ? raw.bytes : new Uint8Array(raw.bytes),
         method: raw.method,
         size: raw.size,
         crc32: raw.crc32,

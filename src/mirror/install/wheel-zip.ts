@@ -29,6 +29,8 @@ export interface WheelMember {
 /** An open wheel. */
 export interface OpenWheel {
   entries: WheelMember[];
+  /** Bytes of the wheel held in memory (0 when it is streamed from disk). */
+  memoryBytes: number;
   read(name: string): Promise<Buffer>;
   /** The member's bytes at once (wheels read whole); undefined when this wheel is streamed. */
   readNow(name: string): Buffer | undefined;
@@ -49,7 +51,7 @@ const UNLIMITED = Number.POSITIVE_INFINITY;
  *   throw "CORRUPT_ARCHIVE" for a damaged member.
  */
 export async function openWheel(path: string, filename: string): Promise<OpenWheel> {
-  const zip = await openZip(path, filename, MAX_IN_MEMORY, { duplicates: "last" });
+  const zip = await openZip(path, filename, MAX_IN_MEMORY, { duplicates: "last", shared: true });
   const entries: WheelMember[] = [];
   const listed = new Map<string, number>();
   try {
@@ -72,6 +74,7 @@ export async function openWheel(path: string, filename: string): Promise<OpenWhe
   }
   return {
     entries,
+    memoryBytes: zip.memoryBytes,
     read: (name) => zip.read(name, UNLIMITED),
     readNow: (name) => zip.readNow(name, UNLIMITED),
     rawNow: (name) => zip.rawNow(name, UNLIMITED),
