@@ -455,6 +455,81 @@ describe("install when only an sdist is at hand", () => {
       ]);
     });
 
+    /**
+     * A find-links dir with dep-pkg's wheel and two sdists whose build (flit_core) requires
+     * dep-pkg, while their PKG-INFO lists no dependency: dyn-pkg's PKG-INFO is Metadata-Version
+     * 2.1, which does not bind Requires-Dist (PEP 643); bound-pkg's is 2.2, which does.
+     */
+    const pkgInfoDir = async (): Promise<string> => {
+      const dir = join(root, "pkg-info");
+      if (existsSync(dir)) return dir;
+      mkdirSync(dir);
+      const sdist = (name: string, metadataVersion: string) => {
+        const module = name.replace("-", "_");
+        const pyproject = [
+          "[build-system]",
+          'requires = ["flit_core>=3.2,<4"]',
+          'build-backend = "flit_core.buildapi"',
+          "",
+          "[project]",
+          `name = "${name}"`,
+          'version = "1.0"',
+          'description = "an sdist whose build requires dep-pkg"',
+          'dependencies = ["dep-pkg"]',
+          "",
+          "[tool.flit.module]",
+          `name = "${module}"`,
+          "",
+        ].join("\n");
+        const files = { [`${module}/__init__.py`]: "" };
+        return buildSdist({ name, version: "1.0", metadataVersion, pyproject, files });
+      };
+      await writeDistributions(dir, [
+        await sdist("dyn-pkg", "2.1"),
+        await sdist("bound-pkg", "2.2"),
+        await buildWheel({ name: "dep-pkg", version: "1.0" }),
+      ]);
+      return dir;
+    };
+
+    it("reads an sdist's dependencies from the wheel it builds when its PKG-INFO does not bind them, as pip does", async () => {
+      const dir = await pkgInfoDir();
+      const args = ["--venv", venv, "--no-store", "-f", dir, "-f", backendDir()];
+      const ran = await install([...args, "--force-reinstall", "dyn-pkg"]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stdout).toMatch(/^installed dep-pkg 1\.0$/m);
+      expect(ran.stdout).toMatch(/^installed dyn-pkg 1\.0$/m);
+      // Built once, while resolving, and that wheel is the one installed.
+      expect(ran.stderr.match(/^built dyn_pkg-1\.0-.*\.whl$/gm)).toHaveLength(1);
+      expect(readdirSync(sitePackages(venv))).toContain("dep_pkg-1.0.dist-info");
+      // A binding PKG-INFO is taken as it is: nothing is built to resolve, only to install.
+      const dry = await install([...args, "--dry-run", "bound-pkg"]);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stderr).not.toMatch(/^built /m);
+      expect(dry.stdout).toMatch(/^would install bound-pkg 1\.0\n1 would install/m);
+    });
+
+    it("runs no build of an sdist whose --hash differs", async () => {
+      const dir = await pkgInfoDir();
+      const reqs = join(root, "dyn-hashes.txt");
+      writeFileSync(reqs, `dyn-pkg==1.0 --hash=sha256:${"0".repeat(64)}\n`);
+      const ran = await install([
+        "--venv",
+        venv,
+        "--no-store",
+        "-f",
+        dir,
+        "-f",
+        backendDir(),
+        "--force-reinstall",
+        "-r",
+        reqs,
+      ]);
+      expect(ran.code, ran.stderr).toBe(1);
+      expect(ran.stderr).toMatch(/dyn[-_]pkg/);
+      expect(ran.stderr).not.toMatch(/^built /m);
+    });
+
     it("builds it from the store, the backend coming from the store too", async () => {
       const sdistStore = join(root, "sdist-store");
       const added = await wheelhouse(["add", "--store", sdistStore, sdists, backendDir()]);

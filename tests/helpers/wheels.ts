@@ -63,9 +63,13 @@ export function escapeName(name: string): string {
   return name.replace(/[-_.]+/g, "_").toLowerCase();
 }
 
-/** The METADATA text of a wheel spec (metadata 2.1). */
-export function metadataText(spec: WheelSpec): string {
-  const lines = ["Metadata-Version: 2.1", `Name: ${spec.name}`, `Version: ${spec.version}`];
+/** The METADATA text of a wheel spec (metadata 2.1 unless `metadataVersion` says otherwise). */
+export function metadataText(spec: WheelSpec & { metadataVersion?: string }): string {
+  const lines = [
+    `Metadata-Version: ${spec.metadataVersion ?? "2.1"}`,
+    `Name: ${spec.name}`,
+    `Version: ${spec.version}`,
+  ];
   if (spec.requiresPython) lines.push(`Requires-Python: ${spec.requiresPython}`);
   for (const e of spec.providesExtra ?? []) lines.push(`Provides-Extra: ${e}`);
   for (const r of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${r}`);
@@ -129,9 +133,11 @@ export interface SdistSpec {
   /** pyproject.toml content; omitted when undefined (legacy setup.py sdist). */
   pyproject?: string;
   files?: Record<string, string>;
+  /** PKG-INFO's Metadata-Version (default "2.1", which does not bind Requires-Dist, PEP 643). */
+  metadataVersion?: string;
 }
 
-/** Build a PEP 625 `.tar.gz` sdist (PKG-INFO metadata 2.1 at `<name>-<version>/PKG-INFO`). */
+/** Build a PEP 625 `.tar.gz` sdist (PKG-INFO, metadata 2.1 by default, at `<name>-<version>/PKG-INFO`). */
 export async function buildSdist(spec: SdistSpec): Promise<BuiltDistribution> {
   const root = `${escapeName(spec.name)}-${spec.version}`;
   const filename = `${root}.tar.gz`;

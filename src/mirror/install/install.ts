@@ -23,6 +23,7 @@ import { supportedTags } from "../../pep/target.js";
 import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
+import type { CandidateFile } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { FileWriter } from "./file-writer.js";
@@ -101,7 +102,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
   const writer = request.dryRun ? undefined : new FileWriter();
-  const provider = new LocalProvider({
+  const provider: LocalProvider = new LocalProvider({
     store: request.store,
     findLinks: request.findLinks,
     installed: request.forceReinstall ? [] : present,
@@ -111,7 +112,9 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     // A writer thread boots (60-90 ms of CPU) on the other core while the resolver works, once
     // something not installed is looked at; an install with nothing to do never starts one.
     onCandidateRead: () => writer?.warm(),
+    buildSdist: (project, file) => builds.wheel(project, file),
   });
+  const builds: SdistBuilds = new SdistBuilds(request, provider, tmp);
   try {
     const resolution = await resolve(request.requirements, provider, {
       target,
@@ -144,7 +147,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       seconds: 0,
     };
     if (!request.dryRun && toInstall.length > 0) {
-      report.compiled = await apply(request, provider, toInstall, replaced, tmp, writer!);
+      report.compiled = await apply(request, provider, toInstall, replaced, builds, writer!);
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
@@ -160,7 +163,7 @@ async function apply(
   provider: LocalProvider,
   toInstall: ResolvedPackage[],
   replaced: InstalledDistribution[],
-  tmp: string,
+  builds: SdistBuilds,
   writer: FileWriter,
 ): Promise<number> {
   const info = request.interpreter;
@@ -168,7 +171,7 @@ async function apply(
   const requested = new Set(
     request.requirements.map((r) => r.name.toLowerCase().replace(/[-_.]+/g, "-")),
   );
-  const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, tmp));
+  const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, builds));
   const staged: StagedWheel[] = [];
   try {
     await mapLimit(wheels, 6, async (w) => {
@@ -233,41 +236,86 @@ async function wheelFor(
   request: InstallRequest,
   provider: LocalProvider,
   p: ResolvedPackage,
-  tmp: string,
+  builds: SdistBuilds,
 ): Promise<{ path: string; filename: string }> {
+  if (!p.file.filename.endsWith(".whl")) return builds.wheel(p.name, p.file);
   const path = await provider.localPath(p.file);
-  const allowed = request.hashes?.get(p.name);
-  if (allowed || request.requireHashes) {
-    const { sha256: digest } = await hashFile(path);
-    if (!allowed?.has(digest)) {
-      throw new WheelhouseError(
-        "HASH_MISMATCH",
-        `${quote(p.file.filename)} has sha256 ${digest}, which is not among the --hash values for ${quote(p.name)}`,
-        {
-          hint: "the file changed or the requirements file is out of date; check where it came from",
-        },
-      );
+  await checkHash(request, p.name, p.file.filename, path);
+  checkTags(p.file.filename, request.interpreter);
+  return { path, filename: p.file.filename };
+}
+
+/**
+ * The file at `path` must have one of the --hash values of `project` (when any are given, or
+ * with --require-hashes).
+ * @throws WheelhouseError "HASH_MISMATCH" naming the file and its sha256.
+ */
+async function checkHash(
+  request: InstallRequest,
+  project: string,
+  filename: string,
+  path: string,
+): Promise<void> {
+  const allowed = request.hashes?.get(project);
+  if (!allowed && !request.requireHashes) return;
+  const { sha256: digest } = await hashFile(path);
+  if (allowed?.has(digest)) return;
+  throw new WheelhouseError(
+    "HASH_MISMATCH",
+    `${quote(filename)} has sha256 ${digest}, which is not among the --hash values for ${quote(project)}`,
+    { hint: "the file changed or the requirements file is out of date; check where it came from" },
+  );
+}
+
+/**
+ * The wheels built from sdists, each sdist built once: while resolving, when its PKG-INFO does
+ * not bind its dependencies (the wheel's METADATA then gives them), or else when installing.
+ * An sdist is checked against --hash before its build runs any of its code.
+ */
+class SdistBuilds {
+  private readonly builds = new Map<string, Promise<{ path: string; filename: string }>>();
+  private storeLinks?: Promise<string>;
+
+  constructor(
+    private readonly request: InstallRequest,
+    private readonly provider: LocalProvider,
+    private readonly tmp: string,
+  ) {}
+
+  /**
+   * The wheel built from sdist `file` of `project` (canonical name).
+   * @throws "HASH_MISMATCH", and build-sdist.ts's "BUILD_BACKEND_MISSING" / "SDIST_BUILD_FAILED".
+   */
+  wheel(project: string, file: CandidateFile): Promise<{ path: string; filename: string }> {
+    let pending = this.builds.get(file.url);
+    if (pending === undefined) {
+      pending = this.build(project, file, join(this.tmp, `build-${this.builds.size}`));
+      this.builds.set(file.url, pending);
     }
+    return pending;
   }
-  if (!p.file.filename.endsWith(".whl")) {
+
+  private async build(
+    project: string,
+    file: CandidateFile,
+    out: string,
+  ): Promise<{ path: string; filename: string }> {
+    const { request } = this;
+    const path = await this.provider.localPath(file);
+    await checkHash(request, project, file.filename, path);
     // Imported only for sdists: it reaches the store's catalog (SQLite).
     const { buildSdist, storeAsFindLinks } = await import("./build-sdist.js");
     const findLinks = [...request.findLinks];
-    if (request.store)
-      findLinks.push(await storeAsFindLinks(request.store, join(tmp, "store-links")));
-    const out = join(tmp, `build-${p.name}`);
-    const wheel = await buildSdist(
-      request.interpreter.executable,
-      path,
-      p.file.filename,
-      findLinks,
-      out,
-    );
+    if (request.store) {
+      const store = request.store;
+      this.storeLinks ??= storeAsFindLinks(store, join(this.tmp, "store-links"));
+      findLinks.push(await this.storeLinks);
+    }
+    const executable = request.interpreter.executable;
+    const wheel = await buildSdist(executable, path, file.filename, findLinks, out);
     request.onEvent?.({ kind: "built", filename: basename(wheel) });
     return { path: wheel, filename: basename(wheel) };
   }
-  checkTags(p.file.filename, request.interpreter);
-  return { path, filename: p.file.filename };
 }
 
 /** The tags an interpreter supports, worked out once per install (hundreds of tags). */

@@ -15,7 +15,11 @@ import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type CoreMetadata, parseCoreMetadata } from "../../pep/core-metadata.js";
+import {
+  type CoreMetadata,
+  parseCoreMetadata,
+  unboundRequiresDist,
+} from "../../pep/core-metadata.js";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
@@ -52,6 +56,15 @@ export interface LocalSources {
    * likely to be installed (the installer starts its writer thread then).
    */
   onCandidateRead?: () => void;
+  /**
+   * Build the wheel of an sdist (`project`: its canonical name), once per file: asked for when
+   * the sdist's PKG-INFO does not bind its dependencies (PEP 643), whose wheel's METADATA then
+   * stands in for it, as pip builds such an sdist's metadata. Without it, PKG-INFO is taken.
+   */
+  buildSdist?: (
+    project: string,
+    file: CandidateFile,
+  ) => Promise<{ path: string; filename: string }>;
 }
 
 interface Located {
@@ -152,12 +165,20 @@ export class LocalProvider implements Provider {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
     this.sources.onCandidateRead?.();
-    if (located?.metadataPath) return readMetadataFile(located.metadataPath);
+    const isWheel = file.filename.endsWith(".whl");
+    if (located?.metadataPath) {
+      if (isWheel) return readMetadataFile(located.metadataPath);
+      return this.sdistMetadata(
+        file,
+        parseCoreMetadata(readFileSync(located.metadataPath, "utf8")),
+      );
+    }
     if (located?.metadataUrl) {
-      return candidateMetadata(parseCoreMetadata((await fetchText(located.metadataUrl)).text));
+      const metadata = parseCoreMetadata((await fetchText(located.metadataUrl)).text);
+      return isWheel ? candidateMetadata(metadata) : this.sdistMetadata(file, metadata);
     }
     const path = await this.localPath(file);
-    if (file.filename.endsWith(".whl")) {
+    if (isWheel) {
       const zip = await openWheel(path, file.filename);
       let kept = false;
       try {
@@ -169,7 +190,44 @@ export class LocalProvider implements Provider {
       }
     }
     const { inspectDistribution } = await import("../../store/inspect.js");
-    return candidateMetadata((await inspectDistribution(path, file.filename)).metadata);
+    return this.sdistMetadata(file, (await inspectDistribution(path, file.filename)).metadata);
+  }
+
+  /**
+   * An sdist's metadata: its PKG-INFO when that binds its dependencies, else (given a builder)
+   * the METADATA of the wheel it builds, which must have the same name and version.
+   * @throws the builder's errors; WheelhouseError "METADATA_MISMATCH" when the wheel built is
+   *   of another project or version than the sdist says.
+   */
+  private async sdistMetadata(
+    file: CandidateFile,
+    pkgInfo: CoreMetadata,
+  ): Promise<CandidateMetadata> {
+    const build = this.sources.buildSdist;
+    // With --no-deps the dependencies are not used: nothing to build for.
+    if (build === undefined || this.sources.noDeps || unboundRequiresDist(pkgInfo) === undefined)
+      return candidateMetadata(pkgInfo);
+    const project = canonicalizeName(pkgInfo.name, { validate: false });
+    const wheel = await build(project, file);
+    const zip = await openWheel(wheel.path, wheel.filename);
+    try {
+      const built = await readWheelMetadata(zip, wheel.filename);
+      if (
+        canonicalizeName(built.name, { validate: false }) !== project ||
+        normalized(built.version) !== normalized(pkgInfo.version)
+      ) {
+        throw new WheelhouseError(
+          "METADATA_MISMATCH",
+          `sdist ${quote(file.filename)} says ${quote(`${pkgInfo.name} ${pkgInfo.version}`)} in its PKG-INFO but built ${quote(wheel.filename)}`,
+          {
+            hint: "the sdist's build gives another name or version; rebuild the sdist or use a wheel",
+          },
+        );
+      }
+      return candidateMetadata(built);
+    } finally {
+      zip.close();
+    }
   }
 
   /**
