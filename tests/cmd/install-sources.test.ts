@@ -158,9 +158,36 @@ describe("install from a find-links URL", () => {
       const refused = await install(["--venv", freshVenv(), "--no-store", "-f", bad, "app"]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("HTTP 401");
+      expect(refused.stderr).toMatch(/^hint: .*netrc/m);
       expect(refused.stderr).not.toContain("wrong");
     } finally {
       server.close();
+    }
+  });
+
+  it("skips a page that answers 404 or cannot be reached, with a warning, as pip does", async () => {
+    const missing = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => missing.listen(0, "127.0.0.1", () => r()));
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, "127.0.0.1", () => r()));
+    const closedPort = (gone.address() as AddressInfo).port;
+    await new Promise((r) => gone.close(r));
+    try {
+      const notFound = `http://127.0.0.1:${(missing.address() as AddressInfo).port}/links/`;
+      const unreachable = `http://127.0.0.1:${closedPort}/links/`;
+      const args = ["--venv", freshVenv(), "--no-store", "-f", notFound, "-f", unreachable];
+      const ran = await install([...args, "-f", links, "app", "--json"]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(installed(ran)).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
+      expect(ran.stderr).toMatch(/^warning: .*answered HTTP 404; skipped/m);
+      expect(ran.stderr).toMatch(/^warning: .*could not be reached.*; skipped/m);
+      // With nothing else to read, the answer is pip's: no matching distribution.
+      const alone = await install(["--venv", freshVenv(), "--no-store", "-f", notFound, "app"]);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toMatch(/^warning: .*HTTP 404; skipped/m);
+      expect(alone.stderr).toMatch(/^error: .*app/m);
+    } finally {
+      missing.close();
     }
   });
 

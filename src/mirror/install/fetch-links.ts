@@ -67,6 +67,15 @@ async function get(url: string): Promise<Response> {
       },
     );
   }
+  if (response.status === 401 || response.status === 403) {
+    throw new WheelhouseError(
+      "FIND_LINKS_UNAUTHORIZED",
+      `find-links location ${quote(redactUrl(url))} answered HTTP ${response.status}`,
+      {
+        hint: "give the credentials in the URL (https://user:password@host/...) or in ~/.netrc ($NETRC)",
+      },
+    );
+  }
   if (!response.ok) {
     throw new WheelhouseError(
       "FIND_LINKS_HTTP_ERROR",
@@ -78,8 +87,9 @@ async function get(url: string): Promise<Response> {
 
 /**
  * The body of `url` as text, and the URL it finally came from (after redirects: the base for
- * the page's relative links). @throws WheelhouseError "FIND_LINKS_UNREACHABLE" /
- * "FIND_LINKS_HTTP_ERROR".
+ * the page's relative links). @throws WheelhouseError "FIND_LINKS_UNREACHABLE",
+ * "FIND_LINKS_UNAUTHORIZED" (HTTP 401 or 403) or "FIND_LINKS_HTTP_ERROR" (any other status
+ * but 2xx).
  */
 export async function fetchText(url: string): Promise<{ text: string; url: string }> {
   const response = await get(url);

@@ -113,6 +113,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     // something not installed is looked at; an install with nothing to do never starts one.
     onCandidateRead: () => writer?.warm(),
     buildSdist: (project, file) => builds.wheel(project, file),
+    onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
   });
   const builds: SdistBuilds = new SdistBuilds(request, provider, tmp);
   try {

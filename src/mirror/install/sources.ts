@@ -65,6 +65,8 @@ export interface LocalSources {
     project: string,
     file: CandidateFile,
   ) => Promise<{ path: string; filename: string }>;
+  /** Told of a find-links URL skipped (unreachable, or an HTTP error other than 401/403). */
+  onWarning?: (message: string) => void;
 }
 
 interface Located {
@@ -262,6 +264,21 @@ export class LocalProvider implements Provider {
     return true;
   }
 
+  /**
+   * The links of the find-links page at `url`; none, with a warning, when it cannot be fetched
+   * (pip skips such a location too and resolves with the rest). Refused credentials still fail.
+   */
+  private async scanPageOrSkip(url: string): Promise<Located[]> {
+    try {
+      return await scanPage(url);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== "FIND_LINKS_UNREACHABLE" && code !== "FIND_LINKS_HTTP_ERROR") throw error;
+      this.sources.onWarning?.(`${(error as Error).message}; skipped, as pip skips it`);
+      return [];
+    }
+  }
+
   private index(): Promise<Map<string, Located[]>> {
     this.byProject ??= this.scan();
     return this.byProject;
@@ -282,7 +299,7 @@ export class LocalProvider implements Provider {
       });
     }
     for (const location of this.sources.findLinks) {
-      if (/^https?:\/\//i.test(location)) all.push(...(await scanPage(location)));
+      if (/^https?:\/\//i.test(location)) all.push(...(await this.scanPageOrSkip(location)));
       else all.push(...(await scanDirectory(location)));
     }
     const map = new Map<string, Located[]>();
