@@ -23,7 +23,6 @@ import {
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
-import { normalizeVersion } from "../../pep/version.js";
 import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import {
@@ -35,6 +34,7 @@ import {
 import { redactUrl } from "../url-credentials.js";
 import { downloadFile, fetchText } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
+import { builtWheelMetadata, readWheelMetadata } from "./wheel-metadata.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
 /** Where install may look. */
@@ -209,27 +209,8 @@ export class LocalProvider implements Provider {
     // With --no-deps the dependencies are not used: nothing to build for.
     if (build === undefined || this.sources.noDeps || unboundRequiresDist(pkgInfo) === undefined)
       return candidateMetadata(pkgInfo);
-    const project = canonicalizeName(pkgInfo.name, { validate: false });
-    const wheel = await build(project, file);
-    const zip = await openWheel(wheel.path, wheel.filename);
-    try {
-      const built = await readWheelMetadata(zip, wheel.filename);
-      if (
-        canonicalizeName(built.name, { validate: false }) !== project ||
-        normalized(built.version) !== normalized(pkgInfo.version)
-      ) {
-        throw new WheelhouseError(
-          "METADATA_MISMATCH",
-          `sdist ${quote(file.filename)} says ${quote(`${pkgInfo.name} ${pkgInfo.version}`)} in its PKG-INFO but built ${quote(wheel.filename)}`,
-          {
-            hint: "the sdist's build gives another name or version; rebuild the sdist or use a wheel",
-          },
-        );
-      }
-      return candidateMetadata(built);
-    } finally {
-      zip.close();
-    }
+    const wheel = await build(canonicalizeName(pkgInfo.name, { validate: false }), file);
+    return candidateMetadata(await builtWheelMetadata(file.filename, pkgInfo, wheel));
   }
 
   /**
@@ -412,53 +393,6 @@ async function scanPage(url: string): Promise<Located[]> {
  * mostly small, and one past this is simply read again when it is installed.
  */
 const KEPT_BYTES = 128 * 1024 * 1024;
-
-const DIST_INFO_METADATA = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/;
-
-function normalized(version: string): string {
-  try {
-    return normalizeVersion(version);
-  } catch {
-    return version;
-  }
-}
-
-/**
- * The core metadata of the open wheel `zip` (the same reader that installs it), checked against
- * `filename` like the store checks it.
- * @throws WheelhouseError CORRUPT_ARCHIVE, NO_METADATA, METADATA_MISMATCH.
- */
-async function readWheelMetadata(zip: OpenWheel, filename: string): Promise<CoreMetadata> {
-  const parsed = parseDistributionFilename(filename);
-  const candidates = zip.entries.map((e) => e.name).filter((n) => DIST_INFO_METADATA.test(n));
-  const member =
-    candidates.find((n) => {
-      const [, name, version] = DIST_INFO_METADATA.exec(n)!;
-      return (
-        canonicalizeName(name, { validate: false }) === parsed.name &&
-        normalized(version) === normalized(parsed.version)
-      );
-    }) ?? candidates[0];
-  if (member === undefined) {
-    throw new WheelhouseError(
-      "NO_METADATA",
-      `${quote(filename)} has no core metadata (a .dist-info/METADATA)`,
-      { hint: "the archive is incomplete or not a Python distribution" },
-    );
-  }
-  const metadata = parseCoreMetadata((await zip.read(member)).toString("utf8"));
-  if (
-    canonicalizeName(metadata.name, { validate: false }) !== parsed.name ||
-    normalized(metadata.version) !== normalized(parsed.version)
-  ) {
-    throw new WheelhouseError(
-      "METADATA_MISMATCH",
-      `${quote(filename)} says ${quote(`${parsed.name} ${parsed.version}`)} in its filename but ${quote(`${metadata.name} ${metadata.version}`)} in its core metadata`,
-      { hint: "the file was renamed or built wrongly; rebuild it or fix its name" },
-    );
-  }
-  return metadata;
-}
 
 /** A core metadata file (a few kB), read at once: fs.promises costs four thread-pool hops. */
 function readMetadataFile(path: string): CandidateMetadata {
