@@ -398,6 +398,25 @@ describe("install -r with hashes", () => {
   });
 });
 
+/** pyproject.toml of a flit_core project `name` 1.0 (module: the name with "_"). */
+function flitPyproject(name: string, description: string, dependencies: string[] = []): string {
+  return [
+    "[build-system]",
+    'requires = ["flit_core>=3.2,<4"]',
+    'build-backend = "flit_core.buildapi"',
+    "",
+    "[project]",
+    `name = "${name}"`,
+    'version = "1.0"',
+    `description = "${description}"`,
+    ...(dependencies.length > 0 ? [`dependencies = ${JSON.stringify(dependencies)}`] : []),
+    "",
+    "[tool.flit.module]",
+    `name = "${name.replaceAll("-", "_")}"`,
+    "",
+  ].join("\n");
+}
+
 describe("install when only an sdist is at hand", () => {
   let sdists: string;
   /** A venv that sees the base interpreter's pip (building an sdist needs pip in the target). */
@@ -405,20 +424,7 @@ describe("install when only an sdist is at hand", () => {
   beforeAll(async () => {
     sdists = join(root, "sdists");
     mkdirSync(sdists);
-    const pyproject = [
-      "[build-system]",
-      'requires = ["flit_core>=3.2,<4"]',
-      'build-backend = "flit_core.buildapi"',
-      "",
-      "[project]",
-      'name = "built-pkg"',
-      'version = "1.0"',
-      'description = "an sdist built by the tests"',
-      "",
-      "[tool.flit.module]",
-      'name = "built_pkg"',
-      "",
-    ].join("\n");
+    const pyproject = flitPyproject("built-pkg", "an sdist built by the tests");
     await writeDistributions(sdists, [
       await buildSdist({
         name: "built-pkg",
@@ -493,21 +499,7 @@ describe("install when only an sdist is at hand", () => {
       mkdirSync(dir);
       const sdist = (name: string, metadataVersion: string) => {
         const module = name.replace("-", "_");
-        const pyproject = [
-          "[build-system]",
-          'requires = ["flit_core>=3.2,<4"]',
-          'build-backend = "flit_core.buildapi"',
-          "",
-          "[project]",
-          `name = "${name}"`,
-          'version = "1.0"',
-          'description = "an sdist whose build requires dep-pkg"',
-          'dependencies = ["dep-pkg"]',
-          "",
-          "[tool.flit.module]",
-          `name = "${module}"`,
-          "",
-        ].join("\n");
+        const pyproject = flitPyproject(name, "an sdist whose build requires dep-pkg", ["dep-pkg"]);
         const files = { [`${module}/__init__.py`]: "" };
         return buildSdist({ name, version: "1.0", metadataVersion, pyproject, files });
       };
