@@ -153,6 +153,8 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     return report;
   } finally {
     provider.close();
+    // apply() stops the writers once staging is done; this covers a failure before that (a
+    // writer may have started while resolving). close() again is a no-op.
     await writer?.close();
     await rm(tmp, { recursive: true, force: true });
   }

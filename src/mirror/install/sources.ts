@@ -167,20 +167,12 @@ export class LocalProvider implements Provider {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
     this.sources.onCandidateRead?.();
-    const isWheel = file.filename.endsWith(".whl");
-    if (located?.metadataPath) {
-      if (isWheel) return readMetadataFile(located.metadataPath);
-      return this.sdistMetadata(
-        file,
-        parseCoreMetadata(readFileSync(located.metadataPath, "utf8")),
-      );
-    }
-    if (located?.metadataUrl) {
-      const metadata = parseCoreMetadata((await fetchText(located.metadataUrl)).text);
-      return isWheel ? candidateMetadata(metadata) : this.sdistMetadata(file, metadata);
-    }
+    if (located?.metadataPath)
+      return this.candidateOf(file, parseCoreMetadata(readFileSync(located.metadataPath, "utf8")));
+    if (located?.metadataUrl)
+      return this.candidateOf(file, parseCoreMetadata((await fetchText(located.metadataUrl)).text));
     const path = await this.localPath(file);
-    if (isWheel) {
+    if (file.filename.endsWith(".whl")) {
       const zip = await openWheel(path, file.filename);
       let kept = false;
       try {
@@ -192,22 +184,28 @@ export class LocalProvider implements Provider {
       }
     }
     const { inspectDistribution } = await import("../../store/inspect.js");
-    return this.sdistMetadata(file, (await inspectDistribution(path, file.filename)).metadata);
+    return this.candidateOf(file, (await inspectDistribution(path, file.filename)).metadata);
   }
 
   /**
-   * An sdist's metadata: its PKG-INFO when that binds its dependencies, else (given a builder)
-   * the METADATA of the wheel it builds, which must have the same name and version.
+   * What the resolver is told of `file` whose core metadata is `metadata`: a wheel's METADATA as
+   * it is; an sdist's PKG-INFO when that binds its dependencies, else (given a builder) the
+   * METADATA of the wheel it builds, which must have the same name and version.
    * @throws the builder's errors; WheelhouseError "METADATA_MISMATCH" when the wheel built is
    *   of another project or version than the sdist says.
    */
-  private async sdistMetadata(
+  private async candidateOf(
     file: CandidateFile,
     pkgInfo: CoreMetadata,
   ): Promise<CandidateMetadata> {
     const build = this.sources.buildSdist;
-    // With --no-deps the dependencies are not used: nothing to build for.
-    if (build === undefined || this.sources.noDeps || unboundRequiresDist(pkgInfo) === undefined)
+    // A wheel's METADATA always binds; with --no-deps the dependencies are not used.
+    if (
+      file.filename.endsWith(".whl") ||
+      build === undefined ||
+      this.sources.noDeps ||
+      unboundRequiresDist(pkgInfo) === undefined
+    )
       return candidateMetadata(pkgInfo);
     const wheel = await build(canonicalizeName(pkgInfo.name, { validate: false }), file);
     return candidateMetadata(await builtWheelMetadata(file.filename, pkgInfo, wheel));
