@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
-const CLI = join(process.cwd(), "dist", "cli", "main.js");
+const CLI = join(process.cwd(), "dist", "cli", "wheelhouse.cjs");
 const CORPUS = join(process.cwd(), "..", "shared", "corpus");
 const RUNS = 3;
 

@@ -30,7 +30,7 @@ import { settleFileSystem } from "./settle.js";
 
 const _exec = promisify(execFile);
 // Run from the package root (npm run): the compiled bench lives elsewhere, so paths start here.
-const CLI = join(process.cwd(), "dist", "cli", "main.js");
+const CLI = join(process.cwd(), "dist", "cli", "wheelhouse.cjs");
 const CORPUS_DIR = join(process.cwd(), "..", "shared", "corpus");
 const PROJECTS = 120;
 /** Alternating runs per case (BENCH_RUNS); best and median are printed. */

@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// Entry point of the `wheelhouse` CLI: builds the program and runs it.
+// The `wheelhouse` CLI: builds the program and runs it (started by entry.ts when built).
 // Exit codes: 0 success, 1 the work failed (an error was printed), 2 usage error (unknown
 // command or flag, bad flag value).
 
@@ -12,4 +11,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await run(process.argv.slice(2));
+// No top-level await: the built CLI is CommonJS (see entry.ts).
+void run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -30,11 +30,12 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
-import { homedir, version as osVersion, release } from "node:os";
+import { version as osVersion, release } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import type { Target } from "../pep/target.js";
+import { userCacheDir } from "./cache-dir.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -226,13 +227,6 @@ export async function probeInterpreter(python = "python3"): Promise<InterpreterI
   return pending;
 }
 
-function cacheDir(): string {
-  return (
-    process.env.WHEELHOUSE_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wheelhouse")
-  );
-}
-
 /** The prefix of the venv `path` (its bin/python) belongs to, when pyvenv.cfg says it is one. */
 async function venvPrefix(path: string): Promise<string | undefined> {
   const prefix = dirname(dirname(resolve(path)));
@@ -331,7 +325,7 @@ async function probeCached(path: string, key: string): Promise<InterpreterInfo> 
     .update(`${PROBE}\0${venv ? "" : path}\0${real}\0${mtime}`)
     .digest("hex");
   const file = join(
-    cacheDir(),
+    userCacheDir(),
     "interpreters",
     `${venv ? "venv" : "python"}-${id.slice(0, 32)}.json`,
   );

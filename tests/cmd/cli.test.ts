@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
-const BIN = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+const BIN = new URL("../../dist/cli/wheelhouse.cjs", import.meta.url).pathname;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -1,8 +1,8 @@
 // The install path must work air-gapped: nothing reachable from src/cmd/install.ts may import
 // the upstream index client (src/mirror/upstream) or undici. Scans import lines, static and dynamic,
-// of the sources and of the built CLI's chunks (dist/cli, see rolldown.config.mjs), where shared
+// of the sources and of the built CLI's chunks (dist/cli, CommonJS, see rolldown.config.mjs), where shared
 // modules are grouped into chunks and one could carry the client into install's graph.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -48,19 +48,30 @@ describe("install's import graph", () => {
 
 const CLI_DIR = fileURLToPath(new URL("../../dist/cli/", import.meta.url));
 
-describe.skipIf(!existsSync(join(CLI_DIR, "main.js")))("install's chunks in the built CLI", () => {
-  /** The chunks `main.js` loads for `command`, and everything they import. */
+const CLI_ENTRY = join(CLI_DIR, "wheelhouse.cjs");
+
+describe.skipIf(!existsSync(CLI_ENTRY))("install's chunks in the built CLI", () => {
+  /**
+   * The chunks the CLI loads for `command` (CommonJS: `require("./name-hash.cjs")`, lazily inside
+   * `Promise.resolve().then(...)` for dynamic imports), and everything they require. The main
+   * chunk (the command table, and code every command shares) is searched but its lazy requires
+   * are not followed: they are the other commands.
+   */
   function chunkGraph(command: string): Set<string> {
-    const main = readFileSync(join(CLI_DIR, "main.js"), "utf8");
-    const entry = new RegExp(`import\\("\\./(${command}-[\\w-]+\\.js)"\\)`).exec(main)?.[1];
-    expect(entry, `main.js imports a ${command} chunk`).toBeDefined();
+    const mainChunk = readdirSync(CLI_DIR).find((f) => /^main-[\w-]+\.cjs$/.test(f)) as string;
+    const main = readFileSync(join(CLI_DIR, mainChunk), "utf8");
+    const entry = new RegExp(`require\\("\\./(${command}-[\\w-]+\\.cjs)"\\)`).exec(main)?.[1];
+    expect(entry, `the main chunk loads a ${command} chunk`).toBeDefined();
     const seen = new Set<string>();
     const visit = (chunk: string) => {
       if (seen.has(chunk)) return;
       seen.add(chunk);
       const text = readFileSync(join(CLI_DIR, chunk), "utf8");
-      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"\.\/([\w.-]+\.js)"/g))
-        visit(m[1]);
+      const pattern =
+        chunk === mainChunk
+          ? /^(?:const \w+ = )?require\("\.\/([\w.-]+\.cjs)"\);$/gm
+          : /\brequire\("\.\/([\w.-]+\.cjs)"\)/g;
+      for (const m of text.matchAll(pattern)) visit(m[1]);
     };
     visit(entry as string);
     return seen;

@@ -1,4 +1,4 @@
-// `wheelhouse install` through the built CLI (`node dist/cli/main.js`, built by
+// `wheelhouse install` through the built CLI (`node dist/cli/wheelhouse.cjs`, built by
 // `npx tsc -p tsconfig.build.json`) into real venvs, from generated wheels in find-links dirs:
 // venv creation, kept/--upgrade/--force-reinstall/--no-deps/--dry-run, --json, exit codes and
 // the summary on a non-terminal. Sources (store, URL), PEP 668, hashes and sdists: install-sources.test.ts.

@@ -1,4 +1,4 @@
-// The store commands through the built CLI (`node dist/cli/main.js`, built by
+// The store commands through the built CLI (`node dist/cli/wheelhouse.cjs`, built by
 // `npx tsc -p tsconfig.build.json`), with real processes for the crash and concurrency cases.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,7 +13,7 @@ import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../helpers/wheels.js";
 
 const exec = promisify(execFile);
-const BIN = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+const BIN = new URL("../../dist/cli/wheelhouse.cjs", import.meta.url).pathname;
 const STORE_INDEX = new URL("../../dist/store/index.js", import.meta.url).pathname;
 
 let root: string;

@@ -1,4 +1,4 @@
-// Test helper: run the built CLI (`dist/cli/main.js`, see rolldown.config.mjs) as a real process.
+// Test helper: run the built CLI (`dist/cli/wheelhouse.cjs`, see rolldown.config.mjs) as a real process.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,7 +20,7 @@ function repositoryRoot(): string {
 }
 
 /** Absolute path of the built CLI entry point (works from tests and from compiled benchmarks). */
-export const CLI = join(repositoryRoot(), "dist", "cli", "main.js");
+export const CLI = join(repositoryRoot(), "dist", "cli", "wheelhouse.cjs");
 
 /** Result of a finished process. */
 export interface Ran {

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `wheelhouse` executable as built (dist/cli/wheelhouse.cjs, see rolldown.config.mjs): sets
+// V8's flags, turns on the code cache for the CLI's other files, then runs main.ts. Kept to
+// that: this file is the one the code cache cannot cover.
+
+import "./v8-flags.js";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { useCodeCache } from "./code-cache.js";
+
+useCodeCache(dirname(fileURLToPath(import.meta.url)));
+void import("./main.js");
