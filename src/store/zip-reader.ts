@@ -8,17 +8,17 @@
 // - "not a zip" (no end of central directory) and "a damaged zip" are different errors for the user.
 // - A member's declared size is checked before reading, and inflating stops one byte past it,
 //   so a zip bomb cannot fill memory.
-// - yauzl finds where a member's bytes start (local header, bounds checked); they are then
-//   sliced from memory (or streamed raw from disk) and inflated in one synchronous call. yauzl's
-//   own inflate stream costs several stream hops and a thread-pool job per member (2-3x slower
+// - Where a member's bytes start comes from its local header (bounds checked): read in place for
+//   an archive in memory (yauzl's readLocalFileHeader() took two reads into new buffers per
+//   member), by yauzl from disk. The bytes are then sliced from memory (or streamed raw from
+//   disk) and inflated in one synchronous call. yauzl's own inflate stream costs several stream hops and a thread-pool job per member (2-3x slower
 //   on the corpus, worse under load). yauzl does not check CRC-32s; read(), readNow() and
 //   stream() do.
 // - yauzl's own buffer reader answers each read on a later event-loop turn, two per directory
 //   entry. Archives up to 64 MB (or the caller's limit) are read into memory (or given as a
 //   download's chunks, ChunkedBytes, read across chunk boundaries without joining) and served by a
 //   reader that answers at once: the walk loops instead of recursing (an `entry` event may fire
-//   inside readEntry()), and readLocalFileHeader() calls back before it returns, which is what
-//   lets readNow() be synchronous.
+//   inside readEntry()). With the local header read in place, readNow() is synchronous.
 // - A zip up to 4 MiB (nearly every wheel) is read from a path with statSync + readFileSync:
 //   from the page cache that is a fraction of a millisecond, while the asynchronous read costs
 //   four or five thread-pool round trips. The resolver reads one wheel's metadata at a time
@@ -249,8 +249,7 @@ export async function openZip(
         throw damaged(label, error);
       }),
     read: async (name, maxBytes = MAX_MEMBER_BYTES) => {
-      if (memory !== undefined)
-        return guard(() => readNow(zip, entry(name), name, memory, maxBytes));
+      if (memory !== undefined) return guard(() => readNow(entry(name), name, memory, maxBytes));
       const e = guard(() => entry(name));
       guard(() => checkEntry(e, name, maxBytes));
       await checkLocalHeader(zip, e, name).catch((error) => {
@@ -262,20 +261,18 @@ export async function openZip(
       return guard(() => decode(e, name, raw));
     },
     readNow: (name, maxBytes = MAX_MEMBER_BYTES) =>
-      memory === undefined
-        ? undefined
-        : guard(() => readNow(zip, entry(name), name, memory, maxBytes)),
+      memory === undefined ? undefined : guard(() => readNow(entry(name), name, memory, maxBytes)),
     rawNow: (name, maxBytes = MAX_MEMBER_BYTES) => {
       if (memory === undefined) return undefined;
       const e = guard(() => entry(name));
-      const bytes = guard(() => storedBytes(zip, e, name, memory, maxBytes));
+      const bytes = guard(() => storedBytes(e, name, memory, maxBytes));
       return { method: e.compressionMethod, bytes, size: e.uncompressedSize, crc32: e.crc32 };
     },
     stream: async (name) => {
       const e = guard(() => entry(name));
       if (memory !== undefined) {
         const out = new PassThrough();
-        out.end(guard(() => readNow(zip, e, name, memory, Number.POSITIVE_INFINITY)));
+        out.end(guard(() => readNow(e, name, memory, Number.POSITIVE_INFINITY)));
         return out;
       }
       guard(() => checkEntry(e, name, Number.POSITIVE_INFINITY));
@@ -379,45 +376,45 @@ function checkEntry(entry: yauzl.Entry, name: string, maxBytes: number): void {
   if (method !== 0 && method !== 8) throw fail(name, `uses compression method ${method}`);
 }
 
-/**
- * The member's bytes from an archive in memory, synchronously: yauzl reads the local header
- * through the MemoryReader, which calls back before readLocalFileHeader() returns.
- */
-function readNow(
-  zip: yauzl.ZipFile,
-  entry: yauzl.Entry,
-  name: string,
-  bytes: MemoryBytes,
-  maxBytes: number,
-): Buffer {
-  return decode(entry, name, storedBytes(zip, entry, name, bytes, maxBytes));
+/** The member's bytes from an archive in memory, synchronously (storedBytes, then decode). */
+function readNow(entry: yauzl.Entry, name: string, bytes: MemoryBytes, maxBytes: number): Buffer {
+  return decode(entry, name, storedBytes(entry, name, bytes, maxBytes));
 }
 
-/** The member's stored bytes, a view into the archive in memory (local header read at once). */
+/** The member's stored bytes, a view into the archive in memory (local header read in place). */
 function storedBytes(
-  zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   name: string,
   bytes: MemoryBytes,
   maxBytes: number,
 ): Buffer {
   checkEntry(entry, name, maxBytes);
-  let header: yauzl.LocalFileHeader | undefined;
-  let failure: Error | undefined;
-  zip.readLocalFileHeader(entry, (error, h) => {
-    if (error) failure = error;
-    else header = h;
-  });
-  if (failure !== undefined) throw cannotRead(name, failure);
-  if (header === undefined) throw fail(name, "has a local header yauzl did not read at once");
-  checkLocalName(entry, name, header);
-  const start = header.fileDataStart;
+  // The local header read in place (APPNOTE 4.3.7): signature, name and extra field lengths at
+  // 26 and 28, the name at 30. yauzl's readLocalFileHeader() does the same through two reads
+  // into new buffers and a callback, per member.
+  const at = entry.relativeOffsetOfLocalHeader;
+  const head = bytes.subarray(at, at + 30);
+  if (head.length < 30) throw cannotRead(name, new Error("unexpected EOF"));
+  if (head.readUInt32LE(0) !== 0x04034b50)
+    throw cannotRead(
+      name,
+      new Error(`invalid local file header signature: 0x${head.readUInt32LE(0).toString(16)}`),
+    );
+  const nameEnd = at + 30 + head.readUInt16LE(26);
+  const start = nameEnd + head.readUInt16LE(28);
+  if (start + entry.compressedSize > bytes.length)
+    throw cannotRead(
+      name,
+      new Error(
+        `file data overflows file bounds: ${start} + ${entry.compressedSize} > ${bytes.length}`,
+      ),
+    );
+  checkLocalName(entry, name, bytes.subarray(at + 30, nameEnd));
   return bytes.subarray(start, start + entry.compressedSize);
 }
 
 /** Refuse a local header that names another file than the directory (plain Error). */
-function checkLocalName(entry: yauzl.Entry, name: string, header: yauzl.LocalFileHeader): void {
-  const local = header.fileName as unknown as Buffer;
+function checkLocalName(entry: yauzl.Entry, name: string, local: Buffer): void {
   if (!local.equals(entry.fileName as unknown as Buffer)) {
     throw fail(name, `is named ${quote(local.toString("utf8"))} in its local header`);
   }
@@ -431,7 +428,7 @@ async function checkLocalHeader(zip: yauzl.ZipFile, entry: yauzl.Entry, name: st
   } catch (error) {
     throw cannotRead(name, error);
   }
-  checkLocalName(entry, name, header);
+  checkLocalName(entry, name, header.fileName as unknown as Buffer);
 }
 
 /** The member's stored bytes, streamed raw from disk (yauzl checks the count). */

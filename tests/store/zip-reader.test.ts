@@ -336,6 +336,22 @@ describe("openZip for the installer", () => {
     await expect(read).rejects.toThrow(/"a\/METADATB" in its local header/);
   });
 
+  it.each(WAYS)("refuses a local header without its signature (%s)", async (way) => {
+    const bytes = await zipOf([["a/METADATA", Buffer.from("Name: a\n")]]);
+    bytes.writeUInt32LE(0x12345678, 0); // the only local header starts the archive
+    const read = readVia(way, bytes, "a/METADATA");
+    await expect(read).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
+    await expect(read).rejects.toThrow(/invalid local file header signature: 0x12345678/);
+  });
+
+  it.each(WAYS)("refuses a local header whose data runs past the archive (%s)", async (way) => {
+    const bytes = await zipOf([["a/METADATA", Buffer.from("Name: a\n")]]);
+    bytes.writeUInt16LE(0xffff, 28); // an extra field longer than the whole archive
+    const read = readVia(way, bytes, "a/METADATA");
+    await expect(read).rejects.toMatchObject({ code: "CORRUPT_ARCHIVE" });
+    await expect(read).rejects.toThrow(/file data overflows file bounds/);
+  });
+
   describe.each(WAYS)("every way refuses damage: %s", (way) => {
     it.each([
       ["deflated", true],

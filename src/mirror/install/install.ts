@@ -11,7 +11,7 @@
 //   packages are common); like pip, that is not an error: the .pyc files that exist are recorded.
 
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -174,6 +174,10 @@ async function apply(
     request.requirements.map((r) => r.name.toLowerCase().replace(/[-_.]+/g, "-")),
   );
   const wheels = await mapLimit(toInstall, 4, (p) => wheelFor(request, provider, p, builds));
+  // Biggest first, so that the writer threads end together instead of one finishing a big wheel
+  // alone after the rest are done (longest-processing-time-first order).
+  const bytes = new Map(wheels.map((w) => [w, statSync(w.path).size]));
+  wheels.sort((a, b) => bytes.get(b)! - bytes.get(a)!);
   const staged: StagedWheel[] = [];
   try {
     await mapLimit(wheels, 6, async (w) => {

@@ -44,7 +44,12 @@ export class Staging {
 
   /** Where the file whose final path is `dest`, under scheme directory `base`, is written now. */
   path(base: string, dest: string): string {
-    return join(this.prepare(base), relativeUnder(base, dest));
+    const rel = relativeUnder(base, dest);
+    // relativeUnder's answer is normal (no "." or empty parts; ".." only in front): join() would
+    // only copy it, once per member.
+    return sep === "/" && rel !== "" && !rel.startsWith(".")
+      ? `${this.prepare(base)}/${rel}`
+      : join(this.prepare(base), rel);
   }
 
   /** The staging directory of scheme directory `base`, created (with `base`) on first use. */

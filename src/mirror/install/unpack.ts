@@ -99,6 +99,16 @@ function hashOf(text: string): Pick<RecordEntry, "hash" | "size"> {
 
 const DATA_KEYS = new Set(["purelib", "platlib", "scripts", "headers", "data"]);
 
+/**
+ * join(root, ...rel.split("/")) for a member name that passed unsafeEntryName(): plain
+ * concatenation when no part of it is empty or "." (join() would only copy it then).
+ */
+export function memberPath(root: string, rel: string): string {
+  return sep === "/" && !/(?:^|\/)\.?(?:\/|$)/.test(rel)
+    ? `${root}/${rel}`
+    : join(root, ...rel.split("/"));
+}
+
 /** Why an entry name is unsafe, or undefined when it is fine. */
 export function unsafeEntryName(name: string): string | undefined {
   if (name.includes("\\")) return "contains a backslash";
@@ -259,7 +269,7 @@ class Stage {
       const inDistInfo = rel.startsWith(`${distInfo}/`);
       if (inDistInfo) {
         base = this.root;
-        dest = join(this.root, rel);
+        dest = memberPath(this.root, rel);
         temp = join(this.distInfoTemp, rel.slice(distInfo.length + 1));
       } else {
         // Any top-level `*.data/` folder is the data directory, as pip reads it: one whose name
@@ -286,7 +296,7 @@ class Stage {
           if (isScript && isEntryPointWrapper(rest[rest.length - 1], scriptNames)) continue;
         } else {
           base = this.root;
-          dest = join(this.root, ...rel.split("/"));
+          dest = memberPath(this.root, rel);
         }
         temp = this.staging.path(base, dest);
       }
