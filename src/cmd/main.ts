@@ -14,4 +14,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 // No top-level await: the built CLI is CommonJS (see entry.ts).
 void run(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // The command's work is done (every command awaits its own). Exiting now skips tearing down
+  // V8's heap, which a natural exit does: 4-5 ms after an install (25 alternating runs). Output
+  // still queued (a pipe that is not synchronous, as on macOS) is let drain by a natural exit.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
+    process.exit(code);
 });
