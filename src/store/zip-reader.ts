@@ -11,9 +11,9 @@
 // - Where a member's bytes start comes from its local header (bounds checked): read in place for
 //   an archive in memory (yauzl's readLocalFileHeader() took two reads into new buffers per
 //   member), by yauzl from disk. The bytes are then sliced from memory (or streamed raw from
-//   disk) and inflated in one synchronous call. yauzl's own inflate stream costs several stream hops and a thread-pool job per member (2-3x slower
-//   on the corpus, worse under load). yauzl does not check CRC-32s; read(), readNow() and
-//   stream() do.
+//   disk) and inflated in one synchronous call. yauzl's own inflate stream costs several stream
+//   hops and a thread-pool job per member (2-3x slower on the corpus, worse under load). yauzl
+//   does not check CRC-32s; read(), readNow() and stream() do.
 // - yauzl's own buffer reader answers each read on a later event-loop turn, two per directory
 //   entry. Archives up to 64 MB (or the caller's limit) are read into memory (or given as a
 //   download's chunks, ChunkedBytes, read across chunk boundaries without joining) and served by a

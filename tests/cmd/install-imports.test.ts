@@ -1,7 +1,8 @@
 // The install path must work air-gapped: nothing reachable from src/cmd/install.ts may import
-// the upstream index client (src/mirror/upstream) or undici. Scans import lines, static and dynamic,
-// of the sources and of the built CLI's chunks (dist/cli, CommonJS, see rolldown.config.mjs), where shared
-// modules are grouped into chunks and one could carry the client into install's graph.
+// the upstream index client (src/mirror/upstream) or undici. Scans import lines, static and
+// dynamic, of the sources, and the requires of the built CLI's chunks (dist/cli, CommonJS, see
+// rolldown.config.mjs), where shared modules are grouped into chunks and one could carry the
+// client into install's graph.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";

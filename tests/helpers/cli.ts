@@ -1,4 +1,5 @@
-// Test helper: run the built CLI (`dist/cli/wheelhouse.cjs`, see rolldown.config.mjs) as a real process.
+// Test helper: run the built CLI (`dist/cli/wheelhouse.cjs`, see rolldown.config.mjs) as a real
+// process.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
