@@ -44,12 +44,7 @@ export class Staging {
 
   /** Where the file whose final path is `dest`, under scheme directory `base`, is written now. */
   path(base: string, dest: string): string {
-    const rel = relativeUnder(base, dest);
-    // relativeUnder's answer is normal (no "." or empty parts; ".." only in front): join() would
-    // only copy it, once per member.
-    return sep === "/" && rel !== "" && !rel.startsWith(".")
-      ? `${this.prepare(base)}/${rel}`
-      : join(this.prepare(base), rel);
+    return memberPath(this.prepare(base), relativeUnder(base, dest));
   }
 
   /** The staging directory of scheme directory `base`, created (with `base`) on first use. */
@@ -145,6 +140,17 @@ export class Staging {
     const dirs = [...new Set(this.created)].sort((a, b) => b.length - a.length);
     for (const d of dirs) await rmdir(d).catch(() => undefined);
   }
+}
+
+/**
+ * join(root, ...rel.split("/")) for a relative path (a member name, a path under a scheme
+ * directory): plain concatenation when no part of it is empty, "." or "..", where join() would
+ * only copy it (once per member of every wheel).
+ */
+export function memberPath(root: string, rel: string): string {
+  return sep === "/" && !/(?:^|\/)\.{0,2}(?:\/|$)/.test(rel)
+    ? `${root}/${rel}`
+    : join(root, ...rel.split("/"));
 }
 
 /**

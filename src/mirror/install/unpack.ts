@@ -34,7 +34,7 @@ import {
   readScriptEntryPoints,
   rewriteShebang,
 } from "./scripts.js";
-import { relativeUnder, Staging } from "./staging.js";
+import { memberPath, relativeUnder, Staging } from "./staging.js";
 import { checkWheelVersion, fail, findDistInfo } from "./wheel-layout.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
 
@@ -98,16 +98,6 @@ function hashOf(text: string): Pick<RecordEntry, "hash" | "size"> {
 }
 
 const DATA_KEYS = new Set(["purelib", "platlib", "scripts", "headers", "data"]);
-
-/**
- * join(root, ...rel.split("/")) for a member name that passed unsafeEntryName(): plain
- * concatenation when no part of it is empty or "." (join() would only copy it then).
- */
-export function memberPath(root: string, rel: string): string {
-  return sep === "/" && !/(?:^|\/)\.?(?:\/|$)/.test(rel)
-    ? `${root}/${rel}`
-    : join(root, ...rel.split("/"));
-}
 
 /** Why an entry name is unsafe, or undefined when it is fine. */
 export function unsafeEntryName(name: string): string | undefined {

@@ -1,8 +1,8 @@
-// memberPath (src/mirror/install/unpack.ts): where a checked member name lands under a folder;
+// memberPath (src/mirror/install/staging.ts): where a relative path lands under a folder;
 // its string fast path must give what path.join gives, for the names that reach it.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memberPath } from "../../../src/mirror/install/unpack.js";
+import { memberPath } from "../../../src/mirror/install/staging.js";
 
 const ROOT = "/venv/lib/python3.11/site-packages";
 
@@ -20,6 +20,10 @@ describe("memberPath", () => {
     "pkg/.",
     "pkg-1.0.dist-info/METADATA",
     "naïve/ünïcode.py",
+    "../escape.py",
+    "pkg/../mod.py",
+    "pkg/..",
+    "",
   ])("%s lands where join puts it", (name) => {
     expect(memberPath(ROOT, name)).toBe(join(ROOT, ...name.split("/")));
   });
