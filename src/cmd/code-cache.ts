@@ -11,7 +11,8 @@
 // - V8 checks a cache against its version, its flags and the source's length, not the source's
 //   bytes: a file is cached under its own name, and every chunk but the entry carries a content
 //   hash in its name (rolldown.config.mjs). The entry itself is never cached (it installs this).
-// - The flags set by ./v8-flags.ts are part of what V8 checks; they are set before this runs.
+// - The flags set by ../mirror/v8-flags.ts are part of what V8 checks: a cache is made and read
+//   with the tuned flags, even while a worker thread starts with V8's defaults (withTunedFlags).
 // - Writes are a temp file then a rename, so a parallel run reads a whole cache or none; a
 //   rejected or missing cache is rewritten at exit; any I/O error just leaves the run uncached.
 // - Bounded (DESIGN.md: no caches that grow without bound): one folder per Node version and
@@ -25,6 +26,7 @@ import Module from "node:module";
 import { basename, dirname, join } from "node:path";
 import { constants, Script } from "node:vm";
 import { userCacheDir } from "../mirror/cache-dir.js";
+import { withTunedFlags } from "../mirror/v8-flags.js";
 
 interface CommonJsModule {
   exports: unknown;
@@ -72,11 +74,14 @@ export function useCodeCache(dir: string, env: NodeJS.ProcessEnv = process.env):
     }
     // A shebang is only allowed on a file's first line, which the wrapper no longer is.
     const source = content.startsWith("#!") ? `//${content}` : content;
-    const script = new Script(loader.wrap(source), {
-      filename,
-      cachedData,
-      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    const script = withTunedFlags(
+      () =>
+        new Script(loader.wrap(source), {
+          filename,
+          cachedData,
+          importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+        }),
+    );
     if (cachedData === undefined || script.cachedDataRejected) fresh.push({ file, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (
       ...args: unknown[]
@@ -89,7 +94,7 @@ export function useCodeCache(dir: string, env: NodeJS.ProcessEnv = process.env):
     return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
   };
   process.once("exit", () => {
-    if (fresh.length > 0) writeCaches(cacheDir, dir, fresh);
+    if (fresh.length > 0) withTunedFlags(() => writeCaches(cacheDir, dir, fresh));
   });
 }
 

@@ -3,10 +3,11 @@
 // V8's flags, turns on the code cache for the CLI's other files, then runs main.ts. Kept to
 // that: this file is the one the code cache cannot cover.
 
-import "./v8-flags.js";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tuneV8 } from "../mirror/v8-flags.js";
 import { useCodeCache } from "./code-cache.js";
 
+tuneV8();
 useCodeCache(dirname(fileURLToPath(import.meta.url)));
 void import("./main.js");

@@ -2,8 +2,10 @@
 // Exit codes: 0 success, 1 the work failed (an error was printed), 2 usage error (unknown
 // command or flag, bad flag value).
 
-import "./v8-flags.js";
+import { tuneV8 } from "../mirror/v8-flags.js";
 import { run } from "./program.js";
+
+tuneV8(); // done already when started by entry.ts
 
 // `wheelhouse list --json | head`: the reader went away; stop quietly, as Unix tools do.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -17,12 +17,15 @@
 // - Modes with an execute bit are set with chmod after writing: open() masks them with the umask.
 // - A worker keeps the process alive only while it has work; close() terminates them. A batch
 //   error keeps the errno code and path (EACCES, ENOSPC, ...).
+// - A worker starts with V8's default flags, until it says it is ready (../v8-flags.ts: Node's
+//   start-up code and modules are then taken precompiled, 20 ms of CPU instead of 40 each).
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
+import { untunedWhile } from "../v8-flags.js";
 
 const MODULES: Modules = { fs, zlib, crypto };
 
@@ -127,6 +130,7 @@ function applyOps(m: Modules, ops: FileOp[], known: Set<string>): void {
 const WORKER_SOURCE = `
 const m = { fs: require("node:fs"), zlib: require("node:zlib"), crypto: require("node:crypto") };
 const { parentPort } = require("node:worker_threads");
+parentPort.postMessage({ ready: true });
 const applyOps = ${applyOps.toString()};
 const known = new Set();
 parentPort.on("message", ({ id, ops }) => {
@@ -218,12 +222,15 @@ export class FileWriter {
 
   private slot(): number {
     if (this.workers.length < this.threads && this.workers.every((w) => w.load >= SPAWN_LOAD)) {
+      const tune = untunedWhile();
       const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.once("exit", tune);
       worker.unref(); // referenced only while it has work (see write/done)
       const slot = this.workers.length;
-      worker.on("message", (m: { id: number; error?: { message: string; code?: string } }) =>
-        this.done(m),
-      );
+      worker.on("message", (m: { id: number; ready?: true; error?: { message: string } }) => {
+        if (m.ready) tune();
+        else this.done(m);
+      });
       worker.on("error", (error) => {
         for (const [id, p] of this.pending) {
           if (p.slot !== slot) continue;
