@@ -24,6 +24,7 @@ import type { Store } from "../../store/store.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
+import { EarlyStaging } from "./early-staging.js";
 import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { checkHash, SdistBuilds } from "./sdist-builds.js";
@@ -101,6 +102,23 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
   const writer = request.dryRun ? undefined : new FileWriter();
+  const scheme = schemeOf(info);
+  // Wheels are staged as the resolver reads them, except where hashes are checked: the bytes
+  // installed must then be the bytes hashed, which happens once the resolution is known.
+  const early =
+    writer === undefined || request.requireHashes || (request.hashes?.size ?? 0) > 0
+      ? undefined
+      : new EarlyStaging((path, filename, onWarning) => {
+          checkTags(filename, info);
+          return stageWheel(path, filename, {
+            scheme,
+            python: info.executable,
+            pythonVersion: info.version,
+            writer,
+            opened: provider.takeOpenWheel(path),
+            onWarning,
+          });
+        });
   const provider: LocalProvider = new LocalProvider({
     store: request.store,
     findLinks: request.findLinks,
@@ -108,9 +126,14 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
     downloadDir: tmp,
     noDeps: request.noDeps,
-    // A writer thread boots (60-90 ms of CPU) on the other core while the resolver works, once
-    // something not installed is looked at; an install with nothing to do never starts one.
-    onCandidateRead: () => writer?.warm(),
+    // Once something not installed is looked at, a writer thread boots (60-90 ms of CPU) on the
+    // other core and the wheel is staged while the resolver goes on; an install with nothing to
+    // do never starts one.
+    onCandidateRead: (file, path) => {
+      writer?.warm();
+      if (early !== undefined && path !== undefined && file.filename.endsWith(".whl"))
+        early.start(path, file.filename);
+    },
     buildSdist: (project, file) => builds.wheel(project, file),
     onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
   });
@@ -147,14 +170,15 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       seconds: 0,
     };
     if (!request.dryRun && toInstall.length > 0) {
-      report.compiled = await apply(request, provider, toInstall, replaced, builds, writer!);
+      report.compiled = await apply(request, provider, toInstall, replaced, builds, writer!, early);
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
   } finally {
+    // apply() discards the early stagings it did not take and stops the writers once staging is
+    // done; this covers a failure before that. Both are no-ops the second time.
+    await early?.discardRest();
     provider.close();
-    // apply() stops the writers once staging is done; this covers a failure before that (a
-    // writer may have started while resolving). close() again is a no-op.
     await writer?.close();
     await rm(tmp, { recursive: true, force: true });
   }
@@ -167,6 +191,7 @@ async function apply(
   replaced: InstalledDistribution[],
   builds: SdistBuilds,
   writer: FileWriter,
+  early: EarlyStaging | undefined,
 ): Promise<number> {
   const info = request.interpreter;
   const scheme = schemeOf(info);
@@ -180,15 +205,17 @@ async function apply(
   wheels.sort((a, b) => bytes.get(b)! - bytes.get(a)!);
   const staged: StagedWheel[] = [];
   try {
+    const onWarning = (message: string) => request.onEvent?.({ kind: "warning", message });
     await mapLimit(wheels, 6, async (w) => {
-      const s = await stageWheel(w.path, w.filename, {
-        scheme,
-        python: info.executable,
-        pythonVersion: info.version,
-        writer,
-        opened: provider.takeOpenWheel(w.path),
-        onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
-      });
+      const s = await (early?.take(w.path, onWarning) ??
+        stageWheel(w.path, w.filename, {
+          scheme,
+          python: info.executable,
+          pythonVersion: info.version,
+          writer,
+          opened: provider.takeOpenWheel(w.path),
+          onWarning,
+        }));
       staged.push(s);
       request.onEvent?.({ kind: "staged", filename: w.filename });
     });
@@ -196,6 +223,9 @@ async function apply(
     await Promise.all(staged.map((s) => s.discard()));
     throw error;
   } finally {
+    // The wheels staged early and not chosen go (after the chosen ones on failure: a scheme
+    // directory one of them made may hold another's staging directory).
+    await early?.discardRest();
     await writer.close();
   }
   let committed = 0;

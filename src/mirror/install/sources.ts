@@ -52,10 +52,11 @@ export interface LocalSources {
   /** --no-deps: every metadata is reported without Requires-Dist. */
   noDeps?: boolean;
   /**
-   * Told whenever the metadata of a distribution that is not installed is read: something is
-   * likely to be installed (the installer starts its writer thread then).
+   * Told whenever the metadata of a distribution that is not installed has been read, with the
+   * local path of its bytes when they are on disk: it is likely to be installed (the installer
+   * starts its writer threads and stages the wheel then; see ./early-staging.ts).
    */
-  onCandidateRead?: () => void;
+  onCandidateRead?: (file: CandidateFile, path: string | undefined) => void;
   /**
    * Build the wheel of an sdist (`project`: its canonical name), once per file: asked for when
    * the sdist's PKG-INFO does not bind its dependencies (PEP 643), whose wheel's METADATA then
@@ -166,12 +167,28 @@ export class LocalProvider implements Provider {
   private async readMetadata(file: CandidateFile): Promise<CandidateMetadata> {
     const located = this.byUrl.get(file.url);
     if (located?.installed) return readMetadataFile(join(located.installed.distInfo, "METADATA"));
-    this.sources.onCandidateRead?.();
+    let metadata: CandidateMetadata;
+    let path = located?.path;
     if (located?.metadataPath)
-      return this.candidateOf(file, parseCoreMetadata(readFileSync(located.metadataPath, "utf8")));
-    if (located?.metadataUrl)
-      return this.candidateOf(file, parseCoreMetadata((await fetchText(located.metadataUrl)).text));
-    const path = await this.localPath(file);
+      metadata = await this.candidateOf(
+        file,
+        parseCoreMetadata(readFileSync(located.metadataPath, "utf8")),
+      );
+    else if (located?.metadataUrl)
+      metadata = await this.candidateOf(
+        file,
+        parseCoreMetadata((await fetchText(located.metadataUrl)).text),
+      );
+    else {
+      path = await this.localPath(file);
+      metadata = await this.readFileMetadata(file, path);
+    }
+    this.sources.onCandidateRead?.(file, path);
+    return metadata;
+  }
+
+  /** The core metadata inside the distribution at `path` (a wheel is kept open for installing). */
+  private async readFileMetadata(file: CandidateFile, path: string): Promise<CandidateMetadata> {
     if (file.filename.endsWith(".whl")) {
       const zip = await openWheel(path, file.filename);
       let kept = false;
