@@ -153,9 +153,10 @@ interface Pending {
 
 /**
  * Ops every running worker must have queued before another worker starts: booting one costs
- * 60-90 ms of CPU, which a closure of small wheels never wins back on 2 cores (120 small wheels:
- * 310/320 -> 290/310 ms best/median, 15 alternating runs), while the corpus's bigger wheels
- * queue enough to start the second one (unchanged, 330/360 ms).
+ * about 20 ms of CPU (60-90 ms when this was measured, before ../v8-flags.ts kept Node's
+ * precompiled start-up), which a closure of small wheels does not win back on 2 cores (120 small
+ * wheels: 310/320 -> 290/310 ms best/median, 15 alternating runs), while the corpus's bigger
+ * wheels queue enough to start the second one (unchanged, 330/360 ms).
  */
 const SPAWN_LOAD = 128;
 

@@ -126,9 +126,9 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
     downloadDir: tmp,
     noDeps: request.noDeps,
-    // Once something not installed is looked at, a writer thread boots (60-90 ms of CPU) on the
-    // other core and the wheel is staged while the resolver goes on; an install with nothing to
-    // do never starts one.
+    // Once something not installed is looked at, a writer thread boots (about 20 ms of CPU) on
+    // the other core and the wheel is staged while the resolver goes on; an install with nothing
+    // to do never starts one.
     onCandidateRead: (file, path) => {
       writer?.warm();
       if (early !== undefined && path !== undefined && file.filename.endsWith(".whl"))
