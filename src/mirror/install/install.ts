@@ -12,7 +12,7 @@
 
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, rmdir } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
@@ -29,7 +29,8 @@ import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { checkHash, SdistBuilds } from "./sdist-builds.js";
 import { LocalProvider } from "./sources.js";
-import { type Scheme, type StagedWheel, stageWheel } from "./unpack.js";
+import { type Scheme, type StagedWheel, type StageOptions, stageWheel } from "./unpack.js";
+import type { OpenWheel } from "./wheel-zip.js";
 
 /** What to install, where from, and how. */
 export interface InstallRequest {
@@ -102,7 +103,6 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
   const writer = request.dryRun ? undefined : new FileWriter();
-  const scheme = schemeOf(info);
   // Wheels are staged as the resolver reads them, except where hashes are checked: the bytes
   // installed must then be the bytes hashed, which happens once the resolution is known.
   const early =
@@ -110,14 +110,8 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       ? undefined
       : new EarlyStaging((path, filename, onWarning) => {
           checkTags(filename, info);
-          return stageWheel(path, filename, {
-            scheme,
-            python: info.executable,
-            pythonVersion: info.version,
-            writer,
-            opened: provider.takeOpenWheel(path),
-            onWarning,
-          });
+          const opened = provider.takeOpenWheel(path);
+          return stageWheel(path, filename, stageOptions(request, writer, onWarning, opened));
         });
   const provider: LocalProvider = new LocalProvider({
     store: request.store,
@@ -180,7 +174,8 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     await early?.discardRest();
     provider.close();
     await writer?.close();
-    await rm(tmp, { recursive: true, force: true });
+    // Mostly empty (nothing downloaded or built): one rmdir, without loading Node's recursive rm.
+    await rmdir(tmp).catch(() => rm(tmp, { recursive: true, force: true }));
   }
 }
 
@@ -208,14 +203,11 @@ async function apply(
     const onWarning = (message: string) => request.onEvent?.({ kind: "warning", message });
     await mapLimit(wheels, 6, async (w) => {
       const s = await (early?.take(w.path, onWarning) ??
-        stageWheel(w.path, w.filename, {
-          scheme,
-          python: info.executable,
-          pythonVersion: info.version,
-          writer,
-          opened: provider.takeOpenWheel(w.path),
-          onWarning,
-        }));
+        stageWheel(
+          w.path,
+          w.filename,
+          stageOptions(request, writer, onWarning, provider.takeOpenWheel(w.path)),
+        ));
       staged.push(s);
       request.onEvent?.({ kind: "staged", filename: w.filename });
     });
@@ -265,6 +257,24 @@ async function apply(
     request.onEvent?.({ kind: "installed", name: s.name, version: s.version });
   });
   return pycs.size;
+}
+
+/** How a wheel is staged in this install (`opened`: the wheel as the resolver read it). */
+function stageOptions(
+  request: InstallRequest,
+  writer: FileWriter,
+  onWarning: (message: string) => void,
+  opened: OpenWheel | undefined,
+): StageOptions {
+  const info = request.interpreter;
+  return {
+    scheme: schemeOf(info),
+    python: info.executable,
+    pythonVersion: info.version,
+    writer,
+    opened,
+    onWarning,
+  };
 }
 
 /** The local wheel for a resolved package: checked against --hash, built when an sdist. */
