@@ -37,6 +37,9 @@ describe("parseRecord", () => {
     ["missing trailing fields", "x.py\n", [{ path: "x.py" }]],
     ["no final newline", "x.py,,", [{ path: "x.py" }]],
     ["quoted newline in a path", '"a\nb",,\n', [{ path: "a\nb" }]],
+    // As Python's csv reads them: text after a closing quote is kept, a quote inside is literal.
+    ["text after a closing quote", '"a"b,,\n', [{ path: "ab" }]],
+    ["a quote inside an unquoted path", 'a"b,,\n', [{ path: 'a"b' }]],
     ["empty text", "", []],
   ])("%s", (_, text, expected) => {
     expect(parseRecord(text)).toEqual(expected);
@@ -49,6 +52,8 @@ describe("parseRecord", () => {
     ["a,=x,1\n", 'the hash "=x" is not algorithm=digest'],
     ["a,,12kB\n", 'the size "12kB" is not a number of bytes'],
     ['ok,,\n"never closed,,\n', "a quoted field is never closed"],
+    // The row after a path with a newline in it starts on line 3.
+    ['"a\nb",,\nc,,x\n', 'RECORD line 3 "c,,x" is invalid: the size "x"'],
   ])("rejects %j", (text, why) => {
     let error: unknown;
     try {
