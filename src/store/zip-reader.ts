@@ -35,6 +35,7 @@
 //   `<top>/PKG-INFO`). yauzl's name checks (no "..", no absolute paths) are then skipped, as the
 //   installer checks names itself (and reports them as unsafe, not as a damaged zip).
 
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { PassThrough, Readable, Transform } from "node:stream";
@@ -92,6 +93,8 @@ export interface ZipArchive {
   readonly inMemory: boolean;
   /** Bytes of the archive held in memory: its size when inMemory, else 0. */
   readonly memoryBytes: number;
+  /** sha256 (hex) of the archive's bytes held in memory; undefined when read from disk. */
+  sha256(): string | undefined;
   /**
    * Call `visit(name, member)` for each member in archive order until it returns true (stop
    * early) or the directory ends. Call once per archive.
@@ -235,6 +238,10 @@ export async function openZip(
   return {
     inMemory: memory !== undefined,
     memoryBytes: memory?.length ?? 0,
+    sha256: () =>
+      memory === undefined
+        ? undefined
+        : createHash("sha256").update(memory.subarray(0, memory.length)).digest("hex"),
     walk: (visit) =>
       walkEntries(zip, (e) => {
         const name = (e.fileName as unknown as Buffer).toString("utf8");

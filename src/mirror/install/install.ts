@@ -103,10 +103,11 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
   const writer = request.dryRun ? undefined : new FileWriter();
-  // Wheels are staged as the resolver reads them, except where hashes are checked: the bytes
-  // installed must then be the bytes hashed, which happens once the resolution is known.
+  // Wheels are staged as the resolver reads them. Where hashes are checked, only those whose
+  // bytes are held in memory since they were hashed: the bytes installed must be the bytes hashed.
+  const hashing = request.requireHashes || (request.hashes?.size ?? 0) > 0;
   const early =
-    writer === undefined || request.requireHashes || (request.hashes?.size ?? 0) > 0
+    writer === undefined
       ? undefined
       : new EarlyStaging((path, filename, onWarning) => {
           checkTags(filename, info);
@@ -117,7 +118,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     store: request.store,
     findLinks: request.findLinks,
     installed: request.forceReinstall ? [] : present,
-    hashLocalFiles: request.requireHashes || (request.hashes?.size ?? 0) > 0,
+    hashLocalFiles: hashing,
     downloadDir: tmp,
     noDeps: request.noDeps,
     // Once something not installed is looked at, a writer thread boots (about 20 ms of CPU) on
@@ -125,8 +126,8 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     // to do never starts one.
     onCandidateRead: (file, path) => {
       writer?.warm();
-      if (early !== undefined && path !== undefined && file.filename.endsWith(".whl"))
-        early.start(path, file.filename);
+      if (early === undefined || path === undefined || !file.filename.endsWith(".whl")) return;
+      if (!hashing || provider.heldDigest(path) !== undefined) early.start(path, file.filename);
     },
     buildSdist: (project, file) => builds.wheel(project, file),
     onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
@@ -286,7 +287,7 @@ async function wheelFor(
 ): Promise<{ path: string; filename: string }> {
   if (!p.file.filename.endsWith(".whl")) return builds.wheel(p.name, p.file);
   const path = await provider.localPath(p.file);
-  await checkHash(request, p.name, p.file.filename, path);
+  await checkHash(request, p.name, p.file.filename, path, provider.heldDigest(path));
   checkTags(p.file.filename, request.interpreter);
   return { path, filename: p.file.filename };
 }

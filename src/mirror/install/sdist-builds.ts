@@ -16,7 +16,8 @@ import type { LocalProvider } from "./sources.js";
 
 /**
  * The file at `path` must have one of the --hash values of `project` (when any are given, or
- * with --require-hashes).
+ * with --require-hashes). `held`: the sha256 of the bytes that will be installed, when they are
+ * held in memory since they were hashed (LocalProvider.heldDigest); else the file is hashed now.
  * @throws WheelhouseError "HASH_MISMATCH" naming the file and its sha256.
  */
 export async function checkHash(
@@ -24,10 +25,11 @@ export async function checkHash(
   project: string,
   filename: string,
   path: string,
+  held?: string,
 ): Promise<void> {
   const allowed = request.hashes?.get(project);
   if (!allowed && !request.requireHashes) return;
-  const { sha256: digest } = await hashFile(path);
+  const digest = held ?? (await hashFile(path)).sha256;
   if (allowed?.has(digest)) return;
   throw new WheelhouseError(
     "HASH_MISMATCH",

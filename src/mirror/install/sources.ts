@@ -90,6 +90,8 @@ export class LocalProvider implements Provider {
   /** Wheels opened for their metadata, kept for installing: local path -> wheel. */
   private readonly opened = new Map<string, OpenWheel>();
   private openedBytes = 0;
+  /** Local path -> sha256 of the bytes kept for it, hashed in memory (see hashLocal). */
+  private readonly hashed = new Map<string, string>();
 
   constructor(private readonly sources: LocalSources) {}
 
@@ -98,7 +100,7 @@ export class LocalProvider implements Provider {
     const out: CandidateFile[] = [];
     for (const l of located) {
       if (this.sources.hashLocalFiles && l.file.sha256 === undefined && l.path) {
-        l.file.sha256 = (await hashFile(l.path)).sha256;
+        l.file.sha256 = await this.hashLocal(l.file, l.path);
       }
       out.push(l.file);
     }
@@ -189,6 +191,8 @@ export class LocalProvider implements Provider {
 
   /** The core metadata inside the distribution at `path` (a wheel is kept open for installing). */
   private async readFileMetadata(file: CandidateFile, path: string): Promise<CandidateMetadata> {
+    const held = this.opened.get(path);
+    if (held !== undefined) return candidateMetadata(await readWheelMetadata(held, file.filename));
     if (file.filename.endsWith(".whl")) {
       const zip = await openWheel(path, file.filename);
       let kept = false;
@@ -248,12 +252,47 @@ export class LocalProvider implements Provider {
   }
 
   /**
+   * sha256 (hex) of the bytes installing `path` will use: those of a wheel kept in memory since
+   * it was hashed (see hashLocal), whether still kept or taken since; undefined when the file will
+   * be read again from disk (and must then be hashed again).
+   */
+  heldDigest(path: string): string | undefined {
+    return this.hashed.get(path);
+  }
+
+  /**
+   * sha256 (hex) of a local file, for --hash and --require-hashes. A wheel is read once: hashed
+   * in memory and kept open for reading its metadata and installing it, so that the bytes
+   * installed are the bytes hashed; anything else (or past KEPT_BYTES) is hashed from disk.
+   */
+  private async hashLocal(file: CandidateFile, path: string): Promise<string> {
+    const known = this.hashed.get(path);
+    if (known !== undefined) return known;
+    if (file.filename.endsWith(".whl") && !this.opened.has(path)) {
+      // A damaged wheel is hashed from disk here; reading its metadata reports the damage.
+      const zip = await openWheel(path, file.filename).catch(() => undefined);
+      const digest = zip?.sha256();
+      if (zip !== undefined && digest !== undefined && this.hold(path, zip)) {
+        this.hashed.set(path, digest);
+        return digest;
+      }
+      zip?.close();
+    }
+    return (await hashFile(path)).sha256;
+  }
+
+  /**
    * Keep an opened wheel for takeOpenWheel(): installing it then neither reads the file nor walks
    * its zip directory again. Not when the files are hashed (the bytes installed must be the bytes
-   * hashed, read after the hash), nor past KEPT_BYTES in memory.
+   * hashed: hashLocal keeps those), nor past KEPT_BYTES in memory.
    */
   private keep(path: string, zip: OpenWheel): boolean {
-    if (this.sources.hashLocalFiles || zip.memoryBytes === 0 || this.opened.has(path)) return false;
+    return !this.sources.hashLocalFiles && this.hold(path, zip);
+  }
+
+  /** Keep `zip` for `path` when it is in memory and KEPT_BYTES allows. */
+  private hold(path: string, zip: OpenWheel): boolean {
+    if (zip.memoryBytes === 0 || this.opened.has(path)) return false;
     if (this.openedBytes + zip.memoryBytes > KEPT_BYTES) return false;
     this.opened.set(path, zip);
     this.openedBytes += zip.memoryBytes;

@@ -31,6 +31,8 @@ export interface OpenWheel {
   entries: WheelMember[];
   /** Bytes of the wheel held in memory (0 when it is streamed from disk). */
   memoryBytes: number;
+  /** sha256 (hex) of the wheel's bytes held in memory; undefined when it is streamed from disk. */
+  sha256(): string | undefined;
   read(name: string): Promise<Buffer>;
   /** The member's bytes at once (wheels read whole); undefined when this wheel is streamed. */
   readNow(name: string): Buffer | undefined;
@@ -75,6 +77,7 @@ export async function openWheel(path: string, filename: string): Promise<OpenWhe
   return {
     entries,
     memoryBytes: zip.memoryBytes,
+    sha256: () => zip.sha256(),
     read: (name) => zip.read(name, UNLIMITED),
     readNow: (name) => zip.readNow(name, UNLIMITED),
     rawNow: (name) => zip.rawNow(name, UNLIMITED),

@@ -1,6 +1,8 @@
 // LocalProvider hands the wheels it opened for their core metadata on to the installer, once
-// each, and never when local files are hashed (the bytes installed must be the bytes hashed).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// each; when local files are hashed, only the wheels it hashed in memory (the bytes installed
+// must be the bytes hashed).
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,11 +41,18 @@ describe("LocalProvider's opened wheels", () => {
     p.close();
   });
 
-  it("keeps nothing when local files are hashed, nor what was never read", async () => {
+  it("keeps, when local files are hashed, the very bytes it hashed, and otherwise nothing unread", async () => {
     const hashed = provider(true);
     const [file] = await hashed.listFiles("beta");
-    await hashed.getMetadata(file);
-    expect(hashed.takeOpenWheel(await hashed.localPath(file))).toBeUndefined();
+    const path = await hashed.localPath(file);
+    expect(file.sha256).toBe(createHash("sha256").update(readFileSync(path)).digest("hex"));
+    expect(hashed.heldDigest(path)).toBe(file.sha256);
+    expect((await hashed.getMetadata(file)).version).toBe("2.0");
+    const wheel = hashed.takeOpenWheel(path);
+    expect(wheel?.sha256()).toBe(file.sha256);
+    expect(hashed.heldDigest(path)).toBe(file.sha256); // still: the taker installs those bytes
+    wheel?.close();
+    hashed.close();
     const unread = provider();
     const [other] = await unread.listFiles("beta");
     expect(unread.takeOpenWheel(await unread.localPath(other))).toBeUndefined();
