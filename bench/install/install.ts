@@ -10,10 +10,10 @@
 //   file system is left to settle once, and nothing is deleted until every run is done. 35 s
 //   was not always enough after tens of thousands of deletions (a test run, an earlier bench):
 //   the pause is 60 s, then longer until creating 1,000 empty files takes under BENCH_PROBE_MS
-//   (default 50 ms, about twice the quiet figure here; at most 4 more minutes). Each case probes
-//   again just before it, waits the same way when the probe is over the limit (at most 2
-//   minutes), and prints the probe it ran after: a run once began at 70 ms, and both tools'
-//   times for that case were a third above their usual.
+//   (default 35 ms; quiet is 20-30 ms here; at most 4 more minutes). Each case probes again
+//   just before it, waits the same way when the probe is over the limit (at most 2 minutes),
+//   and prints the probe it ran after: runs that began a case at 46 and 70 ms had both tools'
+//   times for that case a third above their usual.
 // - wheelhouse and pip runs alternate, so a slow spell hits both tools alike.
 // - pip runs without this machine's pip configuration (../../tests/helpers/pip-env.ts): its
 //   PIP_FIND_LINKS and pip.conf add folders for pip to scan.
@@ -30,7 +30,7 @@ import { probeFileCreation, settleFileSystem } from "../settle.js";
 const CORPUS = join(CLI, "..", "..", "..", "..", "shared", "corpus");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SETTLE_SECONDS = 60;
-const PROBE_LIMIT_MS = Number(process.env.BENCH_PROBE_MS ?? 50);
+const PROBE_LIMIT_MS = Number(process.env.BENCH_PROBE_MS ?? 35);
 const root = mkdtempSync(join(tmpdir(), "wh-bench-install-"));
 
 interface Case {
