@@ -2,7 +2,7 @@
 // each; when local files are hashed, only the wheels it hashed in memory (the bytes installed
 // must be the bytes hashed).
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,12 +47,19 @@ describe("LocalProvider's opened wheels", () => {
     const path = await hashed.localPath(file);
     expect(file.sha256).toBe(createHash("sha256").update(readFileSync(path)).digest("hex"));
     expect(hashed.heldDigest(path)).toBe(file.sha256);
-    expect((await hashed.getMetadata(file)).version).toBe("2.0");
-    const wheel = hashed.takeOpenWheel(path);
-    expect(wheel?.sha256()).toBe(file.sha256);
-    expect(hashed.heldDigest(path)).toBe(file.sha256); // still: the taker installs those bytes
-    wheel?.close();
-    hashed.close();
+    // The file changing on disk afterwards changes nothing: the bytes read are those hashed.
+    const original = readFileSync(path);
+    writeFileSync(path, "not the wheel that was hashed");
+    try {
+      expect((await hashed.getMetadata(file)).version).toBe("2.0");
+      const wheel = hashed.takeOpenWheel(path);
+      expect(wheel?.sha256()).toBe(file.sha256);
+      expect(hashed.heldDigest(path)).toBe(file.sha256); // still: the taker installs those bytes
+      wheel?.close();
+      hashed.close();
+    } finally {
+      writeFileSync(path, original);
+    }
     const unread = provider();
     const [other] = await unread.listFiles("beta");
     expect(unread.takeOpenWheel(await unread.localPath(other))).toBeUndefined();
