@@ -268,12 +268,14 @@ export class LocalProvider implements Provider {
   private async hashLocal(file: CandidateFile, path: string): Promise<string> {
     const known = this.hashed.get(path);
     if (known !== undefined) return known;
-    if (file.filename.endsWith(".whl") && !this.opened.has(path)) {
+    if (file.filename.endsWith(".whl")) {
       // A damaged wheel is hashed from disk here; reading its metadata reports the damage.
       const zip = await openWheel(path, file.filename).catch(() => undefined);
       const digest = zip?.sha256();
-      if (zip !== undefined && digest !== undefined && this.hold(path, zip)) {
-        this.hashed.set(path, digest);
+      if (zip !== undefined && digest !== undefined) {
+        // Past KEPT_BYTES it is not held: installing reads it again, and hashes it again.
+        if (this.hold(path, zip)) this.hashed.set(path, digest);
+        else zip.close();
         return digest;
       }
       zip?.close();
