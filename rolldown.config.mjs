@@ -12,7 +12,20 @@
 // - better-sqlite3: a native addon, found by its own package at run time;
 // - undici: loaded with require() from its own files (src/mirror/upstream/dispatcher.ts), which a
 //   bundle would not speed up (measured: 24-34 ms either way).
+// The entry starts with a launcher: two lines that are both sh and JavaScript. The kernel runs
+// the file with /bin/sh, which moves NODE_EXTRA_CA_CERTS aside (to WHEELHOUSE_DEFERRED_CA_CERTS,
+// see src/mirror/deferred-ca-certs.ts: Node 20 would parse those certificates at every start,
+// 0.03 s here) and then runs `node` on this same file ("$0": npm's bin symlink, which node
+// follows). Node skips the #! line and reads the second line as a directive (":") followed by
+// a comment. `node dist/cli/wheelhouse.cjs` skips the launcher and works as well.
+// Windows: npm's shim needs a sh for it (Git for Windows has one); else run it with node.
+import { chmodSync } from "node:fs";
 import { defineConfig } from "rolldown";
+
+const LAUNCHER = [
+  "#!/bin/sh",
+  '":" //; [ -n "$NODE_EXTRA_CA_CERTS" ] && { WHEELHOUSE_DEFERRED_CA_CERTS=$NODE_EXTRA_CA_CERTS; export WHEELHOUSE_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"',
+].join("\n");
 
 export default defineConfig({
   input: { wheelhouse: "dist/cmd/entry.js" },
@@ -25,5 +38,18 @@ export default defineConfig({
     chunkFileNames: "[name]-[hash].cjs",
     sourcemap: true,
     cleanDir: true,
+    postBanner: (chunk) => (chunk.isEntry ? LAUNCHER : ""),
   },
+  plugins: [
+    {
+      name: "executable-entry",
+      writeBundle(options, bundle) {
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type === "chunk" && chunk.isEntry) {
+            chmodSync(`${options.dir}/${chunk.fileName}`, 0o755);
+          }
+        }
+      },
+    },
+  ],
 });

@@ -281,7 +281,6 @@ async function main(): Promise<void> {
         for (let run = 0; run < RUNS; run++) {
           out = fresh();
           const whArgs = [
-            CLI,
             "sync",
             "--store",
             out,
@@ -291,7 +290,7 @@ async function main(): Promise<void> {
             c.reqs,
             ...c.targets.flatMap((t) => ["--target", t.spec]),
           ];
-          oursRuns.push(await timed(`wheelhouse ${c.name}`, process.execPath, whArgs));
+          oursRuns.push(await timed(`wheelhouse ${c.name}`, CLI, whArgs));
           const pipBase = [
             "-m",
             "pip",

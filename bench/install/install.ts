@@ -15,6 +15,8 @@
 //   and prints the probe it ran after: runs that began a case at 46 and 70 ms had both tools'
 //   times for that case a third above their usual.
 // - wheelhouse and pip runs alternate, so a slow spell hits both tools alike.
+// - wheelhouse runs as users run its bin (dist/cli/wheelhouse.cjs executed, so through its sh
+//   launcher: see rolldown.config.mjs), not as `node dist/cli/wheelhouse.cjs`.
 // - pip runs without this machine's pip configuration (../../tests/helpers/pip-env.ts): its
 //   PIP_FIND_LINKS and pip.conf add folders for pip to scan.
 import "../../tests/helpers/pip-env.js";
@@ -76,8 +78,8 @@ function venv(): string {
 }
 
 function wheelhouse(c: Case, env: string): number {
-  return time(process.execPath, [
-    CLI,
+  // The built CLI run as its bin is (npm links it): its sh launcher, then node.
+  return time(CLI, [
     "install",
     "--no-store",
     "--python",

@@ -4,6 +4,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
 
@@ -21,9 +22,15 @@ const TYPES: Record<string, string> = {
   ".metadata": "text/plain",
 };
 
-/** Serve `root` read-only on 127.0.0.1. */
-export async function startStaticServer(root: string): Promise<StaticServer> {
-  const server = createServer(async (req, res) => {
+/** Serve `root` read-only on 127.0.0.1; over HTTPS when given a key and certificate (PEM). */
+export async function startStaticServer(
+  root: string,
+  tls?: { key: Buffer | string; cert: Buffer | string },
+): Promise<StaticServer> {
+  const handler = async (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+  ) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
     if (path.includes("..")) {
       res.writeHead(400).end();
@@ -43,11 +50,12 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
       "Content-Length": found.size,
     });
     createReadStream(file).pipe(res);
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -21,6 +21,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { type BlobExpectation, digestCheck } from "../../store/blobs.js";
+import { trustDeferredCaCerts } from "../deferred-ca-certs.js";
 import { defaultNetrcPath, type NetrcEntry, netrcLookup } from "../netrc.js";
 import { basicAuthorization, redactUrl, splitCredentials } from "../url-credentials.js";
 
@@ -47,6 +48,7 @@ async function netrcAuthorization(hostname: string): Promise<string | undefined>
  * of the same origin, such as the files a page links to); errors name the URL redacted.
  */
 async function get(url: string): Promise<Response> {
+  trustDeferredCaCerts();
   const { url: bare, authorization } = splitCredentials(url);
   const parsed = new URL(bare);
   if (authorization !== undefined) credentials.set(parsed.origin, authorization);

@@ -13,6 +13,8 @@
 //   the tunnelled one (`requestTls`); the CA also checks an https:// proxy (`proxyTls`).
 // - undici's ProxyAgent takes http(s) and socks5 proxies; any other scheme is refused up front
 //   with the variable or flag it came from, instead of undici's bare "invalid protocol".
+// - NODE_EXTRA_CA_CERTS, when the CLI's launcher deferred it, is trusted from here on
+//   (trustDeferredCaCerts(), ../deferred-ca-certs.ts) before any connection is made.
 // - A client-cert PEM holds both the certificate and its private key (pip's --client-cert format):
 //   the same text goes to `cert` and `key`, and OpenSSL picks the right block for each.
 // - undici's package entry also loads fetch, WebSocket, cookies and mocks, and through its
@@ -25,6 +27,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Agent, Dispatcher, ProxyAgent } from "undici";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { trustDeferredCaCerts } from "../deferred-ca-certs.js";
 import { redactUrl } from "../url-credentials.js";
 import { proxySettings, selectProxy } from "./proxy-env.js";
 
@@ -102,6 +105,7 @@ function checkProxy(proxy: string, from: string): void {
 
 /** Create the dispatcher; close it with `await dispatcher.close()` when the run ends. */
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  trustDeferredCaCerts();
   const env = options.env ?? process.env;
   const tls: { ca?: string; cert?: string; key?: string } = {};
   if (options.cert) tls.ca = readPem(options.cert, "--cert");

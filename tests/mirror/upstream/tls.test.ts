@@ -1,90 +1,28 @@
 // HTTPS with a private CA (--cert) and a client certificate (--client-cert): certificates are made
 // with the openssl CLI at test time; skipped where openssl is absent.
-import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import { hasOpenssl, makeTestCa } from "../../helpers/test-ca.js";
 import { testClient } from "./helpers.js";
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let dir: string;
 let server: Server;
 let origin: string;
 
-function openssl(...args: string[]) {
-  execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-}
-
 describe.skipIf(!hasOpenssl())("TLS", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wh-tls-"));
-    const days = ["-days", "2"];
-    openssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-      ...days,
-      "-subj",
-      "/CN=wheelhouse test CA",
-    );
-    await writeFile(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
-    for (const name of ["server", "client"]) {
-      openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        `${name}.key`,
-        "-out",
-        `${name}.csr`,
-        "-subj",
-        `/CN=${name}`,
-      );
-      const ext = name === "server" ? ["-extfile", "san.ext"] : [];
-      openssl(
-        "x509",
-        "-req",
-        "-in",
-        `${name}.csr`,
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        `${name}.pem`,
-        ...days,
-        ...ext,
-      );
-    }
-    const clientPem =
-      (await readFile(join(dir, "client.pem"), "utf8")) +
-      (await readFile(join(dir, "client.key"), "utf8"));
-    await writeFile(join(dir, "client-bundle.pem"), clientPem);
-    const ca = await readFile(join(dir, "ca.pem"));
+    const made = await makeTestCa(dir);
+    const ca = await readFile(made.ca);
     server = createServer(
       {
-        key: await readFile(join(dir, "server.key")),
-        cert: await readFile(join(dir, "server.pem")),
+        key: await readFile(made.serverKey),
+        cert: await readFile(made.serverCert),
         ca,
         requestCert: true,
         rejectUnauthorized: false,
