@@ -17,6 +17,9 @@
 //   Contexts given their own `ca` (`--cert`) are left alone, as Node leaves them.
 // - Adding 144 certificates to a context costs about 24 ms, and clients build one context per
 //   connection: contexts are kept by the options that shape them, so each kind is built once.
+// - A worker thread has its own copy of node:tls: one that opened TLS connections would have to
+//   call trustDeferredCaCerts() itself (none does: install's writers and sync touch no network
+//   off the main thread).
 // - A file Node could not have loaded (missing, unreadable, no certificate in it) gets the
 //   warning Node prints at start, once, and the roots alone, as Node does.
 // Docs: https://nodejs.org/docs/latest-v20.x/api/cli.html#node_extra_ca_certsfile ,

@@ -3,6 +3,9 @@
 // skip where openssl is absent.
 import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
+import type { RequestListener } from "node:http";
+import { createServer, type ServerOptions } from "node:https";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 
 /** Paths of the PEM files made in a folder. */
@@ -74,5 +77,33 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
     serverCert: join(dir, "server.pem"),
     clientCert: join(dir, "client.pem"),
     clientBundle: join(dir, "client-bundle.pem"),
+  };
+}
+
+/** An HTTPS server on 127.0.0.1 (port 0) with the CA's server certificate. */
+export interface HttpsServer {
+  /** `https://127.0.0.1:PORT` (no trailing slash). */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Start `handler` over HTTPS; `options` adds to the key and certificate (e.g. requestCert). */
+export async function startHttpsServer(
+  made: TestCa,
+  handler: RequestListener,
+  options: ServerOptions = {},
+): Promise<HttpsServer> {
+  const server = createServer(
+    { key: await readFile(made.serverKey), cert: await readFile(made.serverCert), ...options },
+    handler,
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

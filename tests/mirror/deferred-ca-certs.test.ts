@@ -2,9 +2,7 @@
 // the variable goes back to the environment, and TLS contexts built without their own CA trust
 // Node's roots plus the file's certificates, each kind of context built once.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:https";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as Tls from "node:tls";
@@ -14,7 +12,13 @@ import {
   takeDeferredCaCerts,
   trustDeferredCaCerts,
 } from "../../src/mirror/deferred-ca-certs.js";
-import { hasOpenssl, makeTestCa, type TestCa } from "../helpers/test-ca.js";
+import {
+  type HttpsServer,
+  hasOpenssl,
+  makeTestCa,
+  startHttpsServer,
+  type TestCa,
+} from "../helpers/test-ca.js";
 
 // The module's exports object, which Node's TLS client reads (an ESM namespace is a snapshot).
 const tls = createRequire(import.meta.url)("node:tls") as typeof Tls;
@@ -31,22 +35,17 @@ describe("takeDeferredCaCerts", () => {
 describe.skipIf(!hasOpenssl())("trustDeferredCaCerts", () => {
   let dir: string;
   let made: TestCa;
-  let server: Server;
+  let server: HttpsServer;
   let url: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wh-deferred-ca-"));
     made = await makeTestCa(dir);
-    server = createServer(
-      { key: await readFile(made.serverKey), cert: await readFile(made.serverCert) },
-      (_req, res) => res.end("hello"),
-    );
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await startHttpsServer(made, (_req, res) => res.end("hello"));
+    url = `${server.origin}/`;
   }, 60_000);
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,43 +1,38 @@
 // HTTPS with a private CA (--cert) and a client certificate (--client-cert): certificates are made
 // with the openssl CLI at test time; skipped where openssl is absent.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
-import { hasOpenssl, makeTestCa } from "../../helpers/test-ca.js";
+import {
+  type HttpsServer,
+  hasOpenssl,
+  makeTestCa,
+  startHttpsServer,
+} from "../../helpers/test-ca.js";
 import { testClient } from "./helpers.js";
 
 let dir: string;
-let server: Server;
+let server: HttpsServer;
 let origin: string;
 
 describe.skipIf(!hasOpenssl())("TLS", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wh-tls-"));
     const made = await makeTestCa(dir);
-    const ca = await readFile(made.ca);
-    server = createServer(
-      {
-        key: await readFile(made.serverKey),
-        cert: await readFile(made.serverCert),
-        ca,
-        requestCert: true,
-        rejectUnauthorized: false,
-      },
+    server = await startHttpsServer(
+      made,
       (req, res) => {
         const authorized = (req.socket as import("node:tls").TLSSocket).authorized;
         res.writeHead(authorized ? 200 : 403).end(authorized ? "hello" : "no client cert");
       },
+      { ca: await readFile(made.ca), requestCert: true, rejectUnauthorized: false },
     );
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = server.origin;
   }, 60_000);
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
