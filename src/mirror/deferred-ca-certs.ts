@@ -30,7 +30,7 @@ import { createRequire } from "node:module";
 import type * as Tls from "node:tls";
 
 /** The variable the launcher moves NODE_EXTRA_CA_CERTS to. */
-export const DEFERRED_VARIABLE = "WHEELHOUSE_DEFERRED_CA_CERTS";
+const DEFERRED_VARIABLE = "WHEELHOUSE_DEFERRED_CA_CERTS";
 
 /** The options `tls.createSecureContext` reads (Node 20, lib/internal/tls/secure-context.js). */
 const CONTEXT_OPTIONS = [
@@ -128,7 +128,7 @@ export function trustDeferredCaCerts(): void {
   let extra: string[] | undefined | null = null;
   const built = new Map<string, Tls.SecureContext>();
   tls.createSecureContext = function createTrustingContext(options?: Tls.SecureContextOptions) {
-    if (options?.ca !== undefined && options.ca !== null) return create(options);
+    if (options?.ca) return create(options); // Node's own test: a falsy `ca` means the roots
     if (extra === null) extra = readCertificates(file);
     if (extra === undefined) return create(options);
     const values = CONTEXT_OPTIONS.map((name) => options?.[name] ?? null);
