@@ -74,9 +74,14 @@ export function takeDeferredCaCerts(env: NodeJS.ProcessEnv = process.env): void 
   deferredFile = file;
 }
 
-/** The deferred file, when the launcher deferred one (for tests and messages). */
+/** The deferred file, when the launcher deferred one (for tests). */
 export function deferredCaFile(): string | undefined {
   return deferredFile;
+}
+
+/** The warning Node 20 prints at start for an extra-certs file it cannot load. */
+function warnIgnored(file: string, failure: string): void {
+  process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${failure}`);
 }
 
 /** The file's certificates as PEM blocks; undefined (after Node's warning) when it has none. */
@@ -91,7 +96,7 @@ function readCertificates(file: string): string[] | undefined {
   } catch (cause) {
     failure = (cause as Error).message;
   }
-  process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${failure}`);
+  warnIgnored(file, failure);
   return undefined;
 }
 
@@ -106,9 +111,7 @@ function addCertificates(context: Tls.SecureContext, pems: string[], file: strin
       native.addCACert(pem);
     } catch (cause) {
       pems.length = index;
-      process.emitWarning(
-        `Ignoring extra certs from \`${file}\`, load failed: ${(cause as Error).message}`,
-      );
+      warnIgnored(file, (cause as Error).message);
       return;
     }
   }

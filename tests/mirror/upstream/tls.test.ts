@@ -10,17 +10,19 @@ import {
   hasOpenssl,
   makeTestCa,
   startHttpsServer,
+  type TestCa,
 } from "../../helpers/test-ca.js";
 import { testClient } from "./helpers.js";
 
 let dir: string;
 let server: HttpsServer;
 let origin: string;
+let made: TestCa;
 
 describe.skipIf(!hasOpenssl())("TLS", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wh-tls-"));
-    const made = await makeTestCa(dir);
+    made = await makeTestCa(dir);
     server = await startHttpsServer(
       made,
       (req, res) => {
@@ -47,7 +49,7 @@ describe.skipIf(!hasOpenssl())("TLS", () => {
 
   it("trusts --cert and presents --client-cert", async () => {
     const withCa = testClient({
-      dispatcher: createDispatcher({ env: {}, cert: join(dir, "ca.pem") }),
+      dispatcher: createDispatcher({ env: {}, cert: made.ca }),
     });
     const refused = await withCa.get(`${origin}/`).catch((e) => e);
     expect(refused.message).toContain("HTTP 403");
@@ -55,8 +57,8 @@ describe.skipIf(!hasOpenssl())("TLS", () => {
     const full = testClient({
       dispatcher: createDispatcher({
         env: {},
-        cert: join(dir, "ca.pem"),
-        clientCert: join(dir, "client-bundle.pem"),
+        cert: made.ca,
+        clientCert: made.clientBundle,
       }),
     });
     const res = await full.fetchBytes(`${origin}/`);
@@ -65,7 +67,7 @@ describe.skipIf(!hasOpenssl())("TLS", () => {
   });
 
   it("refuses a client-cert file without a private key", () => {
-    expect(() => createDispatcher({ env: {}, clientCert: join(dir, "client.pem") })).toThrow(
+    expect(() => createDispatcher({ env: {}, clientCert: made.clientCert })).toThrow(
       /holds no private key/,
     );
   });
