@@ -94,7 +94,8 @@ describe.skipIf(!existsSync(POETRY))("real poetry against wheelhouse serve", () 
     const locked = await poetry(["lock"], project);
     expect(locked.code, locked.stderr + locked.stdout).toBe(0);
     const lock = await readFile(join(project, "poetry.lock"), "utf8");
-    // alpha's dependency came from the served core metadata; the newest final beta, not 2.0rc1.
+    // alpha's dependency came from the served wheel's core metadata; the newest final beta, not
+    // 2.0rc1.
     expect(lock).toMatch(/name = "alpha"\nversion = "1\.0"\ndescription = "the alpha project"/);
     expect(lock).toMatch(/\[package\.dependencies\]\nbeta = ">=1\.0"/);
     expect(lock).toMatch(/name = "beta"\nversion = "1\.1"/);
