@@ -10,7 +10,7 @@
 // is keyed by file name, as V8 checks a cache against the source's length only.
 // Kept out of the chunks:
 // - better-sqlite3: a native addon, found by its own package at run time;
-// - undici: loaded with require() from its own files (src/mirror/upstream/dispatcher.ts), which a
+// - undici: loaded with require() from its own files (src/mirror/http/dispatcher.ts), which a
 //   bundle would not speed up (measured: 24-34 ms either way).
 // The entry starts with a launcher: two lines that are both sh and JavaScript. The kernel runs
 // the file with /bin/sh, which moves NODE_EXTRA_CA_CERTS aside (to WHEELHOUSE_DEFERRED_CA_CERTS,

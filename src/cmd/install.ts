@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { FindLinksNetwork } from "../mirror/install/fetch-links.js";
 import { readRequirementInputs } from "../mirror/install/inputs.js";
 import { type InstallEvent, installRequirements } from "../mirror/install/install.js";
 import {
@@ -22,8 +23,10 @@ import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName } from "../pep/names.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
+import { text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
+import { VERSION } from "./version.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -127,6 +130,7 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   const strategy = upgradeStrategy(options.upgradeStrategy);
+  const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
   // "no matching distribution"); the default store is used only when it exists.
   const storeDir =
@@ -172,6 +176,7 @@ export const run: CommandRun = async (args, options) => {
       dryRun: options.dryRun === true,
       pre: options.pre === true || inputs.pre,
       onlyBinary: onlyBinary([...list(options.onlyBinary), ...inputs.onlyBinary]),
+      network,
       onEvent,
     });
     if (json) {
@@ -191,6 +196,26 @@ export const run: CommandRun = async (args, options) => {
     if (store) stores?.closeStore(store);
   }
 };
+
+/**
+ * How find-links URLs are reached: pip's --retries, --timeout (whole seconds), --proxy, --cert
+ * and --client-cert. The files and the proxy are checked at the first URL, as sync checks them
+ * ("INVALID_OPTION"); an install from folders only never reads them, as pip does not.
+ * @throws WheelhouseError "USAGE_INVALID_OPTION" for --retries or --timeout.
+ */
+function networkOptions(options: Record<string, unknown>): FindLinksNetwork {
+  const cert = text(options.cert);
+  const clientCert = text(options.clientCert);
+  const proxy = text(options.proxy);
+  return {
+    retries: wholeNumber(options.retries ?? "5", "--retries", true),
+    timeoutMs: wholeNumber(options.timeout ?? "30", "--timeout") * 1000,
+    userAgent: `wheelhouse/${VERSION}`,
+    ...(proxy ? { proxy } : {}),
+    ...(cert ? { cert } : {}),
+    ...(clientCert ? { clientCert } : {}),
+  };
+}
 
 function upgradeStrategy(value: unknown): "only-if-needed" | "eager" {
   if (value === undefined || value === "only-if-needed") return "only-if-needed";

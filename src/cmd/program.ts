@@ -87,24 +87,30 @@ export function buildProgram(): Command {
       .option("--prefer-binary", "prefer an older wheel over a newer sdist")
       .option("--pre", "allow pre-releases")
       .option("--exclude-newer <date>", "ignore files uploaded after this date (RFC 3339)")
-      .option("--concurrency <n>", "parallel downloads", "8")
+      .option("--concurrency <n>", "parallel downloads", "8");
+  /** pip's network options; `what` names what they reach. */
+  const network = (c: Command, what: string) =>
+    c
       .option("--retries <n>", "retries per request", "5")
       .option("--timeout <s>", "timeout per request in seconds", "30")
       .option(
         "--proxy <url>",
-        "proxy for every upstream (else HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, minus NO_PROXY)",
+        `proxy for every ${what} (else HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, minus NO_PROXY)`,
       )
       .option("--cert <file>", "CA bundle for TLS verification")
       .option("--client-cert <file>", "client certificate (PEM, key included)");
 
   store(
     targets(
-      upstream(
-        requirements(
-          program
-            .command("sync")
-            .description("resolve and download a dependency closure into the store"),
+      network(
+        upstream(
+          requirements(
+            program
+              .command("sync")
+              .description("resolve and download a dependency closure into the store"),
+          ),
         ),
+        "upstream",
       ),
     ),
   )
@@ -133,10 +139,13 @@ export function buildProgram(): Command {
   ).action(action(() => import("./serve.js")));
 
   store(
-    requirements(
-      program
-        .command("install")
-        .description("install from the store and --find-links only; never an index"),
+    network(
+      requirements(
+        program
+          .command("install")
+          .description("install from the store and --find-links only; never an index"),
+      ),
+      "find-links URL",
     ),
   )
     .option("--python <path>", "install into this interpreter's environment")

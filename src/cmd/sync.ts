@@ -31,8 +31,8 @@ import { VERSION } from "./version.js";
 async function loadEngine() {
   const [sync, dispatcher, httpClient, store, output, progress] = await Promise.all([
     import("../mirror/sync/sync.js"),
-    import("../mirror/upstream/dispatcher.js"),
-    import("../mirror/upstream/http-client.js"),
+    import("../mirror/http/dispatcher.js"),
+    import("../mirror/http/http-client.js"),
     import("../store/index.js"),
     import("./store-output.js"),
     import("./sync-progress.js"),

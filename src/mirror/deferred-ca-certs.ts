@@ -7,9 +7,9 @@
 // How: the launcher at the top of dist/cli/wheelhouse.cjs (sh lines, see rolldown.config.mjs)
 // moves the variable to WHEELHOUSE_DEFERRED_CA_CERTS and starts node. `takeDeferredCaCerts()`
 // (first thing the CLI does) puts it back in process.env, so child processes see the user's
-// environment unchanged. `trustDeferredCaCerts()` (called by the two network clients before
-// their first request: mirror/upstream's dispatcher and install's fetch-links) then makes TLS
-// trust what Node would have trusted: its roots plus the file's certificates.
+// environment unchanged. `trustDeferredCaCerts()` (called by the HTTP layer's dispatcher,
+// mirror/http, before its first connection: sync's upstreams and install's find-links URLs) then
+// makes TLS trust what Node would have trusted: its roots plus the file's certificates.
 // Traps:
 // - Node's TLS client (tls.connect, under undici and the built-in fetch alike) builds its
 //   context with `tls.createSecureContext(options)` looked up on the module's exports, so

@@ -175,16 +175,17 @@ describe("install from a find-links URL", () => {
     try {
       const notFound = `http://127.0.0.1:${(missing.address() as AddressInfo).port}/links/`;
       const unreachable = `http://127.0.0.1:${closedPort}/links/`;
-      const args = ["--venv", freshVenv(), "--no-store", "-f", notFound, "-f", unreachable];
+      const args = ["--venv", freshVenv(), "--no-store", "--retries", "0"];
+      args.push("-f", notFound, "-f", unreachable);
       const ran = await install([...args, "-f", links, "app", "--json"]);
       expect(ran.code, ran.stderr).toBe(0);
       expect(installed(ran)).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
-      expect(ran.stderr).toMatch(/^warning: .*answered HTTP 404; skipped/m);
+      expect(ran.stderr).toMatch(/^warning: .*answered HTTP 404 Not Found; skipped/m);
       expect(ran.stderr).toMatch(/^warning: .*could not be reached.*; skipped/m);
       // With nothing else to read, the answer is pip's: no matching distribution.
       const alone = await install(["--venv", freshVenv(), "--no-store", "-f", notFound, "app"]);
       expect(alone.code).toBe(1);
-      expect(alone.stderr).toMatch(/^warning: .*HTTP 404; skipped/m);
+      expect(alone.stderr).toMatch(/^warning: .*HTTP 404 Not Found; skipped/m);
       expect(alone.stderr).toMatch(/^error: .*app/m);
     } finally {
       missing.close();
@@ -254,7 +255,16 @@ describe("install from a find-links URL", () => {
 
   it("exits 1 naming the URL when nothing answers there", async () => {
     const url = "http://127.0.0.1:9/links/";
-    const ran = await install(["--venv", freshVenv(), "--no-store", "-f", url, "app"]);
+    const ran = await install([
+      "--venv",
+      freshVenv(),
+      "--no-store",
+      "--retries",
+      "0",
+      "-f",
+      url,
+      "app",
+    ]);
     expect(ran.code).toBe(1);
     expect(ran.stderr).toContain(url);
   });

@@ -9,6 +9,8 @@
 //   turned into an error that says which one and how to get it.
 // - pip recognises an sdist by its file extension: a store blob (named by sha256) is linked
 //   under its real filename first, or pip calls it an invalid requirement.
+// - A find-links URL is read by pip too, so pip gets the install's network options (--proxy,
+//   --cert, --client-cert, --retries, --timeout) under the same names.
 
 import { execFile } from "node:child_process";
 import { mkdir, readdir, symlink } from "node:fs/promises";
@@ -17,6 +19,7 @@ import { promisify } from "node:util";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { iterateFiles } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
+import type { FindLinksNetwork } from "./fetch-links.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -29,8 +32,20 @@ export async function storeAsFindLinks(store: Store, dir: string): Promise<strin
   return dir;
 }
 
+/** pip's general options for `network` (https://pip.pypa.io/en/stable/cli/pip/#general-options). */
+export function pipNetworkOptions(network: FindLinksNetwork): string[] {
+  const args: string[] = [];
+  if (network.proxy) args.push("--proxy", network.proxy);
+  if (network.cert) args.push("--cert", network.cert);
+  if (network.clientCert) args.push("--client-cert", network.clientCert);
+  if (network.retries !== undefined) args.push("--retries", String(network.retries));
+  if (network.timeoutMs !== undefined) args.push("--timeout", String(network.timeoutMs / 1000));
+  return args;
+}
+
 /**
- * Build `sdistPath` into a wheel in `outDir` with `python -m pip wheel`. Resolves to the wheel path.
+ * Build `sdistPath` into a wheel in `outDir` with `python -m pip wheel`, reading `findLinks` (and
+ * a URL among them through `network`). Resolves to the wheel path.
  * @throws WheelhouseError "BUILD_BACKEND_MISSING" naming the missing build requirement, or
  *   "SDIST_BUILD_FAILED" with pip's last lines as the hint.
  */
@@ -40,6 +55,7 @@ export async function buildSdist(
   filename: string,
   findLinks: string[],
   outDir: string,
+  network: FindLinksNetwork = {},
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
   let source = sdistPath;
@@ -62,6 +78,7 @@ export async function buildSdist(
     outDir,
   ];
   for (const f of findLinks) args.push("--find-links", f);
+  if (findLinks.some((f) => /^https?:/i.test(f))) args.push(...pipNetworkOptions(network));
   args.push(source);
   try {
     await execFileAsync(python, args, {

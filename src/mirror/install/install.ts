@@ -25,6 +25,7 @@ import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { EarlyStaging } from "./early-staging.js";
+import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { checkHash, SdistBuilds } from "./sdist-builds.js";
@@ -39,6 +40,8 @@ export interface InstallRequest {
   interpreter: InterpreterInfo;
   store?: Store;
   findLinks: string[];
+  /** How find-links URLs are reached (pip's --proxy, --cert, --client-cert, --retries, --timeout). */
+  network?: FindLinksNetwork;
   /** Canonical name -> allowed sha256 (hex). */
   hashes?: Map<string, Set<string>>;
   requireHashes?: boolean;
@@ -117,6 +120,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const provider: LocalProvider = new LocalProvider({
     store: request.store,
     findLinks: request.findLinks,
+    ...(request.network ? { network: request.network } : {}),
     installed: request.forceReinstall ? [] : present,
     hashLocalFiles: hashing,
     downloadDir: tmp,
@@ -173,7 +177,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     // apply() discards the early stagings it did not take and stops the writers once staging is
     // done; this covers a failure before that. Both are no-ops the second time.
     await early?.discardRest();
-    provider.close();
+    await provider.close();
     await writer?.close();
     // Mostly empty (nothing downloaded or built): one rmdir, without loading Node's recursive rm.
     await rmdir(tmp).catch(() => rm(tmp, { recursive: true, force: true }));

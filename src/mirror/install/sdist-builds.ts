@@ -83,7 +83,14 @@ export class SdistBuilds {
       findLinks.push(await this.storeLinks);
     }
     const executable = request.interpreter.executable;
-    const wheel = await buildSdist(executable, path, file.filename, findLinks, out);
+    const wheel = await buildSdist(
+      executable,
+      path,
+      file.filename,
+      findLinks,
+      out,
+      request.network,
+    );
     request.onEvent?.({ kind: "built", filename: basename(wheel) });
     return { path: wheel, filename: basename(wheel) };
   }

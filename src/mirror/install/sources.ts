@@ -6,7 +6,8 @@
 // https://packaging.python.org/en/latest/specifications/simple-repository-api/ (link pages)
 // Traps:
 // - Never an index and never the upstream client: the install path must work air-gapped, and a
-//   test scans its imports. Pages and files come through ./fetch-links.ts (Node's fetch).
+//   test scans its imports. Pages and files come through ./fetch-links.ts (the HTTP layer,
+//   loaded at the first URL).
 // - Local files have no stated sha256; it is computed only when hashes are asked for.
 // - A file may exist in several sources; the first source in order (store, then find-links in
 //   the order given) wins for the same filename, as the bytes are then the same wheel anyway.
@@ -32,7 +33,7 @@ import {
   type Provider,
 } from "../resolve/provider.js";
 import { redactUrl } from "../url-credentials.js";
-import { downloadFile, fetchText } from "./fetch-links.js";
+import { type FindLinksFetcher, type FindLinksNetwork, findLinksFetcher } from "./fetch-links.js";
 import type { InstalledDistribution } from "./installed.js";
 import { builtWheelMetadata, readWheelMetadata } from "./wheel-metadata.js";
 import { type OpenWheel, openWheel } from "./wheel-zip.js";
@@ -68,6 +69,8 @@ export interface LocalSources {
   ) => Promise<{ path: string; filename: string }>;
   /** Told of a find-links URL skipped (unreachable, or an HTTP error other than 401/403). */
   onWarning?: (message: string) => void;
+  /** How find-links URLs are reached (--proxy, --cert, --client-cert, --retries, --timeout). */
+  network?: FindLinksNetwork;
 }
 
 interface Located {
@@ -92,8 +95,11 @@ export class LocalProvider implements Provider {
   private openedBytes = 0;
   /** Local path -> sha256 of the bytes kept for it, hashed in memory (see hashLocal). */
   private readonly hashed = new Map<string, string>();
+  private readonly fetcher: FindLinksFetcher;
 
-  constructor(private readonly sources: LocalSources) {}
+  constructor(private readonly sources: LocalSources) {
+    this.fetcher = findLinksFetcher(sources.network);
+  }
 
   async listFiles(project: string): Promise<CandidateFile[]> {
     const located = (await this.index()).get(project) ?? [];
@@ -147,7 +153,7 @@ export class LocalProvider implements Provider {
     if (located?.path) return Promise.resolve(located.path);
     let pending = this.downloads.get(file.url);
     if (!pending) {
-      pending = downloadFile(file.url, file.filename, this.sources.downloadDir, {
+      pending = this.fetcher.downloadFile(file.url, file.filename, this.sources.downloadDir, {
         label: file.filename,
         ...(file.sha256 !== undefined ? { sha256: file.sha256 } : {}),
         ...(file.hashes !== undefined ? { hashes: file.hashes } : {}),
@@ -179,7 +185,7 @@ export class LocalProvider implements Provider {
     else if (located?.metadataUrl)
       metadata = await this.candidateOf(
         file,
-        parseCoreMetadata((await fetchText(located.metadataUrl)).text),
+        parseCoreMetadata((await this.fetcher.fetchText(located.metadataUrl)).text),
       );
     else {
       path = await this.localPath(file);
@@ -244,11 +250,12 @@ export class LocalProvider implements Provider {
     return zip;
   }
 
-  /** Close the wheels kept for installing that nobody took. */
-  close(): void {
+  /** Close the wheels kept for installing that nobody took, and any find-links connections. */
+  async close(): Promise<void> {
     for (const zip of this.opened.values()) zip.close();
     this.opened.clear();
     this.openedBytes = 0;
+    await this.fetcher.close().catch(() => undefined);
   }
 
   /**
@@ -307,7 +314,7 @@ export class LocalProvider implements Provider {
    */
   private async scanPageOrSkip(url: string): Promise<Located[]> {
     try {
-      return await scanPage(url);
+      return await scanPage(url, this.fetcher);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code !== "FIND_LINKS_UNREACHABLE" && code !== "FIND_LINKS_HTTP_ERROR") throw error;
@@ -423,10 +430,10 @@ function located(path: string, source: string): Located {
   };
 }
 
-async function scanPage(url: string): Promise<Located[]> {
+async function scanPage(url: string, fetcher: FindLinksFetcher): Promise<Located[]> {
   // Imported only for link pages: the HTML parser is a large share of start-up.
   const { parseLinksHtml } = await import("../../pep/simple-html.js");
-  const fetched = await fetchText(url);
+  const fetched = await fetcher.fetchText(url);
   const page = parseLinksHtml(fetched.text, fetched.url);
   return page.map((f) => ({
     file: {

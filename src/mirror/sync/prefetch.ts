@@ -21,8 +21,8 @@ import { findFile } from "../../store/queries.js";
 import { stageDistribution } from "../../store/stage.js";
 import type { Store } from "../../store/store.js";
 import type { StagedFile } from "../../store/types.js";
+import type { HttpClient } from "../http/http-client.js";
 import type { CandidateFile } from "../resolve/provider.js";
-import type { HttpClient } from "../upstream/http-client.js";
 import type { Limit } from "../upstream/limit.js";
 import { stageDownload, stageInput } from "./fetch.js";
 

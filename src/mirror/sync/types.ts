@@ -7,9 +7,9 @@
 import type { Requirement } from "../../pep/requirement.js";
 import type { Target } from "../../pep/target.js";
 import type { Store } from "../../store/store.js";
+import type { HttpClient } from "../http/http-client.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { ResolveOptions } from "../resolve/types.js";
-import type { HttpClient } from "../upstream/http-client.js";
 
 /** A file pinned by a pylock.toml given as `-r`: fetched as listed, verified by its sha256. */
 export interface LockedPackage {

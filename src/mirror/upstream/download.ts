@@ -20,8 +20,8 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { ChunkedBytes } from "../../store/chunked-bytes.js";
-import type { HttpClient } from "./http-client.js";
-import { redactUrl, wrapNetworkError } from "./http-errors.js";
+import type { HttpClient } from "../http/http-client.js";
+import { redactUrl, wrapNetworkError } from "../http/http-errors.js";
 
 /** What to download: a CandidateFile or DistributionFile-like value. */
 export interface DownloadTarget {

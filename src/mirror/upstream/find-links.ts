@@ -19,7 +19,7 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseLinksHtml } from "../../pep/simple-html.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
 import { hashesFromFragment } from "../../pep/url-fragment.js";
-import type { HttpClient } from "./http-client.js";
+import type { HttpClient } from "../http/http-client.js";
 
 const DISTRIBUTION = /\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i;
 const HTML_PAGE = /\.html?$/i;

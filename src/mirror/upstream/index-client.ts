@@ -15,8 +15,8 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseProjectHtml } from "../../pep/simple-html.js";
 import { parseProjectJson, SIMPLE_HTML, SIMPLE_JSON } from "../../pep/simple-json.js";
 import type { ProjectPage } from "../../pep/simple-types.js";
-import type { HttpClient } from "./http-client.js";
-import { redactUrl } from "./http-errors.js";
+import type { HttpClient } from "../http/http-client.js";
+import { redactUrl } from "../http/http-errors.js";
 
 /** Fetches and caches project pages. */
 export interface IndexClient {

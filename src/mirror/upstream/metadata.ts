@@ -29,9 +29,9 @@ import { type CoreMetadata, parseCoreMetadata } from "../../pep/core-metadata.js
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { inspectDistribution } from "../../store/inspect.js";
+import type { HttpClient } from "../http/http-client.js";
+import { redactUrl } from "../http/http-errors.js";
 import { downloadToFile } from "./download.js";
-import type { HttpClient } from "./http-client.js";
-import { redactUrl } from "./http-errors.js";
 import { readRemoteZipMember } from "./range-zip.js";
 
 /** The file whose metadata is wanted (a DistributionFile has all of these). */

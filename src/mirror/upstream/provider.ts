@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
 import { hashFile } from "../../store/blobs.js";
+import type { HttpClient } from "../http/http-client.js";
 import {
   type CandidateFile,
   type CandidateMetadata,
@@ -24,7 +25,6 @@ import {
   type Provider,
 } from "../resolve/provider.js";
 import { listFindLinks } from "./find-links.js";
-import type { HttpClient } from "./http-client.js";
 import { createIndexClient } from "./index-client.js";
 import { createLimit } from "./limit.js";
 import { createMetadataFetcher, type FetchedMetadata, type MetadataTarget } from "./metadata.js";

@@ -20,8 +20,8 @@ import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { quote, WheelhouseError } from "../../pep/errors.js";
-import type { HttpClient } from "./http-client.js";
-import { redactUrl } from "./http-errors.js";
+import type { HttpClient } from "../http/http-client.js";
+import { redactUrl } from "../http/http-errors.js";
 
 /** Size of the first (suffix) range: covers the EOCD search window and a typical dist-info. */
 export const TAIL_BYTES = 96 * 1024;

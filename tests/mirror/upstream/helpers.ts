@@ -1,12 +1,12 @@
 // Shared set-up for the upstream client tests: a client with a fake clock and no netrc, and a
 // deterministic incompressible buffer to make wheels big enough for range-read assertions.
-import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import { createDispatcher } from "../../../src/mirror/http/dispatcher.js";
 import {
   type Clock,
   createHttpClient,
   type HttpClient,
   type HttpClientOptions,
-} from "../../../src/mirror/upstream/http-client.js";
+} from "../../../src/mirror/http/http-client.js";
 
 /** A clock whose sleeps return at once and are recorded. */
 export function fakeClock(

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import { createDispatcher } from "../../../src/mirror/http/dispatcher.js";
 import {
   type HttpsServer,
   hasOpenssl,
@@ -12,7 +12,7 @@ import {
   startHttpsServer,
   type TestCa,
 } from "../../helpers/test-ca.js";
-import { testClient } from "./helpers.js";
+import { testClient } from "../upstream/helpers.js";
 
 let dir: string;
 let server: HttpsServer;

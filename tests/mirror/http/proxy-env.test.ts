@@ -7,14 +7,14 @@
 // urllib's proxy_bypass_environment.
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
+import { createDispatcher } from "../../../src/mirror/http/dispatcher.js";
 import {
   bypassesProxy,
   proxySettings,
   selectProxy,
   withProxyScheme,
-} from "../../../src/mirror/upstream/proxy-env.js";
-import { testClient } from "./helpers.js";
+} from "../../../src/mirror/http/proxy-env.js";
+import { testClient } from "../upstream/helpers.js";
 
 describe("bypassesProxy", () => {
   const table: [string, string, boolean][] = [

@@ -4,13 +4,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDispatcher } from "../../../src/mirror/upstream/dispatcher.js";
-import { redirectKeepsCredentials } from "../../../src/mirror/upstream/http-client.js";
-import { parseRetryAfter, redactUrl } from "../../../src/mirror/upstream/http-errors.js";
+import { createDispatcher } from "../../../src/mirror/http/dispatcher.js";
+import { redirectKeepsCredentials } from "../../../src/mirror/http/http-client.js";
+import { parseRetryAfter, redactUrl } from "../../../src/mirror/http/http-errors.js";
 import { splitCredentials, unquoteUserinfo } from "../../../src/mirror/url-credentials.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildWheel } from "../../helpers/wheels.js";
-import { fakeClock, testClient } from "./helpers.js";
+import { fakeClock, testClient } from "../upstream/helpers.js";
 
 let index: FakeIndex;
 let tmp: string;

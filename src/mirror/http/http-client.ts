@@ -1,6 +1,6 @@
-// The HTTP client of the upstream side: GET with credentials, redirects, timeouts and retries
-// (exponential backoff with jitter on connection errors, timeouts, 408/429/5xx; Retry-After
-// honoured), over an injected undici dispatcher.
+// The HTTP client of sync's upstreams and of install's find-links URLs: GET with credentials,
+// redirects, timeouts and retries (exponential backoff with jitter on connection errors,
+// timeouts, 408/429/5xx; Retry-After honoured), over an injected undici dispatcher.
 // Specs: RFC 9110 (semantics, §15.4 redirects, §10.2.3 Retry-After), RFC 7617 (Basic auth).
 // Traps:
 // - Credentials from a URL's userinfo are remembered for its origin: index pages carry them but
@@ -84,7 +84,7 @@ export interface HttpResponse {
   body: Readable;
 }
 
-/** The client the rest of mirror/upstream uses. */
+/** The client mirror/upstream (sync) and install's find-links fetcher use. */
 export interface HttpClient {
   /**
    * GET `url`, following redirects and retrying until the headers of a 2xx (or allowed) status.
