@@ -23,7 +23,7 @@ import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName } from "../pep/names.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
-import { text, wholeNumber } from "./option-values.js";
+import { strings, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -129,6 +129,7 @@ export const run: CommandRun = async (args, options) => {
     );
   }
   // Every option is checked before anything changes on disk (the venv, a store).
+  refuseIndexes(options);
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
@@ -215,6 +216,25 @@ function networkOptions(options: Record<string, unknown>): FindLinksNetwork {
     ...(cert ? { cert } : {}),
     ...(clientCert ? { clientCert } : {}),
   };
+}
+
+/**
+ * pip's command lines work unchanged: `--no-index` is taken (install never reads an index
+ * anyway), and an index URL is refused with what to do instead, not taken as a source.
+ * @throws WheelhouseError "USAGE_INDEX_REFUSED" (exit 2).
+ */
+function refuseIndexes(options: Record<string, unknown>): void {
+  const urls = [text(options.indexUrl), ...strings(options.extraIndexUrl)].filter(
+    (u): u is string => u !== undefined,
+  );
+  if (urls.length === 0) return;
+  throw new WheelhouseError(
+    "USAGE_INDEX_REFUSED",
+    `install never reads an index, so ${quote(urls[0])} (--index-url / --extra-index-url) is refused`,
+    {
+      hint: "fill the store from it first (wheelhouse sync -i URL ...), or give a page of links with --find-links URL",
+    },
+  );
 }
 
 function upgradeStrategy(value: unknown): "only-if-needed" | "eager" {

@@ -156,6 +156,9 @@ export function buildProgram(): Command {
       collect,
     )
     .option("--no-store", "do not use the store")
+    .option("--no-index", "accepted for pip's command lines; install never reads an index")
+    .option("-i, --index-url <url>", "refused: install never reads an index (see --find-links)")
+    .option("--extra-index-url <url>", "refused, as --index-url", collect)
     .option("--require-hashes", "every requirement must carry --hash")
     .option("--no-deps", "do not install dependencies")
     .option("-U, --upgrade", "upgrade the requested projects to their newest versions")

@@ -1,6 +1,6 @@
 // `wheelhouse install` through the built CLI: what the request is made of (requirements files
-// with relative -f lines, constraints, extras, --only-binary), --compile, and a venv that cannot
-// be created.
+// with relative -f lines, constraints, extras, --only-binary), --compile, a venv that cannot
+// be created, and pip's index flags (--no-index taken, an index URL refused).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -185,5 +185,37 @@ describe("install --venv that cannot be created", () => {
     expect(ran.code).toBe(1);
     expect(ran.stderr).toMatch(/^error: could not create a venv in ".*a-file"/m);
     expect(ran.stderr).toMatch(/^hint: .*a-file/m);
+  });
+});
+
+describe("install with pip's index flags", () => {
+  it("takes --no-index, as pip's command lines carry it, and refuses an index URL with what to do instead (exit 2)", async () => {
+    const ok = await runInstall(root, [
+      "--venv",
+      freshVenv(),
+      "--no-index",
+      "--find-links",
+      links,
+      "lib",
+      "--json",
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(nameVersions(report(ok).installed)).toEqual(["lib 2.1"]);
+    const venv = join(root, "not-made");
+    for (const flag of ["-i", "--index-url", "--extra-index-url"]) {
+      const refused = await runInstall(root, [
+        "--venv",
+        venv,
+        flag,
+        "https://pypi.org/simple/",
+        "lib",
+      ]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        'error: install never reads an index, so "https://pypi.org/simple/" (--index-url / --extra-index-url) is refused',
+      );
+      expect(refused.stderr).toMatch(/^hint: .*wheelhouse sync -i URL/m);
+    }
+    expect(existsSync(venv)).toBe(false);
   });
 });
