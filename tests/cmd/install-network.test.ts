@@ -4,7 +4,7 @@
 // fails first, --timeout against one that never answers, and bad values refused before anything
 // changes. Every server listens on 127.0.0.1.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,7 +20,7 @@ import {
   type TestCa,
 } from "../helpers/test-ca.js";
 import { type BuiltDistribution, buildWheel } from "../helpers/wheels.js";
-import { freshVenv as makeFresh, report, runInstall } from "./install-cli.js";
+import { freshVenv as makeFresh, report, runInstall, sitePackages } from "./install-cli.js";
 
 let root: string;
 let app: BuiltDistribution;
@@ -210,6 +210,41 @@ describe("install's --retries and --timeout for find-links URLs", () => {
       expect(gaveUp.stderr).toMatch(
         /^warning: find-links location ".*" answered HTTP 503 Service Unavailable; skipped/m,
       );
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it("fails naming the URL when a download breaks off, and leaves the venv as it was", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === `/links/${lib.filename}`) {
+        res.writeHead(200, { "content-length": String(lib.bytes.length) });
+        res.write(lib.bytes.subarray(0, 100));
+        setTimeout(() => res.socket?.destroy(), 20);
+      } else linksHandler(req, res);
+    });
+    const origin = await listen(server);
+    try {
+      const venv = makeFresh(root);
+      const ran = await runInstall(root, [
+        "--no-store",
+        "--venv",
+        venv,
+        "-f",
+        `${origin}/links/`,
+        "--retries",
+        "0",
+        "app",
+      ]);
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(
+        new RegExp(
+          `^error: find-links location "${origin}/links/${lib.filename}" could not be reached: `,
+          "m",
+        ),
+      );
+      expect(ran.stderr).toContain("the server closed the connection");
+      expect(readdirSync(sitePackages(venv)).filter((n) => !n.startsWith("_"))).toEqual([]);
     } finally {
       await stop(server);
     }

@@ -105,14 +105,13 @@ export function findLinksFetcher(network: FindLinksNetwork = {}): FindLinksFetch
 
   return {
     async fetchText(url) {
-      const response = await get(url);
-      const chunks: Buffer[] = [];
       try {
-        for await (const chunk of response.body) chunks.push(chunk as Buffer);
+        // fetchBytes also retries a body that breaks off.
+        const response = await (await http()).fetchBytes(url);
+        return { text: response.bytes.toString("utf8"), url: response.url };
       } catch (error) {
         throw asFindLinksError(error, url);
       }
-      return { text: Buffer.concat(chunks).toString("utf8"), url: response.url };
     },
 
     async downloadFile(url, filename, dir, expect = { label: filename }) {
@@ -124,7 +123,11 @@ export function findLinksFetcher(network: FindLinksNetwork = {}): FindLinksFetch
         try {
           await pipeline(response.body, createWriteStream(temp));
         } catch (error) {
-          throw asFindLinksError(error, url);
+          // A body that breaks off is told as the HTTP layer tells it (the URL, what happened).
+          const { wrapNetworkError } = await import("../http/http-errors.js");
+          // Errors of the file written carry its path; those of the connection do not.
+          const disk = (error as { path?: string }).path !== undefined;
+          throw disk ? error : asFindLinksError(wrapNetworkError(error, "GET", url), url);
         }
         const bad = digests.mismatch();
         if (bad) {
