@@ -187,6 +187,9 @@ describe("install from a find-links URL", () => {
       expect(alone.code).toBe(1);
       expect(alone.stderr).toMatch(/^warning: .*HTTP 404 Not Found; skipped/m);
       expect(alone.stderr).toMatch(/^error: .*app/m);
+      expect(alone.stderr).toMatch(
+        /^hint: .*the store, filled by wheelhouse sync; --find-links\)$/m,
+      );
     } finally {
       missing.close();
     }

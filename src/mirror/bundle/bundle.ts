@@ -99,6 +99,7 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
               ...options.policy,
               target,
               buildRequirements: true,
+              sources: "the store: add --sync to fill it from the index first",
             }),
             0,
           )

@@ -139,6 +139,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const builds: SdistBuilds = new SdistBuilds(request, provider, tmp);
   try {
     const resolution = await resolve(request.requirements, provider, {
+      sources: "the store, filled by wheelhouse sync; --find-links",
       target,
       constraints: request.constraints,
       hashes: request.hashes,

@@ -72,7 +72,7 @@ function noMatch(search: Search, entry: Entry): ResolutionError {
       "NO_MATCHING_DISTRIBUTION",
       `No matching distribution for ${entry.text}${who}: no files found for ${quote(entry.name)} in any source`,
       {
-        hint: "check the project's name and that a source offers it (the index, --find-links; for bundle, the store: add --sync)",
+        hint: `check the project's name and that a source offers it (${search.options.sources ?? "the index, --find-links"})`,
       },
     );
   }

@@ -33,6 +33,11 @@ export interface ResolveOptions {
   installed?: Map<string, string>;
   /** `--upgrade`: prefer the newest release even when the installed one satisfies. */
   upgrade?: boolean;
+  /**
+   * Where the files come from, as the hint of "no files found" names them (default "the index,
+   * --find-links"; install: the store and find-links; bundle: the store).
+   */
+  sources?: string;
   /** Called when the resolver asks the provider for a project's files or a file's metadata. */
   onProgress?: (event: { kind: "metadata" | "project"; name: string }) => void;
 }

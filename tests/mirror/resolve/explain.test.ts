@@ -132,7 +132,12 @@ describe("failure explains itself", () => {
       `"No matching distribution for ghost>=1 (required by a 1.0): no files found for "ghost" in any source"`,
     );
     expect(e.hint).toBe(
-      "check the project's name and that a source offers it (the index, --find-links; for bundle, the store: add --sync)",
+      "check the project's name and that a source offers it (the index, --find-links)",
+    );
+    // install and bundle name their own sources.
+    const local = await failure({}, ["ghost"], { sources: "the store; --find-links" });
+    expect(local.hint).toBe(
+      "check the project's name and that a source offers it (the store; --find-links)",
     );
   });
 
