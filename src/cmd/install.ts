@@ -17,6 +17,7 @@ import {
   interpreterTarget,
   plannedVenv,
   probeInterpreter,
+  userScheme,
 } from "../mirror/interpreter.js";
 import { lockedSelection } from "../mirror/sync/lockfile.js";
 import type { LockedPackage } from "../mirror/sync/types.js";
@@ -62,6 +63,7 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
   const info = await probeInterpreter(
     typeof options.python === "string" ? options.python : "python3",
   );
+  // PEP 668 covers --user installs too (pip refuses them the same way).
   if (info.externallyManaged) {
     throw new WheelhouseError(
       "EXTERNALLY_MANAGED",
@@ -130,6 +132,11 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
+  if (options.user === true && typeof options.venv === "string") {
+    throw new WheelhouseError("USAGE_INVALID_OPTION", "--user cannot be combined with --venv", {
+      hint: "a venv has no user site: drop --user to install into the venv, or give --python",
+    });
+  }
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
@@ -141,7 +148,10 @@ export const run: CommandRun = async (args, options) => {
         ? existingStoreDir(options)
         : resolveStoreDir(options);
   const useStore = storeDir !== undefined && existsSync(storeDir);
-  const info = await environment(options);
+  const base = await environment(options);
+  // Under --user, the interpreter's own site-packages stay where they are, behind the user site.
+  const info = options.user === true ? await userScheme(base) : base;
+  const shadowedSites = info !== base ? [base.paths.purelib, base.paths.platlib] : undefined;
   const fromLock = inputs.locked ? lockRequest(inputs.locked, info) : undefined;
   // Imported only when used: loading the SQLite binding costs start-up time.
   const stores = useStore ? await import("../store/store.js") : undefined;
@@ -165,6 +175,7 @@ export const run: CommandRun = async (args, options) => {
       ...inputs,
       ...(fromLock ? { requirements: fromLock.requirements, hashes: fromLock.hashes } : {}),
       interpreter: info,
+      ...(shadowedSites ? { shadowedSites } : {}),
       store,
       findLinks: [...list(options.findLinks), ...inputs.findLinks, ...(fromLock?.findLinks ?? [])],
       requireHashes:

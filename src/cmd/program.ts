@@ -150,6 +150,7 @@ export function buildProgram(): Command {
   )
     .option("--python <path>", "install into this interpreter's environment")
     .option("--venv <dir>", "install into this venv (created when missing)")
+    .option("--user", "install into the user site (~/.local, or PYTHONUSERBASE), as pip --user")
     .option(
       "-f, --find-links <path|url>",
       "flat directory or HTML page of files (repeatable)",

@@ -1,6 +1,7 @@
 // `wheelhouse install` through the built CLI from each kind of source and into each kind of
 // environment: the store (and --no-store ignoring it), a find-links URL served by
 // `wheelhouse serve`, --python into an externally managed environment (PEP 668) and into a venv,
+// --user (the user site, behind which the interpreter's own site-packages stay untouched),
 // hashed requirements files, and sdists built offline with pip (a real build backend from the
 // corpus when present).
 
@@ -355,6 +356,100 @@ describe("install --python", () => {
     );
     expect(ran.stderr).toMatch(/^hint: .*virtual environment.*PEP 668/m);
     expect(listTree(join(root, "managed"))).toEqual(before);
+  });
+
+  it("--user installs into the user site (PYTHONUSERBASE), keeps what the interpreter's own site-packages satisfy, and never removes from them", async () => {
+    const python = externallyManaged("for-user", false);
+    const own = join(dirname(dirname(python)), "lib");
+    const site = join(own, readdirSync(own)[0], "site-packages");
+    const userBase = join(root, "user-base");
+    const env = { PYTHONUSERBASE: userBase, PYTHONNOUSERSITE: undefined };
+    const old = await buildWheel({ name: "lib", version: "1.0" });
+    const oldLinks = join(root, "old-lib");
+    mkdirSync(oldLinks);
+    await writeDistributions(oldLinks, [old]);
+    // lib 1.0 in the interpreter's own site-packages: app needs lib>=2, so 2.0 goes to the user
+    // site, ahead of it on sys.path, and 1.0 stays where it is.
+    const first = await install([
+      "--python",
+      python,
+      "--no-store",
+      "-f",
+      oldLinks,
+      "lib",
+      "--json",
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const ran = await install(
+      ["--python", python, "--user", "--no-store", "-f", links, "app", "--json"],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(installed(ran)).toEqual([`app 1.0 ${links}`, `lib 2.0 ${links}`]);
+    expect(report(ran).removed).toEqual([]);
+    expect(report(ran).environment).toBe(userBase);
+    expect(existsSync(join(site, "lib-1.0.dist-info"))).toBe(true);
+    const userSite = execFileSync(
+      python,
+      ["-c", "import site; print(site.getusersitepackages())"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      },
+    ).trim();
+    expect(existsSync(join(userSite, "app-1.0.dist-info", "RECORD"))).toBe(true);
+    expect(
+      execFileSync(python, ["-c", "import app, lib; print(lib.__version__, lib.__file__)"], {
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      }),
+    ).toBe(`2.0 ${join(userSite, "lib", "__init__.py")}\n`);
+    // What the interpreter's own site-packages already satisfy is kept, not installed again.
+    const again = await install(
+      ["--python", python, "--user", "--no-store", "-f", links, "lib>=1", "--json"],
+      env,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(report(again).installed).toEqual([]);
+  });
+
+  it("--user is refused in a venv, with --venv, with the user site turned off, and under PEP 668", async () => {
+    const venvPython = join(freshVenv(), "bin", "python");
+    const inVenv = await install([
+      "--python",
+      venvPython,
+      "--user",
+      "--no-store",
+      "-f",
+      links,
+      "app",
+    ]);
+    expect(inVenv.code).toBe(1);
+    expect(inVenv.stderr).toMatch(
+      /^error: .*user site-packages are not visible in a virtual environment/m,
+    );
+    const both = await install(["--venv", join(root, "v-user"), "--user", "-f", links, "app"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--user cannot be combined with --venv");
+    expect(existsSync(join(root, "v-user"))).toBe(false);
+    const python = externallyManaged("user-off", false);
+    const off = await install(["--python", python, "--user", "--no-store", "-f", links, "app"], {
+      PYTHONNOUSERSITE: "1",
+      PYTHONUSERBASE: join(root, "user-off-base"),
+    });
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/^error: .*user site-packages .* are turned off/m);
+    expect(existsSync(join(root, "user-off-base"))).toBe(false);
+    const managed = externallyManaged("managed-user");
+    const refused = await install(
+      ["--python", managed, "--user", "--no-store", "-f", links, "app"],
+      {
+        PYTHONUSERBASE: join(root, "managed-user-base"),
+      },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/externally managed \(PEP 668\)/);
+    expect(existsSync(join(root, "managed-user-base"))).toBe(false);
   });
 
   it("installs into a venv's interpreter given by path", async () => {

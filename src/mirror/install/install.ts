@@ -38,6 +38,12 @@ export interface InstallRequest {
   requirements: Requirement[];
   constraints?: Requirement[];
   interpreter: InterpreterInfo;
+  /**
+   * Site dirs behind the interpreter's (its own site-packages, under `--user`): what is
+   * installed there counts as installed (kept when it satisfies) but is never removed; what
+   * replaces it goes into the interpreter's paths, ahead of it on sys.path, as pip does.
+   */
+  shadowedSites?: string[];
   store?: Store;
   findLinks: string[];
   /** How find-links URLs are reached (pip's --proxy, --cert, --client-cert, --retries, --timeout). */
@@ -103,7 +109,10 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const started = performance.now();
   const info = request.interpreter;
   const target = interpreterTarget(info);
-  const present = await findInstalled([info.paths.purelib, info.paths.platlib]);
+  const own = await findInstalled([info.paths.purelib, info.paths.platlib]);
+  const ownNames = new Set(own.map((d) => d.name));
+  const behind = request.shadowedSites ? await findInstalled(request.shadowedSites) : [];
+  const present = [...own, ...behind.filter((d) => !ownNames.has(d.name))];
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
   const writer = request.dryRun ? undefined : new FileWriter();
   // Wheels are staged as the resolver reads them. Where hashes are checked, only those whose
@@ -152,7 +161,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
     const packages = resolution.packages.filter((p) => !p.buildOnly);
     const toInstall = packages.filter((p) => p.file.source !== "installed");
     const kept = packages.filter((p) => p.file.source === "installed");
-    const byName = new Map<string, InstalledDistribution>(present.map((d) => [d.name, d]));
+    const byName = new Map<string, InstalledDistribution>(own.map((d) => [d.name, d]));
     const replaced = toInstall.flatMap((p) => (byName.has(p.name) ? [byName.get(p.name)!] : []));
     request.onEvent?.({ kind: "resolved", install: toInstall.length, keep: kept.length });
     const report: InstallReport = {
