@@ -6,12 +6,13 @@
 
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { FindLinksNetwork } from "../mirror/install/fetch-links.js";
 import { readRequirementInputs } from "../mirror/install/inputs.js";
 import { type InstallEvent, installRequirements } from "../mirror/install/install.js";
+import { scriptsOffPath } from "../mirror/install/script-location.js";
 import {
   type InterpreterInfo,
   interpreterTarget,
@@ -191,6 +192,21 @@ export const run: CommandRun = async (args, options) => {
       network,
       onEvent,
     });
+    if (options.warnScriptLocation !== false) {
+      const off = scriptsOffPath(
+        report.scripts,
+        process.env.PATH,
+        dirname(info.executable),
+        delimiter,
+      );
+      for (const { dir, names } of off) {
+        const them = names.length === 1 ? "it" : "them";
+        process.stderr.write(
+          `warning: ${names.join(", ")} ${names.length === 1 ? "was" : "were"} installed in ${quote(dir)}, ` +
+            `which is not on PATH: add it to PATH to run ${them} by name (--no-warn-script-location turns this off)\n`,
+        );
+      }
+    }
     if (json) {
       const { printJson } = await import("./store-output.js");
       printJson(report);

@@ -169,6 +169,7 @@ export function buildProgram(): Command {
     )
     .option("--force-reinstall", "reinstall even when up to date")
     .option("--compile", "byte-compile installed .py files")
+    .option("--no-warn-script-location", "do not warn when scripts land in a directory not on PATH")
     .option("--pre", "allow pre-releases")
     .option("--only-binary <names>", "wheels only: :all:, :none: or names (repeatable)", collect)
     .option("--dry-run", "resolve and report, change nothing")

@@ -14,6 +14,8 @@ export interface InstallJson {
   kept: { name: string; version: string }[];
   removed: { name: string; version: string }[];
   compiled: number;
+  /** Paths of the files installed in the scripts directory. */
+  scripts: string[];
   seconds: number;
 }
 

@@ -411,6 +411,75 @@ describe("install --python", () => {
     );
     expect(again.code, again.stderr).toBe(0);
     expect(report(again).installed).toEqual([]);
+    // A console script in the user base's bin, which is not on PATH: pip's warning, unless
+    // --no-warn-script-location.
+    const toolLinks = join(root, "tool-links");
+    mkdirSync(toolLinks);
+    const tool = await buildWheel({
+      name: "usertool",
+      version: "1.0",
+      files: { "usertool/__init__.py": "def main():\n    print('ran')\n" },
+      entryPoints: "[console_scripts]\nusertool = usertool:main\n",
+    });
+    await writeDistributions(toolLinks, [tool]);
+    const bin = join(userBase, "bin");
+    const withTool = await install(
+      ["--python", python, "--user", "--no-store", "-f", toolLinks, "usertool", "--json"],
+      { ...env, PATH: process.env.PATH },
+    );
+    expect(withTool.code, withTool.stderr).toBe(0);
+    expect(report(withTool).scripts).toEqual([join(bin, "usertool")]);
+    expect(withTool.stderr).toMatch(
+      new RegExp(`^warning: usertool was installed in "${bin}", which is not on PATH: `, "m"),
+    );
+    expect(
+      execFileSync(join(bin, "usertool"), { encoding: "utf8", env: { ...process.env, ...env } }),
+    ).toBe("ran\n");
+    const quiet = await install(
+      [
+        "--python",
+        python,
+        "--user",
+        "--no-store",
+        "-f",
+        toolLinks,
+        "usertool",
+        "--force-reinstall",
+      ],
+      { ...env, PATH: `${bin}:${process.env.PATH}` },
+    );
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain("not on PATH");
+    const off = await install(
+      [
+        "--python",
+        python,
+        "--user",
+        "--no-store",
+        "-f",
+        toolLinks,
+        "usertool",
+        "--force-reinstall",
+      ],
+      { ...env, PATH: process.env.PATH },
+    );
+    expect(off.stderr).toContain("not on PATH");
+    const silenced = await install(
+      [
+        "--python",
+        python,
+        "--user",
+        "--no-store",
+        "-f",
+        toolLinks,
+        "usertool",
+        "--force-reinstall",
+        "--no-warn-script-location",
+      ],
+      { ...env, PATH: process.env.PATH },
+    );
+    expect(silenced.code, silenced.stderr).toBe(0);
+    expect(silenced.stderr).not.toContain("not on PATH");
   });
 
   it("--user is refused in a venv, with --venv, with the user site turned off, and under PEP 668", async () => {

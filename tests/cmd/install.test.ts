@@ -252,7 +252,16 @@ describe("wheelhouse install --venv", () => {
     const r = report(ran);
     expect(ran.stderr).toBe(""); // no progress lines with --json
     expect(Object.keys(r).sort()).toEqual(
-      ["compiled", "dryRun", "environment", "installed", "kept", "removed", "seconds"].sort(),
+      [
+        "compiled",
+        "dryRun",
+        "environment",
+        "installed",
+        "kept",
+        "removed",
+        "scripts",
+        "seconds",
+      ].sort(),
     );
     expect(r.dryRun).toBe(false);
     expect(r.environment).toBe(venv);
@@ -266,6 +275,8 @@ describe("wheelhouse install --venv", () => {
     expect(r.kept).toEqual([]);
     expect(r.removed).toEqual([]);
     expect(r.compiled).toBe(0);
+    // app's console script, in the venv's bin: no warning about PATH (stderr is empty above).
+    expect(r.scripts).toEqual([join(venv, "bin", "app")]);
     expect(r.seconds).toBeGreaterThan(0);
   });
 

@@ -95,6 +95,8 @@ export interface InstallReport {
   removed: ReportedDistribution[];
   /** Files compiled to .pyc (with compile). */
   compiled: number;
+  /** Absolute paths of the files installed in the scripts directory (launchers, .data/scripts). */
+  scripts: string[];
   /** Wall time, seconds. */
   seconds: number;
 }
@@ -176,10 +178,13 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       kept: kept.map((p) => ({ name: p.displayName, version: p.version })),
       removed: replaced.map((d) => ({ name: d.displayName, version: d.version })),
       compiled: 0,
+      scripts: [],
       seconds: 0,
     };
     if (!request.dryRun && toInstall.length > 0) {
-      report.compiled = await apply(request, provider, toInstall, replaced, builds, writer!, early);
+      const applied = await apply(request, provider, toInstall, replaced, builds, writer!, early);
+      report.compiled = applied.compiled;
+      report.scripts = applied.scripts;
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
@@ -202,7 +207,7 @@ async function apply(
   builds: SdistBuilds,
   writer: FileWriter,
   early: EarlyStaging | undefined,
-): Promise<number> {
+): Promise<{ compiled: number; scripts: string[] }> {
   const info = request.interpreter;
   const scheme = schemeOf(info);
   const requested = new Set(
@@ -271,7 +276,7 @@ async function apply(
     await s.finish({ requested: requested.has(s.name), extra });
     request.onEvent?.({ kind: "installed", name: s.name, version: s.version });
   });
-  return pycs.size;
+  return { compiled: pycs.size, scripts: staged.flatMap((s) => s.scripts).sort() };
 }
 
 /** How a wheel is staged in this install (`opened`: the wheel as the resolver read it). */

@@ -72,6 +72,8 @@ export interface StagedWheel {
   root: string;
   /** Final paths of the .py files installed (for --compile). */
   pyFiles: string[];
+  /** Final paths of the files installed in the scripts directory (launchers, .data/scripts). */
+  scripts: string[];
   commit(): Promise<void>;
   /** Write the dist-info; `extra` are more installed paths to record (e.g. .pyc files). */
   finish(options: { requested: boolean; extra?: string[] }): Promise<void>;
@@ -171,6 +173,7 @@ class Stage {
   private readonly staging: Staging;
   private readonly records: RecordEntry[] = [];
   private readonly pyFiles: string[] = [];
+  private readonly scripts: string[] = [];
   private distInfoTemp = "";
   private root = "";
 
@@ -336,6 +339,7 @@ class Stage {
       version,
       root,
       pyFiles: this.pyFiles,
+      scripts: this.scripts,
       commit,
       finish,
       discard: () => this.discard(),
@@ -452,6 +456,7 @@ class Stage {
   ): void {
     this.records.push({ path: this.relPath(dest), hash, size });
     if (!inDistInfo && dest.endsWith(".py")) this.pyFiles.push(dest);
+    if (dest.startsWith(this.options.scheme.scripts + sep)) this.scripts.push(dest);
   }
 
   private async writeLaunchers(text: string): Promise<void> {
@@ -460,6 +465,7 @@ class Stage {
     for (const script of entryPointScripts(text, python, this.filename, pythonVersion)) {
       const dest = join(scripts, script.name);
       await this.staging.write(this.staging.path(scripts, dest), script.content, 0o755);
+      this.scripts.push(dest);
       const bytes = Buffer.from(script.content);
       const digest = createHash("sha256").update(bytes).digest("base64url");
       this.records.push({

@@ -21,6 +21,7 @@ function fakeStaged(filename: string, discarded: string[]): StagedWheel {
     version: "1",
     root: "/",
     pyFiles: [],
+    scripts: [],
     commit: async () => {},
     finish: async () => {},
     discard: async () => {
