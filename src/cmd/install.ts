@@ -159,8 +159,9 @@ export const run: CommandRun = async (args, options) => {
   const store =
     stores && storeDir ? await stores.openStore(storeDir, { mayBeReadOnly: true }) : undefined;
   const tty = process.stderr.isTTY && !json;
+  const quiet = options.quiet === true;
   const say = (line: string) => {
-    if (!json) process.stderr.write(`${line}\n`);
+    if (!json && !quiet) process.stderr.write(`${line}\n`);
   };
   const onEvent = (e: InstallEvent) => {
     if (e.kind === "resolved")
@@ -210,7 +211,7 @@ export const run: CommandRun = async (args, options) => {
     if (json) {
       const { printJson } = await import("./store-output.js");
       printJson(report);
-    } else {
+    } else if (!quiet) {
       const verb = report.dryRun ? "would install" : "installed";
       for (const p of report.installed) process.stdout.write(`${verb} ${p.name} ${p.version}\n`);
       process.stdout.write(

@@ -115,6 +115,7 @@ export function buildProgram(): Command {
     ),
   )
     .option("--require-hashes", "every requirement must carry --hash")
+    .option("-q, --quiet", "print only warnings and errors (and --json's report)")
     .option("--dry-run", "resolve and report, download nothing")
     .option("--lock <file>", "write a PEP 751 pylock.toml covering every target")
     .option(
@@ -172,6 +173,8 @@ export function buildProgram(): Command {
     .option("--no-warn-script-location", "do not warn when scripts land in a directory not on PATH")
     .option("--pre", "allow pre-releases")
     .option("--only-binary <names>", "wheels only: :all:, :none: or names (repeatable)", collect)
+    .option("-q, --quiet", "print only warnings and errors (and --json's report)")
+    .option("--no-cache-dir", "accepted for pip's command lines; install keeps no download cache")
     .option("--dry-run", "resolve and report, change nothing")
     .action(action(() => import("./install.js")));
 

@@ -112,7 +112,26 @@ function createBarProgress(stream: NodeJS.WriteStream): SyncProgress {
   };
 }
 
-/** The display for this process: bars when stderr is a terminal, else plain lines. */
-export function createSyncProgress(stream: NodeJS.WriteStream = process.stderr): SyncProgress {
+/** `-q`: only what failed and warnings, as plain lines. */
+function createQuietProgress(stream: NodeJS.WritableStream): SyncProgress {
+  const write = (line: string) => stream.write(`${line}\n`);
+  return {
+    onFileDone: (outcome) => {
+      if (outcome.status === "failed") write(outcomeLine(outcome));
+    },
+    onWarning: (message) => write(`warning: ${message}`),
+    stop: () => {},
+  };
+}
+
+/**
+ * The display for this process: bars when stderr is a terminal, else plain lines; with `quiet`
+ * (`-q`), only failures and warnings.
+ */
+export function createSyncProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  quiet = false,
+): SyncProgress {
+  if (quiet) return createQuietProgress(stream);
   return stream.isTTY === true ? createBarProgress(stream) : createLineProgress(stream);
 }

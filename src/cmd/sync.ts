@@ -212,7 +212,8 @@ export const run: CommandRun = async (args, options) => {
   });
   const storeDir = resolveStoreDir(options);
   const store = await openStore(storeDir);
-  const progress = createSyncProgress();
+  const quiet = options.quiet === true;
+  const progress = createSyncProgress(process.stderr, quiet);
   const release = onInterrupt(() => progress.stop());
   try {
     const { report, selections } = await sync({
@@ -249,10 +250,11 @@ export const run: CommandRun = async (args, options) => {
           "run the same command again to finish and write them)\n",
       );
     } else {
-      await writeOutputs(lockPath, reqPath, targets, selections, json);
+      await writeOutputs(lockPath, reqPath, targets, selections, json || quiet);
     }
     if (json) printJson(reportJson(report));
-    else process.stdout.write(`${summaryLines(report, formatBytes, plural).join("\n")}\n`);
+    else if (!quiet)
+      process.stdout.write(`${summaryLines(report, formatBytes, plural).join("\n")}\n`);
     return report.failed.length > 0 ? 1 : 0;
   } finally {
     release();

@@ -275,7 +275,7 @@ export function plannedVenv(base: InterpreterInfo, dir: string): InterpreterInfo
   return { ...rest, isVenv: true, externallyManaged: false };
 }
 
-const USER_PROBE = String.raw`
+const USER_PROBE = `
 import json, os, site, sysconfig
 get = getattr(sysconfig, "get_preferred_scheme", None)
 scheme = get("user") if get else ("nt_user" if os.name == "nt" else "posix_user")

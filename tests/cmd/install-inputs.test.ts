@@ -218,4 +218,23 @@ describe("install with pip's index flags", () => {
     }
     expect(existsSync(venv)).toBe(false);
   });
+
+  it("-q prints only warnings and errors; --no-cache-dir is taken", async () => {
+    const quiet = await runInstall(root, [
+      "--venv",
+      freshVenv(),
+      "-q",
+      "--no-cache-dir",
+      "--no-index",
+      "-f",
+      links,
+      "app",
+    ]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toBe("");
+    expect(quiet.stderr).toBe("");
+    const failed = await runInstall(root, ["--venv", freshVenv(), "-q", "-f", links, "ghost"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error: No matching distribution for ghost/m);
+  });
 });

@@ -78,6 +78,34 @@ describe("wheelhouse sync", () => {
     expect(app.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
 
+  it("-q prints nothing but warnings and errors, and still writes --lock", async () => {
+    const store = join(dir, "s-quiet");
+    const lock = join(dir, "pylock.quiet.toml");
+    const ran = await wheelhouse(
+      [
+        "sync",
+        "-q",
+        "--store",
+        store,
+        "-r",
+        join(dir, "requirements.txt"),
+        "--target",
+        "cp311-manylinux_2_28_x86_64",
+        "--lock",
+        lock,
+      ],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toBe("");
+    // Only warnings (this requirements file's sdist reads its dependencies from PKG-INFO).
+    const lines = ran.stderr.split("\n").filter((l) => l !== "");
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => !l.startsWith("warning: "))).toEqual([]);
+    expect(existsSync(lock)).toBe(true);
+    expect((await readdir(join(store, "blobs"))).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it("takes --platform several times, as pip does: one target per platform", async () => {
     const ran = await wheelhouse(
       [
