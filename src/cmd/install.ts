@@ -193,21 +193,7 @@ export const run: CommandRun = async (args, options) => {
       network,
       onEvent,
     });
-    if (options.warnScriptLocation !== false) {
-      const off = scriptsOffPath(
-        report.scripts,
-        process.env.PATH,
-        dirname(info.executable),
-        delimiter,
-      );
-      for (const { dir, names } of off) {
-        const them = names.length === 1 ? "it" : "them";
-        process.stderr.write(
-          `warning: ${names.join(", ")} ${names.length === 1 ? "was" : "were"} installed in ${quote(dir)}, ` +
-            `which is not on PATH: add it to PATH to run ${them} by name (--no-warn-script-location turns this off)\n`,
-        );
-      }
-    }
+    if (options.warnScriptLocation !== false) warnScriptsOffPath(report.scripts, info);
     if (json) {
       const { printJson } = await import("./store-output.js");
       printJson(report);
@@ -244,6 +230,19 @@ function networkOptions(options: Record<string, unknown>): FindLinksNetwork {
     ...(cert ? { cert } : {}),
     ...(clientCert ? { clientCert } : {}),
   };
+}
+
+/** pip's warning for scripts written to a directory not on PATH (not the interpreter's own). */
+function warnScriptsOffPath(scripts: string[], info: InterpreterInfo): void {
+  const off = scriptsOffPath(scripts, process.env.PATH, dirname(info.executable), delimiter);
+  for (const { dir, names } of off) {
+    const one = names.length === 1;
+    process.stderr.write(
+      `warning: ${names.join(", ")} ${one ? "was" : "were"} installed in ${quote(dir)}, ` +
+        `which is not on PATH: add it to PATH to run ${one ? "it" : "them"} by name ` +
+        "(--no-warn-script-location turns this off)\n",
+    );
+  }
 }
 
 /**

@@ -423,10 +423,13 @@ describe("install --python", () => {
     });
     await writeDistributions(toolLinks, [tool]);
     const bin = join(userBase, "bin");
-    const withTool = await install(
-      ["--python", python, "--user", "--no-store", "-f", toolLinks, "usertool", "--json"],
-      { ...env, PATH: process.env.PATH },
-    );
+    /** Install usertool --user with `more` arguments and PATH set to `path`. */
+    const installTool = (more: string[], path = process.env.PATH) =>
+      install(["--python", python, "--user", "--no-store", "-f", toolLinks, "usertool", ...more], {
+        ...env,
+        PATH: path,
+      });
+    const withTool = await installTool(["--json"]);
     expect(withTool.code, withTool.stderr).toBe(0);
     expect(report(withTool).scripts).toEqual([join(bin, "usertool")]);
     expect(withTool.stderr).toMatch(
@@ -435,49 +438,12 @@ describe("install --python", () => {
     expect(
       execFileSync(join(bin, "usertool"), { encoding: "utf8", env: { ...process.env, ...env } }),
     ).toBe("ran\n");
-    const quiet = await install(
-      [
-        "--python",
-        python,
-        "--user",
-        "--no-store",
-        "-f",
-        toolLinks,
-        "usertool",
-        "--force-reinstall",
-      ],
-      { ...env, PATH: `${bin}:${process.env.PATH}` },
-    );
+    const quiet = await installTool(["--force-reinstall"], `${bin}:${process.env.PATH}`);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).not.toContain("not on PATH");
-    const off = await install(
-      [
-        "--python",
-        python,
-        "--user",
-        "--no-store",
-        "-f",
-        toolLinks,
-        "usertool",
-        "--force-reinstall",
-      ],
-      { ...env, PATH: process.env.PATH },
-    );
+    const off = await installTool(["--force-reinstall"]);
     expect(off.stderr).toContain("not on PATH");
-    const silenced = await install(
-      [
-        "--python",
-        python,
-        "--user",
-        "--no-store",
-        "-f",
-        toolLinks,
-        "usertool",
-        "--force-reinstall",
-        "--no-warn-script-location",
-      ],
-      { ...env, PATH: process.env.PATH },
-    );
+    const silenced = await installTool(["--force-reinstall", "--no-warn-script-location"]);
     expect(silenced.code, silenced.stderr).toBe(0);
     expect(silenced.stderr).not.toContain("not on PATH");
   });
