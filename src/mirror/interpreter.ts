@@ -1,6 +1,8 @@
 // One probe of a Python interpreter: what it is (implementation, version, ABI, most specific
 // platform tag), where it installs (sysconfig paths), its PEP 508 marker environment, and whether
 // it is a venv or externally managed (PEP 668). Install and sync both build their Target from it.
+// userScheme() asks the same interpreter, each time and without -I, for its user scheme
+// (install --user).
 // Specs: https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/
 // https://packaging.python.org/en/latest/specifications/dependency-specifiers/#environment-markers
 // https://packaging.python.org/en/latest/specifications/externally-managed-environments/
