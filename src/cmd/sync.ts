@@ -103,23 +103,23 @@ async function writeOutput(path: string, data: string): Promise<void> {
   }
 }
 
-/** Write --lock and --requirements-out (one per target when there are several). */
+/** Write --lock and --requirements-out (one per target when there are several); `silent` (--json, -q): no "wrote" lines. */
 async function writeOutputs(
   lockPath: string | undefined,
   reqPath: string | undefined,
   targets: Target[],
   selections: TargetSelection[],
-  json: boolean,
+  silent: boolean,
 ): Promise<void> {
   if (lockPath) {
     await writeOutput(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
-    if (!json) process.stderr.write(`wrote ${lockPath}\n`);
+    if (!silent) process.stderr.write(`wrote ${lockPath}\n`);
   }
   if (reqPath) {
     for (const selection of selections) {
       const path = selections.length > 1 ? perTargetPath(reqPath, selection.target) : reqPath;
       await writeOutput(path, formatHashedRequirements(selection));
-      if (!json) process.stderr.write(`wrote ${path}\n`);
+      if (!silent) process.stderr.write(`wrote ${path}\n`);
     }
   }
 }

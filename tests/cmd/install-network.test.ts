@@ -5,13 +5,19 @@
 // changes. Every server listens on 127.0.0.1.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipNetworkOptions } from "../../src/mirror/install/build-sdist.js";
 import type { Ran } from "../helpers/cli.js";
+import {
+  closeServer,
+  type LoopbackServer,
+  listenLoopback,
+  startForwardProxy,
+  startLoopback,
+} from "../helpers/loopback.js";
 import {
   type HttpsServer,
   hasOpenssl,
@@ -58,18 +64,6 @@ function linksHandler(req: IncomingMessage, res: import("node:http").ServerRespo
     res.writeHead(200, { "content-type": "text/html" }).end(body);
   } else if (files.has(req.url ?? "")) res.writeHead(200).end(files.get(req.url ?? ""));
   else res.writeHead(404).end();
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function stop(server: Server): Promise<void> {
-  return new Promise((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  });
 }
 
 describe.skipIf(!hasOpenssl())("install from an HTTPS find-links URL", () => {
@@ -127,28 +121,20 @@ describe.skipIf(!hasOpenssl())("install from an HTTPS find-links URL", () => {
 
 describe("install from a find-links URL through a proxy", () => {
   let origin: string;
-  let upstream: Server;
-  let proxy: Server;
+  let upstream: LoopbackServer;
+  let proxy: LoopbackServer & { seen: string[] };
   let proxyUrl: string;
-  const seen: string[] = [];
+  let seen: string[];
   beforeAll(async () => {
-    upstream = createServer(linksHandler);
-    origin = await listen(upstream);
-    // A forward proxy: http:// URLs arrive in absolute form and are passed on.
-    proxy = createServer((req, res) => {
-      seen.push(req.url ?? "");
-      const out = httpRequest(req.url ?? "", { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      out.on("error", () => res.writeHead(502).end());
-      req.pipe(out);
-    });
-    proxyUrl = await listen(proxy);
+    upstream = await startLoopback(linksHandler);
+    origin = upstream.url;
+    proxy = await startForwardProxy();
+    proxyUrl = proxy.url;
+    seen = proxy.seen;
   });
   afterAll(async () => {
-    await stop(upstream);
-    await stop(proxy);
+    await upstream?.close();
+    await proxy?.close();
   });
 
   it("sends the page and the files through --proxy", async () => {
@@ -197,7 +183,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
         res.writeHead(503, { "retry-after": "0" }).end();
       } else linksHandler(req, res);
     });
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     try {
       left = 2;
       const ran = await install(["-f", `${origin}/links/`, "--retries", "2", "app", "--json"]);
@@ -211,7 +197,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
         /^warning: find-links location ".*" answered HTTP 503 Service Unavailable; skipped/m,
       );
     } finally {
-      await stop(server);
+      await closeServer(server);
     }
   });
 
@@ -223,7 +209,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
         setTimeout(() => res.socket?.destroy(), 20);
       } else linksHandler(req, res);
     });
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     try {
       const venv = makeFresh(root);
       const ran = await runInstall(root, [
@@ -246,7 +232,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
       expect(ran.stderr).toContain("the server closed the connection");
       expect(readdirSync(sitePackages(venv)).filter((n) => !n.startsWith("_"))).toEqual([]);
     } finally {
-      await stop(server);
+      await closeServer(server);
     }
   });
 
@@ -254,7 +240,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
     const server = createServer(() => {
       // never answers
     });
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     try {
       const started = Date.now();
       const ran = await install([
@@ -270,7 +256,7 @@ describe("install's --retries and --timeout for find-links URLs", () => {
       expect(ran.stderr).toMatch(/^warning: .* could not be reached: timed out: .* within 1 s/m);
       expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
-      await stop(server);
+      await closeServer(server);
     }
   });
 
@@ -281,14 +267,14 @@ describe("install's --retries and --timeout for find-links URLs", () => {
     expect(bad.stderr).toContain('--retries "x" is invalid');
     expect(() => readFileSync(join(venv, "pyvenv.cfg"))).toThrow();
     const server = createServer(linksHandler);
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     try {
       const missing = join(root, "no.pem");
       const noCert = await install(["-f", `${origin}/links/`, "--cert", missing, "app"]);
       expect(noCert.code).toBe(1);
       expect(noCert.stderr).toContain(`--cert file "${missing}" cannot be read`);
     } finally {
-      await stop(server);
+      await closeServer(server);
     }
   });
 });

@@ -20,10 +20,11 @@
 import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import { quote, WheelhouseError } from "../../pep/errors.js";
+import { quote, type WheelhouseError } from "../../pep/errors.js";
 import { defaultNetrcPath, netrcLookup } from "../netrc.js";
 import { basicAuthorization, unquoteUserinfo } from "../url-credentials.js";
 import {
+  HttpError,
   httpStatusError,
   isRetryableError,
   isRetryableStatus,
@@ -186,18 +187,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
         await res.body.dump();
         const next = new URL(location, target);
-        const where = `GET ${quote(redactUrl(url))} failed`;
         if (hop >= MAX_REDIRECTS) {
-          throw new WheelhouseError(
+          throw new HttpError(
             "HTTP_ERROR",
-            `${where}: more than ${MAX_REDIRECTS} redirects, the last to ${quote(redactUrl(next))}`,
+            "GET",
+            url,
+            `failed: more than ${MAX_REDIRECTS} redirects, the last to ${quote(redactUrl(next))}`,
             { hint: "the server redirects in a loop; check the index URL" },
           );
         }
         if (next.protocol !== "http:" && next.protocol !== "https:") {
-          throw new WheelhouseError(
+          throw new HttpError(
             "HTTP_ERROR",
-            `${where}: redirected to ${quote(redactUrl(next))}, which is not an http(s) URL`,
+            "GET",
+            url,
+            `failed: redirected to ${quote(redactUrl(next))}, which is not an http(s) URL`,
           );
         }
         if (creds && !next.username && !byOrigin.has(next.origin)) {

@@ -10,7 +10,7 @@
 // - TLS verification failures are not transient: retrying them only delays the hint about --cert.
 
 import { STATUS_CODES } from "node:http";
-import { quote, WheelhouseError } from "../../pep/errors.js";
+import { quote, WheelhouseError, type WheelhouseErrorOptions } from "../../pep/errors.js";
 import { redactUrl } from "../url-credentials.js";
 
 const NETWORK_REASONS: Record<string, string> = {
@@ -46,6 +46,27 @@ const TLS_CODES = new Set([
 
 export { redactUrl };
 
+/**
+ * An error of the HTTP layer: the message is `METHOD "URL" <reason>`; `reason` is what happened
+ * apart from where ("failed: connection refused (ECONNREFUSED)", "failed: HTTP 404 Not Found",
+ * "timed out: ..."), and `status` the final HTTP status when there was one. Callers that tell the
+ * error their own way (install's find-links) read these instead of the message.
+ */
+export class HttpError extends WheelhouseError {
+  readonly status?: number;
+
+  constructor(
+    code: string,
+    method: string,
+    url: string,
+    readonly reason: string,
+    options: WheelhouseErrorOptions & { status?: number } = {},
+  ) {
+    super(code, `${method} ${quote(redactUrl(url))} ${reason}`, options);
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
 function errorCode(error: unknown): string | undefined {
   let e: unknown = error;
   let code: string | undefined;
@@ -71,18 +92,19 @@ export function wrapNetworkError(
 ): WheelhouseError {
   if (error instanceof WheelhouseError) return error;
   const code = errorCode(error) ?? "UNKNOWN";
-  const where = `${method} ${quote(redactUrl(url))}`;
   if (TIMEOUTS[code]) {
     const within = timeoutMs === undefined ? "" : ` within ${timeoutMs / 1000} s`;
-    return new WheelhouseError("TIMEOUT", `${where} timed out: ${TIMEOUTS[code]}${within}`, {
+    return new HttpError("TIMEOUT", method, url, `timed out: ${TIMEOUTS[code]}${within}`, {
       hint: "raise --timeout, or check the network path to the index",
       cause: error,
     });
   }
   if (TLS_CODES.has(code)) {
-    return new WheelhouseError(
+    return new HttpError(
       "TLS_ERROR",
-      `${where} failed: TLS certificate check failed (${code})`,
+      method,
+      url,
+      `failed: TLS certificate check failed (${code})`,
       {
         hint: "give the CA bundle of your index or proxy with --cert FILE",
         cause: error,
@@ -90,7 +112,7 @@ export function wrapNetworkError(
     );
   }
   const reason = NETWORK_REASONS[code] ?? (error instanceof Error ? error.message : String(error));
-  return new WheelhouseError("NETWORK_ERROR", `${where} failed: ${reason} (${code})`, {
+  return new HttpError("NETWORK_ERROR", method, url, `failed: ${reason} (${code})`, {
     hint: "check the URL, your connection and proxy settings (--proxy, HTTPS_PROXY, NO_PROXY)",
     cause: error,
   });
@@ -114,10 +136,12 @@ export function httpStatusError(
   } else if (status === 429 || status >= 500) {
     hint = "the server is struggling; try again later or raise --retries";
   }
-  return new WheelhouseError(
+  return new HttpError(
     "HTTP_ERROR",
-    `${method} ${quote(redactUrl(url))} failed: HTTP ${status}${reason ? ` ${reason}` : ""}${after}`,
-    hint === undefined ? {} : { hint },
+    method,
+    url,
+    `failed: HTTP ${status}${reason ? ` ${reason}` : ""}${after}`,
+    hint === undefined ? { status } : { hint, status },
   );
 }
 

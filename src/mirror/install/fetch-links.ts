@@ -159,12 +159,14 @@ export function findLinksFetcher(network: FindLinksNetwork = {}): FindLinksFetch
 function asFindLinksError(error: unknown, url: string): unknown {
   if (!(error instanceof WheelhouseError)) return error;
   const where = `find-links location ${quote(redactUrl(url))}`;
-  // The HTTP layer's message is `GET "URL" failed: reason` or `GET "URL" timed out: reason`.
-  const reason = error.message.replace(/^GET "(?:[^"\\]|\\.)*" /, "").replace(/^failed: /, "");
-  const status = /\bHTTP (\d{3})\b/.exec(error.message)?.[1];
+  // The HTTP layer's errors (HttpError, ../http/http-errors.ts, not imported: it would load the
+  // layer eagerly) carry what happened apart from where, and the final status.
+  const { reason: told, status } = error as WheelhouseError & { reason?: string; status?: number };
+  if (told === undefined) return error;
+  const reason = told.replace(/^failed: /, "");
   switch (error.code) {
     case "HTTP_ERROR":
-      if (status === "401" || status === "403") {
+      if (status === 401 || status === 403) {
         return new WheelhouseError("FIND_LINKS_UNAUTHORIZED", `${where} answered HTTP ${status}`, {
           hint: "give the credentials in the URL (https://user:password@host/...) or in ~/.netrc ($NETRC)",
           cause: error,

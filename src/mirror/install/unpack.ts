@@ -174,6 +174,8 @@ class Stage {
   private readonly records: RecordEntry[] = [];
   private readonly pyFiles: string[] = [];
   private readonly scripts: string[] = [];
+  /** The scripts directory with a trailing separator (tested against every member's path). */
+  private readonly scriptsDir: string;
   private distInfoTemp = "";
   private root = "";
 
@@ -182,6 +184,7 @@ class Stage {
     private readonly options: StageOptions,
   ) {
     this.staging = new Staging(this.tag, options.writer);
+    this.scriptsDir = options.scheme.scripts + sep;
   }
 
   async run(zip: OpenWheel, name: string, version: string): Promise<StagedWheel> {
@@ -456,7 +459,7 @@ class Stage {
   ): void {
     this.records.push({ path: this.relPath(dest), hash, size });
     if (!inDistInfo && dest.endsWith(".py")) this.pyFiles.push(dest);
-    if (dest.startsWith(this.options.scheme.scripts + sep)) this.scripts.push(dest);
+    if (dest.startsWith(this.scriptsDir)) this.scripts.push(dest);
   }
 
   private async writeLaunchers(text: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { redirectKeepsCredentials } from "../../../src/mirror/http/http-client.j
 import { parseRetryAfter, redactUrl } from "../../../src/mirror/http/http-errors.js";
 import { splitCredentials, unquoteUserinfo } from "../../../src/mirror/url-credentials.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
+import { listenLoopback, startForwardProxy } from "../../helpers/loopback.js";
 import { buildWheel } from "../../helpers/wheels.js";
 import { fakeClock, testClient } from "../upstream/helpers.js";
 
@@ -24,14 +24,6 @@ afterAll(async () => {
   await index.close();
   await rm(tmp, { recursive: true, force: true });
 });
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    }),
-  );
-}
 
 describe("retries", () => {
   it("retries a 500 and then succeeds, with exponential backoff", async () => {
@@ -70,6 +62,9 @@ describe("retries", () => {
     expect(error.message).toBe(
       `GET "${index.indexUrl}alpha/" failed: HTTP 502 Bad Gateway after 2 attempts`,
     );
+    // What happened, apart from where, and the status, for callers that tell it their own way.
+    expect(error.reason).toBe("failed: HTTP 502 Bad Gateway after 2 attempts");
+    expect(error.status).toBe(502);
     await http.close();
   });
 
@@ -97,7 +92,7 @@ describe("retries", () => {
 describe("errors name the URL and what happened", () => {
   it("connection refused is a NETWORK_ERROR with the socket code", async () => {
     const server = createServer();
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     await new Promise((r) => server.close(r));
     const http = testClient({ retries: 0 });
     const error = await http.get(`${origin}/simple/x/`).catch((e) => e);
@@ -243,7 +238,7 @@ describe("redirects", () => {
       hops++;
       res.writeHead(302, { location: `/loop/${Number(req.url?.split("/")[2] ?? 0) + 1}` }).end();
     });
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     const http = testClient({ retries: 0 });
     const error = await http.get(`${origin}/loop/0`).catch((e) => e);
     expect(error.code).toBe("HTTP_ERROR");
@@ -259,7 +254,7 @@ describe("redirects", () => {
     const server = createServer((_req, res) => {
       res.writeHead(301, { location: `${index.indexUrl}alpha/` }).end();
     });
-    const origin = await listen(server);
+    const origin = await listenLoopback(server);
     const http = testClient();
     const res = await http.fetchBytes(`${origin}/simple/Alpha/`);
     expect(res.url).toBe(`${index.indexUrl}alpha/`);
@@ -270,35 +265,8 @@ describe("redirects", () => {
 });
 
 describe("proxy", () => {
-  async function startProxy() {
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? "");
-      const upstream = httpRequest(
-        req.url ?? "",
-        { method: req.method, headers: req.headers },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on("error", () => res.writeHead(502).end());
-      req.pipe(upstream);
-    });
-    const url = await listen(server);
-    return {
-      url,
-      seen,
-      close: () =>
-        new Promise((r) => {
-          server.closeAllConnections();
-          server.close(r);
-        }),
-    };
-  }
-
   it("sends http:// traffic through --proxy as absolute-form requests", async () => {
-    const proxy = await startProxy();
+    const proxy = await startForwardProxy();
     const http = testClient({ dispatcher: createDispatcher({ proxy: proxy.url, env: {} }) });
     const res = await http.fetchBytes(`${index.indexUrl}alpha/`);
     expect(res.status).toBe(200);
@@ -308,7 +276,7 @@ describe("proxy", () => {
   });
 
   it("reads HTTP_PROXY from the environment and honours NO_PROXY", async () => {
-    const proxy = await startProxy();
+    const proxy = await startForwardProxy();
     const viaEnv = testClient({ dispatcher: createDispatcher({ env: { HTTP_PROXY: proxy.url } }) });
     await viaEnv.fetchBytes(`${index.indexUrl}alpha/`);
     expect(proxy.seen).toHaveLength(1);
