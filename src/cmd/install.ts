@@ -5,7 +5,7 @@
 // Trap: this module and everything it imports must never reach an index client (tested).
 
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -18,8 +18,8 @@ import {
   interpreterTarget,
   plannedVenv,
   probeInterpreter,
-  userScheme,
 } from "../mirror/interpreter.js";
+import { prefixScheme, targetScheme, userScheme } from "../mirror/schemes.js";
 import { lockedSelection } from "../mirror/sync/lockfile.js";
 import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -64,8 +64,13 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
   const info = await probeInterpreter(
     typeof options.python === "string" ? options.python : "python3",
   );
-  // PEP 668 covers --user installs too (pip refuses them the same way).
-  if (info.externallyManaged) {
+  // PEP 668 covers --user installs too (pip refuses them the same way); --target and --prefix
+  // write elsewhere, and pip skips the check for them.
+  if (
+    info.externallyManaged &&
+    text(options.target) === undefined &&
+    text(options.prefix) === undefined
+  ) {
     throw new WheelhouseError(
       "EXTERNALLY_MANAGED",
       `the environment of ${quote(info.executable)} is externally managed (PEP 668)` +
@@ -133,11 +138,7 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
-  if (options.user === true && typeof options.venv === "string") {
-    throw new WheelhouseError("USAGE_INVALID_OPTION", "--user cannot be combined with --venv", {
-      hint: "a venv has no user site: drop --user to install into the venv, or give --python",
-    });
-  }
+  const where = placement(options);
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
@@ -150,9 +151,18 @@ export const run: CommandRun = async (args, options) => {
         : resolveStoreDir(options);
   const useStore = storeDir !== undefined && existsSync(storeDir);
   const base = await environment(options);
-  // Under --user, the interpreter's own site-packages stay where they are, behind the user site.
-  const info = options.user === true ? await userScheme(base) : base;
-  const shadowedSites = info !== base ? [base.paths.purelib, base.paths.platlib] : undefined;
+  const info =
+    where?.option === "--user"
+      ? await userScheme(base)
+      : where?.option === "--prefix"
+        ? await prefixScheme(base, where.dir)
+        : where?.option === "--target"
+          ? targetScheme(base, where.dir)
+          : base;
+  // Under --user, the interpreter's own site-packages stay where they are, behind the user site;
+  // a --target or --prefix directory is an environment of its own (as in uv).
+  const shadowedSites =
+    where?.option === "--user" ? [base.paths.purelib, base.paths.platlib] : undefined;
   const fromLock = inputs.locked ? lockRequest(inputs.locked, info) : undefined;
   // Imported only when used: loading the SQLite binding costs start-up time.
   const stores = useStore ? await import("../store/store.js") : undefined;
@@ -193,7 +203,10 @@ export const run: CommandRun = async (args, options) => {
       network,
       onEvent,
     });
-    if (options.warnScriptLocation !== false) warnScriptsOffPath(report.scripts, info);
+    // pip does not warn for --target: its bin/ is the caller's to place.
+    if (options.warnScriptLocation !== false && where?.option !== "--target") {
+      warnScriptsOffPath(report.scripts, info);
+    }
     if (json) {
       const { printJson } = await import("./store-output.js");
       printJson(report);
@@ -243,6 +256,56 @@ function warnScriptsOffPath(scripts: string[], info: InterpreterInfo): void {
         "(--no-warn-script-location turns this off)\n",
     );
   }
+}
+
+/**
+ * Where the install goes other than the environment itself: --user, --target DIR or --prefix
+ * DIR (pip's options; at most one, and never with --venv, which names the environment).
+ * @throws WheelhouseError "USAGE_INVALID_OPTION" (exit 2) for a combination, or a DIR that
+ *   exists and is not a directory.
+ */
+function placement(
+  options: Record<string, unknown>,
+): { option: "--user" } | { option: "--target" | "--prefix"; dir: string } | undefined {
+  const target = text(options.target);
+  const prefix = text(options.prefix);
+  const given = [
+    ...(options.user === true ? ["--user"] : []),
+    ...(target !== undefined ? ["--target"] : []),
+    ...(prefix !== undefined ? ["--prefix"] : []),
+  ];
+  if (given.length > 1) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `${given[0]} cannot be combined with ${given[1]}`,
+      { hint: "each names where the install goes: give one of --user, --target, --prefix" },
+    );
+  }
+  if (given.length === 1 && typeof options.venv === "string") {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `${given[0]} cannot be combined with --venv`,
+      {
+        hint:
+          given[0] === "--user"
+            ? "a venv has no user site: drop --user to install into the venv, or give --python"
+            : `drop --venv: ${given[0]} installs for the interpreter of --python (python3 by default)`,
+      },
+    );
+  }
+  const dir = target ?? prefix;
+  if (dir !== undefined) {
+    const option = target !== undefined ? "--target" : "--prefix";
+    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new WheelhouseError(
+        "USAGE_INVALID_OPTION",
+        `${option} ${quote(dir)} exists and is not a directory`,
+        { hint: `give ${option} a directory (it is created when missing)` },
+      );
+    }
+    return { option, dir };
+  }
+  return options.user === true ? { option: "--user" } : undefined;
 }
 
 /**

@@ -152,6 +152,8 @@ export function buildProgram(): Command {
     .option("--python <path>", "install into this interpreter's environment")
     .option("--venv <dir>", "install into this venv (created when missing)")
     .option("--user", "install into the user site (~/.local, or PYTHONUSERBASE), as pip --user")
+    .option("-t, --target <dir>", "install into this directory (packages at its top level)")
+    .option("--prefix <dir>", "install under this prefix (its lib/pythonX.Y/site-packages, bin)")
     .option(
       "-f, --find-links <path|url>",
       "flat directory or HTML page of files (repeatable)",

@@ -1,8 +1,7 @@
 // One probe of a Python interpreter: what it is (implementation, version, ABI, most specific
 // platform tag), where it installs (sysconfig paths), its PEP 508 marker environment, and whether
 // it is a venv or externally managed (PEP 668). Install and sync both build their Target from it.
-// userScheme() asks the same interpreter, each time and without -I, for its user scheme
-// (install --user).
+// Where an install goes instead of the environment (--user, --target, --prefix): ./schemes.ts.
 // Specs: https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/
 // https://packaging.python.org/en/latest/specifications/dependency-specifiers/#environment-markers
 // https://packaging.python.org/en/latest/specifications/externally-managed-environments/
@@ -275,60 +274,6 @@ export function plannedVenv(base: InterpreterInfo, dir: string): InterpreterInfo
     process.platform === "win32" ? join(to, "Scripts", "python.exe") : join(to, "bin", "python");
   const { externallyManagedMessage: _, ...rest } = moveVenv(base, base.prefix, to, bin);
   return { ...rest, isVenv: true, externallyManaged: false };
-}
-
-const USER_PROBE = `
-import json, os, site, sysconfig
-get = getattr(sysconfig, "get_preferred_scheme", None)
-scheme = get("user") if get else ("nt_user" if os.name == "nt" else "posix_user")
-paths = sysconfig.get_paths(scheme)
-print(json.dumps({
-    "enabled": bool(site.ENABLE_USER_SITE),
-    "base": site.getuserbase(),
-    "paths": {k: paths[k] for k in ("purelib", "platlib", "scripts", "data", "include")},
-}))
-`;
-
-/**
- * `info` turned to the user scheme of its interpreter (pip's `--user`): the user site-packages,
- * scripts and data dirs under the user base (`~/.local` on Linux, PYTHONUSERBASE when set) and
- * that base as the prefix. Asked of the interpreter each time, not kept: the answer follows
- * HOME and PYTHONUSERBASE. Spec: https://docs.python.org/3/library/sysconfig.html#user-scheme
- * @throws WheelhouseError "USER_SITE_UNAVAILABLE" inside a venv (its user site is not on
- *   sys.path, pip's refusal) or when the user site is off (PYTHONNOUSERSITE, `-s`);
- *   "PYTHON_PROBE_FAILED".
- */
-export async function userScheme(info: InterpreterInfo): Promise<InterpreterInfo> {
-  if (info.isVenv) {
-    throw new WheelhouseError(
-      "USER_SITE_UNAVAILABLE",
-      `cannot install with --user into ${quote(info.executable)}: user site-packages are not visible in a virtual environment`,
-      {
-        hint: "install into the venv itself (drop --user), or give an interpreter outside it with --python",
-      },
-    );
-  }
-  let answer: { enabled: boolean; base: string; paths: InterpreterInfo["paths"] };
-  try {
-    const { stdout } = await execFileAsync(info.executable, ["-c", USER_PROBE], {
-      encoding: "utf8",
-    });
-    answer = JSON.parse(stdout);
-  } catch (cause) {
-    throw new WheelhouseError(
-      "PYTHON_PROBE_FAILED",
-      `could not ask ${quote(info.executable)} for its user scheme`,
-      { cause, hint: String((cause as { stderr?: string }).stderr ?? "").trim() || undefined },
-    );
-  }
-  if (!answer.enabled) {
-    throw new WheelhouseError(
-      "USER_SITE_UNAVAILABLE",
-      `cannot install with --user: the user site-packages of ${quote(info.executable)} are turned off`,
-      { hint: "unset PYTHONNOUSERSITE, or install into a venv (--venv DIR)" },
-    );
-  }
-  return { ...info, prefix: answer.base, paths: answer.paths };
 }
 
 /** `info` of a venv at `from`, moved to the venv at `to` (invoked as `executable`). */

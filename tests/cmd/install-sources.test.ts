@@ -14,13 +14,12 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Ran, startServe, wheelhouse } from "../helpers/cli.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
@@ -31,7 +30,14 @@ import {
   writeDistributions,
 } from "../helpers/wheels.js";
 import { listTree } from "../mirror/install/env.js";
-import { freshVenv as makeFresh, report, runInstall, sitePackages } from "./install-cli.js";
+import {
+  freshVenv as makeFresh,
+  pythonCopy,
+  report,
+  runInstall,
+  sitePackages,
+  writeMarker,
+} from "./install-cli.js";
 
 let root: string;
 let links: string;
@@ -275,55 +281,7 @@ describe("install from a find-links URL", () => {
 });
 
 describe("install --python", () => {
-  /**
-   * A Python installation that is not a venv, with PEP 668's marker in its stdlib dir: a copy of
-   * the interpreter binary in a new prefix whose lib/pythonX.Y links every stdlib entry (so the
-   * real installation is never touched). A venv cannot stand in: the marker does not count in one,
-   * and a venv's stdlib dir is the base installation's.
-   */
-  function externallyManaged(name = "managed", marker = true): string {
-    const probe = execFileSync(
-      "python3",
-      [
-        "-I",
-        "-c",
-        "import os,sys,sysconfig;print(os.path.realpath(sys.executable));print(sysconfig.get_path('stdlib'))",
-      ],
-      { encoding: "utf8" },
-    );
-    const [executable, stdlib] = probe.trim().split("\n");
-    const prefix = join(root, name);
-    const lib = join(prefix, "lib", basename(stdlib));
-    mkdirSync(join(prefix, "bin"), { recursive: true });
-    mkdirSync(join(lib, "site-packages"), { recursive: true });
-    copyFileSync(executable, join(prefix, "bin", "python3"));
-    for (const entry of readdirSync(stdlib)) {
-      if (entry !== "site-packages" && entry !== "EXTERNALLY-MANAGED")
-        symlinkSync(join(stdlib, entry), join(lib, entry));
-    }
-    if (marker) writeMarker(lib);
-    const python = join(prefix, "bin", "python3");
-    const check = execFileSync(
-      python,
-      [
-        "-I",
-        "-c",
-        "import sys,sysconfig;print(sys.prefix==sys.base_prefix, sysconfig.get_path('stdlib'))",
-      ],
-      {
-        encoding: "utf8",
-      },
-    );
-    expect(check.trim()).toBe(`True ${lib}`);
-    return python;
-  }
-
-  function writeMarker(lib: string): void {
-    writeFileSync(
-      join(lib, "EXTERNALLY-MANAGED"),
-      "[externally-managed]\nError=This Python belongs to the test suite; use a venv.\n",
-    );
-  }
+  const externallyManaged = (name = "managed", marker = true) => pythonCopy(root, name, marker);
 
   it("keeps a probe on disk, and probes again once PEP 668's marker appears", async () => {
     const python = externallyManaged("unmanaged", false);
