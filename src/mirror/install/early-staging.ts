@@ -9,6 +9,8 @@
 // - Warnings (a newer Wheel-Version minor) are held back too, and told only for a wheel taken.
 // - Everything not taken must be settled and discarded before the writer threads stop, or a
 //   write still queued for it would never answer.
+// - A failed resolution can end while metadata reads it started are still in flight: one that
+//   lands after discardRest() must not start a staging, whose directory nothing would remove.
 
 import type { StagedWheel } from "./unpack.js";
 
@@ -33,12 +35,14 @@ export class EarlyStaging {
   private readonly started = new Map<string, Promise<Outcome>>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
+  /** Set by discardRest(): a metadata read still in flight then starts nothing. */
+  private closed = false;
 
   constructor(private readonly stage: StageFn) {}
 
   /** Start staging the wheel at `path` (once per path; queued past LIMIT at once). */
   start(path: string, filename: string): void {
-    if (this.started.has(path)) return;
+    if (this.closed || this.started.has(path)) return;
     this.started.set(path, this.run(path, filename));
   }
 
@@ -58,8 +62,12 @@ export class EarlyStaging {
     });
   }
 
-  /** Wait for every staging not taken and remove what it wrote. Never throws. */
+  /**
+   * Wait for every staging not taken and remove what it wrote; start nothing from then on. Never
+   * throws.
+   */
   async discardRest(): Promise<void> {
+    this.closed = true;
     const rest = [...this.started.values()];
     this.started.clear();
     await Promise.all(

@@ -69,6 +69,18 @@ describe("EarlyStaging", () => {
     await early.discardRest();
     expect(told).toEqual(["about a.whl"]);
   });
+
+  it("starts nothing once the rest is discarded (a metadata read that lands after a failed resolution)", async () => {
+    const calls: string[] = [];
+    const early = new EarlyStaging(async (path, filename) => {
+      calls.push(path);
+      return fakeStaged(filename, []);
+    });
+    await early.discardRest();
+    early.start("/w/late.whl", "late.whl");
+    expect(calls).toEqual([]);
+    expect(early.take("/w/late.whl", () => {})).toBeUndefined();
+  });
 });
 
 describe("installing when the resolver leaves a release it read", () => {
