@@ -9,8 +9,9 @@
 // - `-r` inside a constraints file adds requirements, `-c` adds constraints (pip does this).
 // - Paths of -r/-c are relative to the including file's directory, as in pip. Paths of local
 //   wheels and sdists are too, which is NOT pip's rule: pip takes them relative to the current
-//   directory (kept: src/pep knows no current directory, and direct references are only named in
-//   messages for now).
+//   directory (kept: src/pep knows no current directory, and a requirements file that names
+//   ./wheels/x.whl then works from any directory). Paths given as arguments
+//   (parseRequirementArgument) are relative to the directory the caller passes.
 // - An -i/--index-url line drops the --extra-index-url values of earlier lines; after --no-index,
 //   -i and --extra-index-url are ignored (pip's handle_option_line).
 // No I/O: nested files are read through the caller's `readFile`.
@@ -284,22 +285,17 @@ function includePath(file: string, value: string, fail: Fail): string {
 }
 
 const URL_WITH_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** `name @`, `name[extras] @`: PEP 508's direct reference, read as PEP 508 text. */
+const NAMED_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/;
 
 /**
  * The requirement of a requirement line: PEP 508 text, or a URL or path of a wheel or sdist (the
  * canonical name comes from its filename) or of anything with `#egg=name`.
  */
 function lineRequirement(args: string, file: string, fail: Fail): Requirement {
-  const named = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(args);
-  const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
-  const isPath =
-    /^(\.|\/|~)/.test(args) ||
-    /^[^;\s]*\//.test(args) ||
-    // pip's archive extensions: a local file of any of them is a path, not a project name.
-    /\.(whl|zip|tar\.gz|tgz|tar|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)(\[|\s|;|$)/.test(
-      args,
-    );
-  if (!named && (isUrl || isPath)) return directRequirement(args, isUrl, file, fail);
+  const named = NAMED_REFERENCE.test(args);
+  const location = named ? undefined : directLocation(args);
+  if (location) return directRequirement(args, location.isUrl, posix.dirname(file), fail);
   // pip splits a line that does not start with a URL at its first ";" (the marker), so
   // `name @ URL;marker` needs no space before ";" there, unlike in PEP 508.
   const semicolon = named ? args.indexOf(";") : -1;
@@ -316,7 +312,45 @@ function lineRequirement(args: string, file: string, fail: Fail): Requirement {
   }
 }
 
-function directRequirement(args: string, isUrl: boolean, file: string, fail: Fail): Requirement {
+/**
+ * Whether `args` (not `name @ ...`) is the URL or path of a distribution rather than PEP 508
+ * text, as pip decides: a scheme, a leading `.`, `/` or `~`, a `/` before any `;`, or one of
+ * pip's archive extensions.
+ */
+function directLocation(args: string): { isUrl: boolean } | undefined {
+  const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
+  const isPath =
+    /^(\.|\/|~)/.test(args) ||
+    /^[^;\s]*\//.test(args) ||
+    // pip's archive extensions: a local file of any of them is a path, not a project name.
+    /\.(whl|zip|tar\.gz|tgz|tar|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)(\[|\s|;|$)/.test(
+      args,
+    );
+  return isUrl || isPath ? { isUrl } : undefined;
+}
+
+/**
+ * A requirement given on the command line, as pip reads one: PEP 508 text, or the path or URL
+ * of a wheel or sdist (optionally `[extras]` and `; marker` after it), whose project name comes
+ * from its filename (or `#egg=`). A relative path is joined to `baseDir` (the caller's current
+ * directory) and kept as a path in `url`; a URL is kept as written.
+ * Spec: https://pip.pypa.io/en/stable/cli/pip_install/#argument-handling
+ * @throws WheelhouseError "INVALID_REQUIREMENT" quoting `text`.
+ */
+export function parseRequirementArgument(text: string, baseDir: string): Requirement {
+  const args = text.trim();
+  const named = NAMED_REFERENCE.test(args);
+  const location = named ? undefined : directLocation(args);
+  if (!location) return parseRequirement(text);
+  const fail: Fail = (why, hint, _code, cause) =>
+    new WheelhouseError("INVALID_REQUIREMENT", `requirement ${quote(text)} is invalid: ${why}`, {
+      hint,
+      cause,
+    });
+  return directRequirement(args, location.isUrl, baseDir, fail);
+}
+
+function directRequirement(args: string, isUrl: boolean, baseDir: string, fail: Fail): Requirement {
   const split = isUrl ? /;\s/.exec(args) : /;/.exec(args);
   let location = (split ? args.slice(0, split.index) : args).trim();
   const marker = split ? args.slice(split.index + 1).trim() : undefined;
@@ -369,13 +403,15 @@ function directRequirement(args: string, isUrl: boolean, file: string, fail: Fai
   if (name === undefined) {
     throw fail(
       `the project name of ${quote(location)} is unknown`,
-      "write it as `name @ url`, or add #egg=name to the URL",
+      isUrl || /\.[a-z0-9]+$/i.test(filename)
+        ? "write it as `name @ url`, or add #egg=name to the URL"
+        : "a wheel or an sdist is named by its path; a source directory is built into a wheel first (python3 -m pip wheel --no-deps -w wheels DIR)",
     );
   }
   const url =
     isUrl || posix.isAbsolute(location) || location.startsWith("~")
       ? location
-      : posix.normalize(posix.join(posix.dirname(file), location));
+      : posix.normalize(posix.join(baseDir, location));
   const requirement: Requirement = {
     name,
     extras: [...new Set(extras)].sort(),

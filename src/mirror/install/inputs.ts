@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
-import { parseRequirement, type Requirement } from "../../pep/requirement.js";
-import { parseRequirementsTxt } from "../../pep/requirements-txt.js";
+import type { Requirement } from "../../pep/requirement.js";
+import { parseRequirementArgument, parseRequirementsTxt } from "../../pep/requirements-txt.js";
 import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "../sync/lockfile.js";
 import type { LockedPackage } from "../sync/types.js";
@@ -44,7 +44,8 @@ export function readRequirementInputs(
   constraintFiles: string[],
 ): RequirementInputs {
   const out: RequirementInputs = {
-    requirements: args.map((a) => parseRequirement(a)),
+    // A path or URL of a file is a requirement too, as in pip (see ./direct-references.ts).
+    requirements: args.map((a) => parseRequirementArgument(a, process.cwd())),
     constraints: [],
     hashes: new Map(),
     requireHashes: false,

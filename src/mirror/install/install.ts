@@ -24,6 +24,7 @@ import type { Store } from "../../store/store.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
+import { directUrlJson, takeDirectReferences } from "./direct-references.js";
 import { EarlyStaging } from "./early-staging.js";
 import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
@@ -111,6 +112,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const started = performance.now();
   const info = request.interpreter;
   const target = interpreterTarget(info);
+  const direct = takeDirectReferences(request.requirements);
   const own = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const ownNames = new Set(own.map((d) => d.name));
   const behind = request.shadowedSites ? await findInstalled(request.shadowedSites) : [];
@@ -131,6 +133,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   const provider: LocalProvider = new LocalProvider({
     store: request.store,
     findLinks: request.findLinks,
+    directFiles: direct.files,
     ...(request.network ? { network: request.network } : {}),
     installed: request.forceReinstall ? [] : present,
     hashLocalFiles: hashing,
@@ -149,7 +152,7 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
   });
   const builds: SdistBuilds = new SdistBuilds(request, provider, tmp);
   try {
-    const resolution = await resolve(request.requirements, provider, {
+    const resolution = await resolve(direct.requirements, provider, {
       sources: "the store, filled by wheelhouse sync; --find-links",
       target,
       constraints: request.constraints,
@@ -182,7 +185,16 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       seconds: 0,
     };
     if (!request.dryRun && toInstall.length > 0) {
-      const applied = await apply(request, provider, toInstall, replaced, builds, writer!, early);
+      const applied = await apply(
+        request,
+        provider,
+        toInstall,
+        replaced,
+        builds,
+        writer!,
+        early,
+        direct.files,
+      );
       report.compiled = applied.compiled;
       report.scripts = applied.scripts;
     }
@@ -207,8 +219,15 @@ async function apply(
   builds: SdistBuilds,
   writer: FileWriter,
   early: EarlyStaging | undefined,
+  directFiles: Map<string, string>,
 ): Promise<{ compiled: number; scripts: string[] }> {
   const info = request.interpreter;
+  // PEP 610: what was installed from a file named by a requirement says which file.
+  const directUrls = new Map(
+    toInstall
+      .filter((p) => directFiles.has(p.name))
+      .map((p) => [p.name, directUrlJson(p.file.url, p.file.sha256)]),
+  );
   const scheme = schemeOf(info);
   const requested = new Set(
     request.requirements.map((r) => r.name.toLowerCase().replace(/[-_.]+/g, "-")),
@@ -273,7 +292,7 @@ async function apply(
   // Each wheel's dist-info is its own few files and one rename: written 16 wheels at a time.
   await mapLimit(staged, 16, async (s) => {
     const extra = s.pyFiles.flatMap((f) => (pycs.has(f) ? [pycs.get(f)!] : []));
-    await s.finish({ requested: requested.has(s.name), extra });
+    await s.finish({ requested: requested.has(s.name), extra, directUrl: directUrls.get(s.name) });
     request.onEvent?.({ kind: "installed", name: s.name, version: s.version });
   });
   return { compiled: pycs.size, scripts: staged.flatMap((s) => s.scripts).sort() };

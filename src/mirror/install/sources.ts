@@ -1,7 +1,8 @@
 // The only places `wheelhouse install` takes distributions from, as one resolver Provider: the
 // store's catalog, flat find-links directories (as pip reads them: every file directly inside),
-// find-links URLs (an HTML page of links such as `wheelhouse serve`'s /links/), and the
-// distributions already installed (source "installed", so the resolver keeps them).
+// find-links URLs (an HTML page of links such as `wheelhouse serve`'s /links/), files named by
+// requirements (the only candidate for their project), and the distributions already installed
+// (source "installed", so the resolver keeps them).
 // Spec: https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-f (find-links semantics),
 // https://packaging.python.org/en/latest/specifications/simple-repository-api/ (link pages)
 // Traps:
@@ -44,6 +45,11 @@ export interface LocalSources {
   store?: Store;
   /** --find-links values: directories (or paths of single files) and http(s) URLs. */
   findLinks: string[];
+  /**
+   * Canonical name -> absolute path of a file a requirement named (./x.whl, name @ file:...):
+   * the only candidate offered for that project besides what is installed.
+   */
+  directFiles?: Map<string, string>;
   /** Distributions already in the environment (offered as source "installed"). */
   installed?: InstalledDistribution[];
   /** Compute sha256 of local files (for --hash / --require-hashes). */
@@ -102,7 +108,12 @@ export class LocalProvider implements Provider {
   }
 
   async listFiles(project: string): Promise<CandidateFile[]> {
-    const located = (await this.index()).get(project) ?? [];
+    const directPath = this.sources.directFiles?.get(project);
+    const all = (await this.index()).get(project) ?? [];
+    const located =
+      directPath === undefined
+        ? all
+        : [...all.filter((l) => l.installed !== undefined), this.direct(directPath)];
     const out: CandidateFile[] = [];
     for (const l of located) {
       if (this.sources.hashLocalFiles && l.file.sha256 === undefined && l.path) {
@@ -110,7 +121,7 @@ export class LocalProvider implements Provider {
       }
       out.push(l.file);
     }
-    if (this.sources.store) {
+    if (this.sources.store && directPath === undefined) {
       // Imported here: the catalog's SQLite binding is not loaded for find-links-only installs.
       const { listFiles: listStoreFiles } = await import("../../store/queries.js");
       const { blobPath } = await import("../../store/store.js");
@@ -321,6 +332,17 @@ export class LocalProvider implements Provider {
       this.sources.onWarning?.(`${(error as Error).message}; skipped, as pip skips it`);
       return [];
     }
+  }
+
+  /** The file a requirement named, found again by its URL like any other candidate. */
+  private direct(path: string): Located {
+    const url = pathToFileURL(path).href;
+    let l = this.byUrl.get(url);
+    if (l === undefined) {
+      l = located(path, path);
+      this.byUrl.set(url, l);
+    }
+    return l;
   }
 
   private index(): Promise<Map<string, Located[]>> {

@@ -75,8 +75,11 @@ export interface StagedWheel {
   /** Final paths of the files installed in the scripts directory (launchers, .data/scripts). */
   scripts: string[];
   commit(): Promise<void>;
-  /** Write the dist-info; `extra` are more installed paths to record (e.g. .pyc files). */
-  finish(options: { requested: boolean; extra?: string[] }): Promise<void>;
+  /**
+   * Write the dist-info; `extra` are more installed paths to record (e.g. .pyc files);
+   * `directUrl`, the text of a direct_url.json (PEP 610), when installed from a named file.
+   */
+  finish(options: { requested: boolean; extra?: string[]; directUrl?: string }): Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -313,16 +316,28 @@ class Stage {
   private staged(name: string, version: string, distInfo: string): StagedWheel {
     const root = this.root;
     const commit = async () => this.staging.commit();
-    const finish = async ({ requested, extra = [] }: { requested: boolean; extra?: string[] }) => {
+    const finish = async ({
+      requested,
+      extra = [],
+      directUrl,
+    }: {
+      requested: boolean;
+      extra?: string[];
+      directUrl?: string;
+    }) => {
       const finalInfo = join(root, distInfo);
       const inInfo = (file: string) => ({ path: `${distInfo}/${file}` });
       // The RECORD spec discourages leaving a file's hash out (only RECORD's own row has none).
       const written = [
         { ...inInfo("INSTALLER"), ...hashOf(INSTALLER) },
         ...(requested ? [{ ...inInfo("REQUESTED"), ...hashOf("") }] : []),
+        ...(directUrl !== undefined
+          ? [{ ...inInfo("direct_url.json"), ...hashOf(directUrl) }]
+          : []),
         inInfo("RECORD"),
       ];
-      // A wheel that ships its own INSTALLER (or REQUESTED) has it replaced: one row per file.
+      // A wheel that ships its own INSTALLER (REQUESTED, direct_url.json) has it replaced: one
+      // row per file.
       const replaced = new Set(written.map((w) => w.path));
       const rows = [
         ...this.records.filter((r) => !replaced.has(r.path)),
@@ -332,6 +347,9 @@ class Stage {
       // main thread than a dozen round trips through libuv's thread pool (120 wheels: 0.2 s).
       writeFileSync(join(this.distInfoTemp, "INSTALLER"), INSTALLER);
       if (requested) writeFileSync(join(this.distInfoTemp, "REQUESTED"), "");
+      if (directUrl !== undefined) {
+        writeFileSync(join(this.distInfoTemp, "direct_url.json"), directUrl);
+      }
       writeFileSync(join(this.distInfoTemp, "RECORD"), formatRecord([...rows, ...written]));
       if (existsSync(finalInfo)) rmSync(finalInfo, { recursive: true, force: true });
       renameSync(this.distInfoTemp, finalInfo);
