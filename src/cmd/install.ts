@@ -19,11 +19,11 @@ import {
   plannedVenv,
   probeInterpreter,
 } from "../mirror/interpreter.js";
-import { prefixScheme, targetScheme, userScheme } from "../mirror/schemes.js";
+import { prefixScheme, rootScheme, targetScheme, userScheme } from "../mirror/schemes.js";
+import { binarySet } from "../mirror/sync/inputs.js";
 import { lockedSelection } from "../mirror/sync/lockfile.js";
 import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
-import { canonicalizeName } from "../pep/names.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
 import { strings, text, wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
@@ -64,12 +64,14 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
   const info = await probeInterpreter(
     typeof options.python === "string" ? options.python : "python3",
   );
-  // PEP 668 covers --user installs too (pip refuses them the same way); --target and --prefix
-  // write elsewhere, and pip skips the check for them.
+  // PEP 668 covers --user installs too (pip refuses them the same way); --target, --prefix and
+  // --root write elsewhere, and pip skips the check for them, as for --break-system-packages.
   if (
     info.externallyManaged &&
+    options.breakSystemPackages !== true &&
     text(options.target) === undefined &&
-    text(options.prefix) === undefined
+    text(options.prefix) === undefined &&
+    text(options.root) === undefined
   ) {
     throw new WheelhouseError(
       "EXTERNALLY_MANAGED",
@@ -109,12 +111,6 @@ function lockRequest(locked: LockedPackage[], info: InterpreterInfo) {
   return { requirements, hashes, findLinks: [...findLinks] };
 }
 
-function onlyBinary(values: string[]): ":all:" | Set<string> | undefined {
-  if (values.includes(":all:")) return ":all:";
-  const names = values.flatMap((v) => v.split(",")).filter((v) => v && v !== ":none:");
-  return names.length ? new Set(names.map((n) => canonicalizeName(n))) : undefined;
-}
-
 /** Run `wheelhouse install`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
@@ -139,6 +135,15 @@ export const run: CommandRun = async (args, options) => {
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
   const where = placement(options);
+  const root = text(options.root);
+  if (root !== undefined) {
+    if (where?.option === "--target") {
+      throw new WheelhouseError("USAGE_INVALID_OPTION", "--target cannot be combined with --root", {
+        hint: "--target names the one directory everything goes to: give it the path under the root",
+      });
+    }
+    directoryOrAbsent("--root", root);
+  }
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
@@ -151,7 +156,7 @@ export const run: CommandRun = async (args, options) => {
         : resolveStoreDir(options);
   const useStore = storeDir !== undefined && existsSync(storeDir);
   const base = await environment(options);
-  const info =
+  const placed =
     where?.option === "--user"
       ? await userScheme(base)
       : where?.option === "--prefix"
@@ -159,6 +164,7 @@ export const run: CommandRun = async (args, options) => {
         : where?.option === "--target"
           ? targetScheme(base, where.dir)
           : base;
+  const info = root !== undefined ? rootScheme(placed, root) : placed;
   // Under --user, the interpreter's own site-packages stay where they are, behind the user site;
   // a --target or --prefix directory is an environment of its own (as in uv).
   const shadowedSites =
@@ -168,7 +174,7 @@ export const run: CommandRun = async (args, options) => {
   const stores = useStore ? await import("../store/store.js") : undefined;
   const store =
     stores && storeDir ? await stores.openStore(storeDir, { mayBeReadOnly: true }) : undefined;
-  const tty = process.stderr.isTTY && !json;
+  const tty = process.stderr.isTTY && !json && options.progressBar !== "off";
   const quiet = options.quiet === true;
   const say = (line: string) => {
     if (!json && !quiet) process.stderr.write(`${line}\n`);
@@ -178,7 +184,9 @@ export const run: CommandRun = async (args, options) => {
       say(`resolved: ${e.install} to install, ${e.keep} already installed`);
     else if (e.kind === "built") say(`built ${e.filename}`);
     else if (e.kind === "removed") say(`removed ${e.name} ${e.version}`);
-    else if (e.kind === "installed" && tty) say(`installed ${e.name} ${e.version}`);
+    else if (e.kind === "installed" && (tty || options.verbose === true)) {
+      say(`installed ${e.name} ${e.version}`);
+    }
     // Warnings reach stderr even with --json (stdout stays the report), as pip's do.
     else if (e.kind === "warning") process.stderr.write(`warning: ${e.message}\n`);
   };
@@ -195,11 +203,16 @@ export const run: CommandRun = async (args, options) => {
       noDeps: options.deps === false || fromLock !== undefined,
       upgrade: options.upgrade === true,
       upgradeStrategy: strategy,
-      forceReinstall: options.forceReinstall === true,
+      // pip's -I overwrites what is installed; replacing it by its RECORD is the clean form.
+      forceReinstall: options.forceReinstall === true || options.ignoreInstalled === true,
       compile: options.compile === true,
       dryRun: options.dryRun === true,
       pre: options.pre === true || inputs.pre,
-      onlyBinary: onlyBinary([...list(options.onlyBinary), ...inputs.onlyBinary]),
+      onlyBinary: binarySet([...inputs.onlyBinary, ...list(options.onlyBinary)]),
+      noBinary: binarySet([...inputs.noBinary, ...list(options.binary)]),
+      preferBinary: options.preferBinary === true || inputs.preferBinary,
+      ignoreRequiresPython: options.ignoreRequiresPython === true,
+      pipBuildOptions: pipBuildOptions(options),
       network,
       onEvent,
     });
@@ -296,16 +309,33 @@ function placement(
   const dir = target ?? prefix;
   if (dir !== undefined) {
     const option = target !== undefined ? "--target" : "--prefix";
-    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
-      throw new WheelhouseError(
-        "USAGE_INVALID_OPTION",
-        `${option} ${quote(dir)} exists and is not a directory`,
-        { hint: `give ${option} a directory (it is created when missing)` },
-      );
-    }
+    directoryOrAbsent(option, dir);
     return { option, dir };
   }
   return options.user === true ? { option: "--user" } : undefined;
+}
+
+/**
+ * `dir`, given to `option`, is a directory or does not exist yet (it is created then).
+ * @throws WheelhouseError "USAGE_INVALID_OPTION" (exit 2) when it is something else.
+ */
+function directoryOrAbsent(option: string, dir: string): void {
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new WheelhouseError(
+      "USAGE_INVALID_OPTION",
+      `${option} ${quote(dir)} exists and is not a directory`,
+      { hint: `give ${option} a directory (it is created when missing)` },
+    );
+  }
+}
+
+/** pip's build options the user gave, for `pip wheel` when an sdist is built. */
+function pipBuildOptions(options: Record<string, unknown>): string[] {
+  return [
+    ...(options.buildIsolation === false ? ["--no-build-isolation"] : []),
+    ...(options.usePep517 === true ? ["--use-pep517"] : []),
+    ...(options.checkBuildDependencies === true ? ["--check-build-dependencies"] : []),
+  ];
 }
 
 /**

@@ -175,7 +175,30 @@ export function buildProgram(): Command {
     .option("--no-warn-script-location", "do not warn when scripts land in a directory not on PATH")
     .option("--pre", "allow pre-releases")
     .option("--only-binary <names>", "wheels only: :all:, :none: or names (repeatable)", collect)
+    .option(
+      "--no-binary <names>",
+      "sdists only, built offline: :all:, :none: or names (repeatable)",
+      collect,
+    )
+    .option("--prefer-binary", "prefer an older wheel over a newer sdist")
+    .option("-I, --ignore-installed", "what is installed does not count (replaced by its RECORD)")
+    .option("--ignore-requires-python", "do not check Requires-Python")
+    .option(
+      "--break-system-packages",
+      "install into an externally managed environment (PEP 668) all the same",
+    )
+    .option("--root <dir>", "install everything under this directory (a DESTDIR)")
+    .option("--no-build-isolation", "sdist builds use the build requirements already installed")
+    .option("--use-pep517", "sdist builds go through PEP 517 (passed to pip wheel)")
+    .option("--check-build-dependencies", "sdist builds check them (passed to pip wheel)")
+    .option("-v, --verbose", "also name each distribution installed when not on a terminal")
+    .option("--progress-bar <on|off>", "off: no progress lines")
     .option("-q, --quiet", "print only warnings and errors (and --json's report)")
+    .option("--disable-pip-version-check", "accepted for pip's command lines; changes nothing")
+    .option("--no-input", "accepted for pip's command lines; install never prompts")
+    .option("--no-color", "accepted for pip's command lines; install prints no colours")
+    .option("--isolated", "accepted for pip's command lines; install reads no pip configuration")
+    .option("--no-python-version-warning", "accepted for pip's command lines; changes nothing")
     .option("--no-cache-dir", "accepted for pip's command lines; install keeps no download cache")
     .option("--dry-run", "resolve and report, change nothing")
     .action(action(() => import("./install.js")));

@@ -1,6 +1,6 @@
 // Where an install goes instead of the interpreter's own environment, as pip's options say:
-// --user (the user scheme), --target DIR (one flat directory) and --prefix DIR (the
-// interpreter's layout under another prefix). Each turns an InterpreterInfo into one whose
+// --user (the user scheme), --target DIR (one flat directory), --prefix DIR (the interpreter's
+// layout under another prefix) and --root DIR (any of those moved under a DESTDIR). Each turns an InterpreterInfo into one whose
 // prefix and paths are those places; the interpreter itself (tags, markers, shebangs) is the same.
 // Specs: https://docs.python.org/3/library/sysconfig.html#installation-paths
 // pip's `--target` / `--prefix` (pip/_internal/locations/_sysconfig.py: the home and prefix
@@ -115,6 +115,29 @@ export function targetScheme(info: InterpreterInfo, dir: string): InterpreterInf
       scripts,
       data: prefix,
       include: join(prefix, "include", "python"),
+    },
+  };
+}
+
+/**
+ * `info` with every install path, and the prefix, moved under `root` (pip's `--root`: a DESTDIR
+ * for building a package of the files): `/usr/lib/python3.11/site-packages` becomes
+ * `root/usr/lib/python3.11/site-packages`. Scripts still name the interpreter at its real path,
+ * where the files will run. A drive letter is dropped, as pip's change_root drops it.
+ */
+export function rootScheme(info: InterpreterInfo, root: string): InterpreterInfo {
+  const base = resolve(root);
+  const move = (p: string) => join(base, p.replace(/^[A-Za-z]:/, ""));
+  const { purelib, platlib, scripts, data, include } = info.paths;
+  return {
+    ...info,
+    prefix: move(info.prefix),
+    paths: {
+      purelib: move(purelib),
+      platlib: move(platlib),
+      scripts: move(scripts),
+      data: move(data),
+      include: move(include),
     },
   };
 }

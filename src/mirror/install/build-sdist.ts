@@ -45,7 +45,8 @@ export function pipNetworkOptions(network: FindLinksNetwork): string[] {
 
 /**
  * Build `sdistPath` into a wheel in `outDir` with `python -m pip wheel`, reading `findLinks` (and
- * a URL among them through `network`). Resolves to the wheel path.
+ * a URL among them through `network`), with `pipOptions` (pip's build options the user gave:
+ * --no-build-isolation, --use-pep517, --check-build-dependencies). Resolves to the wheel path.
  * @throws WheelhouseError "BUILD_BACKEND_MISSING" naming the missing build requirement, or
  *   "SDIST_BUILD_FAILED" with pip's last lines as the hint.
  */
@@ -56,6 +57,7 @@ export async function buildSdist(
   findLinks: string[],
   outDir: string,
   network: FindLinksNetwork = {},
+  pipOptions: string[] = [],
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
   let source = sdistPath;
@@ -79,7 +81,7 @@ export async function buildSdist(
   ];
   for (const f of findLinks) args.push("--find-links", f);
   if (findLinks.some((f) => /^https?:/i.test(f))) args.push(...pipNetworkOptions(network));
-  args.push(source);
+  args.push(...pipOptions, source);
   try {
     await execFileAsync(python, args, {
       encoding: "utf8",

@@ -1,5 +1,5 @@
 // What the user asked install for: requirement arguments, -r files (with their --hash, -f,
-// --require-hashes, --pre, --only-binary lines) and -c files, gathered into one request shape.
+// --require-hashes, --pre, --only-binary, --no-binary, --prefer-binary lines) and -c files, gathered into one request shape.
 // Spec: https://pip.pypa.io/en/stable/reference/requirements-file-format/
 // Traps:
 // - --require-hashes is implied as soon as any requirement carries --hash (pip's rule).
@@ -26,6 +26,8 @@ export interface RequirementInputs {
   findLinks: string[];
   pre: boolean;
   onlyBinary: string[];
+  noBinary: string[];
+  preferBinary: boolean;
   /** Set when a pylock.toml was given with -r (PEP 751): the lock's packages, as listed. */
   locked?: LockedPackage[];
   /** What the caller should print as warnings (a pylock.toml's newer minor lock-version, ...). */
@@ -53,6 +55,8 @@ export function readRequirementInputs(
     findLinks: [],
     pre: false,
     onlyBinary: [],
+    noBinary: [],
+    preferBinary: false,
   };
   const read = (file: string, asConstraints: boolean) => {
     if (!existsSync(file)) {
@@ -79,6 +83,8 @@ export function readRequirementInputs(
     out.requireHashes ||= parsed.requireHashes;
     out.pre ||= parsed.pre;
     out.onlyBinary.push(...parsed.onlyBinary);
+    out.noBinary.push(...parsed.noBinary);
+    out.preferBinary ||= parsed.preferBinary;
     for (const f of parsed.findLinks) {
       out.findLinks.push(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(f) || isAbsolute(f) ? f : resolve(dirname(file), f),

@@ -65,6 +65,17 @@ export interface InstallRequest {
   dryRun?: boolean;
   pre?: boolean;
   onlyBinary?: ":all:" | Set<string>;
+  /** `--no-binary`: sdists only (built offline) for these canonical names, or ":all:". */
+  noBinary?: ":all:" | Set<string>;
+  /** `--prefer-binary`: an older release with a wheel beats a newer sdist-only one. */
+  preferBinary?: boolean;
+  /** `--ignore-requires-python`: Requires-Python is not checked. */
+  ignoreRequiresPython?: boolean;
+  /**
+   * pip's options for the offline sdist builds (`--no-build-isolation`, `--use-pep517`,
+   * `--check-build-dependencies`), passed to `pip wheel` as given.
+   */
+  pipBuildOptions?: string[];
   /** Told about each step (for progress output). */
   onEvent?: (event: InstallEvent) => void;
 }
@@ -162,6 +173,9 @@ export async function installRequirements(request: InstallRequest): Promise<Inst
       upgrade: request.upgrade === true && request.upgradeStrategy === "eager",
       pre: request.pre,
       onlyBinary: request.onlyBinary,
+      noBinary: request.noBinary,
+      preferBinary: request.preferBinary,
+      ignoreRequiresPython: request.ignoreRequiresPython,
     });
     const packages = resolution.packages.filter((p) => !p.buildOnly);
     const toInstall = packages.filter((p) => p.file.source !== "installed");

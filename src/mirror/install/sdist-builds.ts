@@ -90,6 +90,7 @@ export class SdistBuilds {
       findLinks,
       out,
       request.network,
+      request.pipBuildOptions,
     );
     request.onEvent?.({ kind: "built", filename: basename(wheel) });
     return { path: wheel, filename: basename(wheel) };

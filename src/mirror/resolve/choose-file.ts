@@ -37,6 +37,8 @@ export interface ChooseFileOptions {
   allowYanked?: boolean;
   /** The Python version Requires-Python is checked against; default the target's full version. */
   pythonVersion?: string;
+  /** Requires-Python is not checked (`--ignore-requires-python`). */
+  ignoreRequiresPython?: boolean;
 }
 
 /** One file that does not fit, and why, e.g. "yanked (broken build)". */
@@ -188,7 +190,7 @@ function rejectReason(
       ? "yanked (only an exact == pin takes it)"
       : `yanked: ${file.yanked} (only an exact == pin takes it)`;
   }
-  if (!pythonAllowed(file.requiresPython, python)) {
+  if (!options.ignoreRequiresPython && !pythonAllowed(file.requiresPython, python)) {
     return `Requires-Python ${file.requiresPython} does not admit Python ${python}`;
   }
   if (options.excludeNewer !== undefined) {

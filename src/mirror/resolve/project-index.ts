@@ -82,6 +82,7 @@ export class ProjectIndex {
       hashes: o.hashes?.get(name),
       requireHashes: o.requireHashes,
       allowYanked,
+      ...(o.ignoreRequiresPython ? { ignoreRequiresPython: true } : {}),
     };
   }
 

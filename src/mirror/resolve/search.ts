@@ -274,7 +274,7 @@ export class Search {
     }
     // Checked even when the index states a Requires-Python of its own, as pip does: the
     // metadata is the release's own word, and an index's copy can be stale or wrong.
-    if (!pythonAllowed(md.requiresPython, this.python)) {
+    if (!this.options.ignoreRequiresPython && !pythonAllowed(md.requiresPython, this.python)) {
       return `Requires-Python ${md.requiresPython} (from its metadata) does not admit Python ${this.python}`;
     }
     return undefined;

@@ -21,6 +21,8 @@ export interface ResolveOptions {
   noBinary?: ":all:" | Set<string>;
   /** `--prefer-binary`: an older release with a fitting wheel beats a newer sdist-only one. */
   preferBinary?: boolean;
+  /** `--ignore-requires-python` (pip): Requires-Python, of files and of metadata, is not checked. */
+  ignoreRequiresPython?: boolean;
   /** `--exclude-newer`: files uploaded at or after this instant, or without an upload time, are refused. */
   excludeNewer?: Date;
   /** `--hash`: canonical name -> allowed sha256 (lower-case hex); a file must match one. */
