@@ -43,18 +43,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const install = (args: string[]) => runInstall(root, args);
+/** `install --venv NEW --no-store -f links ARGS...`. */
+const fromLinks = (...args: string[]) =>
+  install(["--venv", freshVenv(root), "--no-store", "-f", links, ...args]);
 /** The filename each project would be installed from (a dry run). */
 async function chosen(args: string[]): Promise<string[]> {
-  const ran = await install([
-    "--venv",
-    freshVenv(root),
-    "--no-store",
-    "-f",
-    links,
-    "--dry-run",
-    "--json",
-    ...args,
-  ]);
+  const ran = await fromLinks("--dry-run", "--json", ...args);
   return report(ran)
     .installed.map((p) => p.filename)
     .sort();
@@ -122,7 +116,7 @@ describe("pip's install options", () => {
   });
 
   it("--ignore-requires-python takes a release whose Requires-Python does not admit the interpreter", async () => {
-    const ran = await install(["--venv", freshVenv(root), "--no-store", "-f", links, "future"]);
+    const ran = await fromLinks("future");
     expect(ran.code).toBe(1);
     expect(ran.stderr).toContain("Requires-Python >=4 (from its metadata) does not admit Python");
     expect(await chosen(["--ignore-requires-python", "future"])).toEqual([
@@ -184,12 +178,7 @@ describe("pip's install options", () => {
   });
 
   it("takes pip's cosmetic flags; -v names each distribution installed", async () => {
-    const ran = await install([
-      "--venv",
-      freshVenv(root),
-      "--no-store",
-      "-f",
-      links,
+    const ran = await fromLinks(
       "--disable-pip-version-check",
       "--no-input",
       "--no-color",
@@ -199,7 +188,7 @@ describe("pip's install options", () => {
       "off",
       "-v",
       "tool",
-    ]);
+    );
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stderr).toMatch(/^installed tool 1\.0$/m);
   });

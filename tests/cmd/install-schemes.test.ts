@@ -49,6 +49,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const install = (args: string[], env: NodeJS.ProcessEnv = {}) => runInstall(root, args, env);
 const ownSite = () => join(root, "managed", "lib");
+/** `install --python PY OPTION DIR --no-store -f FROM ARGS...` (OPTION: -t, --target, --prefix). */
+const placed = (py: string, option: string, dir: string, from: string, ...args: string[]) =>
+  install(["--python", py, option, dir, "--no-store", "-f", from, ...args]);
 
 /** `pip list --path DIR` of the real pip, as "name version", sorted. */
 function pipList(dir: string): string[] {
@@ -70,17 +73,7 @@ describe("install --target", () => {
   it("puts packages at the directory's top level and scripts in its bin, keeps what it holds, upgrades by RECORD", async () => {
     const target = join(root, "target");
     const before = listTree(ownSite());
-    const ran = await install([
-      "--python",
-      python,
-      "--target",
-      target,
-      "--no-store",
-      "-f",
-      links,
-      "tool",
-      "--json",
-    ]);
+    const ran = await placed(python, "--target", target, links, "tool", "--json");
     const first = report(ran);
     expect(nameVersions(first.installed)).toEqual(["lib 2.0", "tool 1.0"]);
     expect(first.environment).toBe(target);
@@ -104,35 +97,12 @@ describe("install --target", () => {
     ).toBe("tool 2.0\n");
     expect(listTree(ownSite())).toEqual(before);
 
-    const again = report(
-      await install([
-        "--python",
-        python,
-        "-t",
-        target,
-        "--no-store",
-        "-f",
-        links,
-        "tool",
-        "--json",
-      ]),
-    );
+    const again = report(await placed(python, "-t", target, links, "tool", "--json"));
     expect(again.installed).toEqual([]);
     expect(nameVersions(again.kept)).toEqual(["lib 2.0", "tool 1.0"]);
 
     const upgraded = report(
-      await install([
-        "--python",
-        python,
-        "-t",
-        target,
-        "--no-store",
-        "-f",
-        newer,
-        "--upgrade",
-        "lib",
-        "--json",
-      ]),
+      await placed(python, "-t", target, newer, "--upgrade", "lib", "--json"),
     );
     expect(nameVersions(upgraded.installed)).toEqual(["lib 3.0"]);
     expect(nameVersions(upgraded.removed)).toEqual(["lib 2.0"]);
@@ -157,16 +127,7 @@ describe("install --target", () => {
       }),
     ]);
     const target = join(root, "never-made");
-    const ran = await install([
-      "--python",
-      python,
-      "--target",
-      target,
-      "--no-store",
-      "-f",
-      bad,
-      "broken",
-    ]);
+    const ran = await placed(python, "--target", target, bad, "broken");
     expect(ran.code).toBe(1);
     expect(ran.stderr).toContain("broken/__init__.py");
     expect(existsSync(target)).toBe(false);
@@ -179,17 +140,7 @@ describe("install --prefix", () => {
     const venvPython = join(venv, "bin", "python");
     const before = listTree(venv);
     const prefix = join(root, "prefix");
-    const ran = await install([
-      "--python",
-      venvPython,
-      "--prefix",
-      prefix,
-      "--no-store",
-      "-f",
-      links,
-      "tool",
-      "--json",
-    ]);
+    const ran = await placed(venvPython, "--prefix", prefix, links, "tool", "--json");
     const done = report(ran);
     expect(nameVersions(done.installed)).toEqual(["lib 2.0", "tool 1.0"]);
     expect(done.environment).toBe(prefix);
@@ -208,37 +159,13 @@ describe("install --prefix", () => {
     ).toBe("tool 2.0\n");
     expect(listTree(venv)).toEqual(before);
     // What the prefix holds counts as installed.
-    const again = report(
-      await install([
-        "--python",
-        venvPython,
-        "--prefix",
-        prefix,
-        "--no-store",
-        "-f",
-        links,
-        "tool",
-        "--json",
-      ]),
-    );
+    const again = report(await placed(venvPython, "--prefix", prefix, links, "tool", "--json"));
     expect(again.installed).toEqual([]);
   });
 
   it("a prefix on an externally managed interpreter is not refused (PEP 668 covers its own environment)", async () => {
     const prefix = join(root, "prefix-managed");
-    const done = report(
-      await install([
-        "--python",
-        python,
-        "--prefix",
-        prefix,
-        "--no-store",
-        "-f",
-        links,
-        "lib",
-        "--json",
-      ]),
-    );
+    const done = report(await placed(python, "--prefix", prefix, links, "lib", "--json"));
     expect(nameVersions(done.installed)).toEqual(["lib 2.0"]);
     const [lib] = execFileSync(
       python,

@@ -2,21 +2,11 @@
 // path or URL of a wheel or sdist (named by its filename), a relative path joined to the
 // caller's directory.
 import { describe, expect, it } from "vitest";
-import { WheelhouseError } from "../../src/pep/errors.js";
 import { parseRequirement } from "../../src/pep/requirement.js";
 import { parseRequirementArgument } from "../../src/pep/requirements-txt.js";
+import { errorOf } from "../helpers/error-of.js";
 
 const BASE = "/work/here";
-
-function errorOf(fn: () => unknown): { code: string; message: string; hint?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof WheelhouseError)) throw e;
-    return { code: e.code, message: e.message, hint: e.hint };
-  }
-  throw new Error("no error");
-}
 
 describe("parseRequirementArgument", () => {
   it.each([

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { WheelhouseError } from "../../src/pep/errors.js";
 import {
   type ParseRequirementsTxtOptions,
   parseRequirementsTxt,
   type RequirementsFile,
 } from "../../src/pep/requirements-txt.js";
+import { errorOf } from "../helpers/error-of.js";
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "B".repeat(64);
@@ -20,17 +20,6 @@ function files(map: Record<string, string>): ParseRequirementsTxtOptions["readFi
 
 function parse(text: string, options: Partial<ParseRequirementsTxtOptions> = {}): RequirementsFile {
   return parseRequirementsTxt(text, { file: "requirements.txt", ...options });
-}
-
-/** The error thrown by `fn`, for inline snapshots of message, code and hint. */
-function errorOf(fn: () => unknown): { code: string; message: string; hint?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof WheelhouseError)) throw e;
-    return { code: e.code, message: e.message, hint: e.hint };
-  }
-  throw new Error("no error thrown");
 }
 
 describe("parseRequirementsTxt", () => {
