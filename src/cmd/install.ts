@@ -32,7 +32,16 @@ import { VERSION } from "./version.js";
 
 const execFileAsync = promisify(execFile);
 
-async function environment(options: Record<string, unknown>): Promise<InterpreterInfo> {
+/**
+ * The interpreter install answers for: --venv's (created when missing), --python's, or python3's.
+ * `writesElsewhere` (--target, --prefix, --root): the environment itself is not written to.
+ * @throws WheelhouseError "EXTERNALLY_MANAGED" (PEP 668) unless `writesElsewhere` or
+ *   --break-system-packages; "VENV_CREATE_FAILED"; the probe's errors.
+ */
+async function environment(
+  options: Record<string, unknown>,
+  writesElsewhere: boolean,
+): Promise<InterpreterInfo> {
   if (typeof options.venv === "string") {
     const dir = resolve(options.venv);
     const python =
@@ -66,13 +75,7 @@ async function environment(options: Record<string, unknown>): Promise<Interprete
   );
   // PEP 668 covers --user installs too (pip refuses them the same way); --target, --prefix and
   // --root write elsewhere, and pip skips the check for them, as for --break-system-packages.
-  if (
-    info.externallyManaged &&
-    options.breakSystemPackages !== true &&
-    text(options.target) === undefined &&
-    text(options.prefix) === undefined &&
-    text(options.root) === undefined
-  ) {
+  if (info.externallyManaged && !writesElsewhere && options.breakSystemPackages !== true) {
     throw new WheelhouseError(
       "EXTERNALLY_MANAGED",
       `the environment of ${quote(info.executable)} is externally managed (PEP 668)` +
@@ -134,16 +137,7 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
-  const where = placement(options);
-  const root = text(options.root);
-  if (root !== undefined) {
-    if (where?.option === "--target") {
-      throw new WheelhouseError("USAGE_INVALID_OPTION", "--target cannot be combined with --root", {
-        hint: "--target names the one directory everything goes to: give it the path under the root",
-      });
-    }
-    directoryOrAbsent("--root", root);
-  }
+  const { where, root } = placement(options);
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
   // A --store given by name must exist (a typo would otherwise make an empty store and report
@@ -155,7 +149,10 @@ export const run: CommandRun = async (args, options) => {
         ? existingStoreDir(options)
         : resolveStoreDir(options);
   const useStore = storeDir !== undefined && existsSync(storeDir);
-  const base = await environment(options);
+  const base = await environment(
+    options,
+    root !== undefined || (where !== undefined && where.option !== "--user"),
+  );
   const placed =
     where?.option === "--user"
       ? await userScheme(base)
@@ -271,15 +268,29 @@ function warnScriptsOffPath(scripts: string[], info: InterpreterInfo): void {
   }
 }
 
+/** Where an install goes instead of the environment itself (see placement()). */
+type Where = { option: "--user" } | { option: "--target" | "--prefix"; dir: string };
+
 /**
  * Where the install goes other than the environment itself: --user, --target DIR or --prefix
- * DIR (pip's options; at most one, and never with --venv, which names the environment).
+ * DIR (pip's options; at most one, and never with --venv, which names the environment), and
+ * --root DIR, under which any of them but --target is moved.
  * @throws WheelhouseError "USAGE_INVALID_OPTION" (exit 2) for a combination, or a DIR that
  *   exists and is not a directory.
  */
-function placement(
-  options: Record<string, unknown>,
-): { option: "--user" } | { option: "--target" | "--prefix"; dir: string } | undefined {
+function placement(options: Record<string, unknown>): { where?: Where; root?: string } {
+  const root = text(options.root);
+  if (root !== undefined) directoryOrAbsent("--root", root);
+  const where = placeWithin(options);
+  if (root !== undefined && where?.option === "--target") {
+    throw new WheelhouseError("USAGE_INVALID_OPTION", "--target cannot be combined with --root", {
+      hint: "--target names the one directory everything goes to: give it the path under the root",
+    });
+  }
+  return { ...(where ? { where } : {}), ...(root !== undefined ? { root } : {}) };
+}
+
+function placeWithin(options: Record<string, unknown>): Where | undefined {
   const target = text(options.target);
   const prefix = text(options.prefix);
   const given = [

@@ -293,9 +293,9 @@ const NAMED_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/;
  * canonical name comes from its filename) or of anything with `#egg=name`.
  */
 function lineRequirement(args: string, file: string, fail: Fail): Requirement {
-  const named = NAMED_REFERENCE.test(args);
-  const location = named ? undefined : directLocation(args);
+  const location = directLocation(args);
   if (location) return directRequirement(args, location.isUrl, posix.dirname(file), fail);
+  const named = NAMED_REFERENCE.test(args);
   // pip splits a line that does not start with a URL at its first ";" (the marker), so
   // `name @ URL;marker` needs no space before ";" there, unlike in PEP 508.
   const semicolon = named ? args.indexOf(";") : -1;
@@ -313,11 +313,12 @@ function lineRequirement(args: string, file: string, fail: Fail): Requirement {
 }
 
 /**
- * Whether `args` (not `name @ ...`) is the URL or path of a distribution rather than PEP 508
- * text, as pip decides: a scheme, a leading `.`, `/` or `~`, a `/` before any `;`, or one of
- * pip's archive extensions.
+ * Whether `args` is the URL or path of a distribution rather than PEP 508 text (`name @ url`
+ * included), as pip decides: a scheme, a leading `.`, `/` or `~`, a `/` before any `;`, or one
+ * of pip's archive extensions.
  */
 function directLocation(args: string): { isUrl: boolean } | undefined {
+  if (NAMED_REFERENCE.test(args)) return undefined;
   const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
   const isPath =
     /^(\.|\/|~)/.test(args) ||
@@ -339,8 +340,7 @@ function directLocation(args: string): { isUrl: boolean } | undefined {
  */
 export function parseRequirementArgument(text: string, baseDir: string): Requirement {
   const args = text.trim();
-  const named = NAMED_REFERENCE.test(args);
-  const location = named ? undefined : directLocation(args);
+  const location = directLocation(args);
   if (!location) return parseRequirement(text);
   const fail: Fail = (why, hint, _code, cause) =>
     new WheelhouseError("INVALID_REQUIREMENT", `requirement ${quote(text)} is invalid: ${why}`, {
