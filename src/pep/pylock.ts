@@ -5,7 +5,8 @@
 // - `upload-time` is a TOML offset datetime, not a string; smol-toml keeps milliseconds only, so
 //   microseconds from other tools are truncated on read.
 // - A package comes from exactly one of vcs / directory / archive / (sdist and/or wheels);
-//   vcs, directory and archive are kept as raw tables (wheelhouse only writes sdists and wheels).
+//   vcs and directory are kept as raw tables; an archive is read as a file is (url or path,
+//   size, upload-time, hashes), plus its `subdirectory`, and has no `name`.
 // - The spec asks writers for a stable order: keys in the order the spec lists them, packages
 //   sorted by name then version, `tool` tables last.
 // - A newer 1.x lock-version is read, with a warning, as the spec asks; so are unknown keys.
@@ -31,6 +32,11 @@ export interface PylockFile {
   hashes: Record<string, string>;
 }
 
+/** `packages.archive`: a file's table without `name`, and the sub-directory of a source tree. */
+export interface PylockArchive extends Omit<PylockFile, "name"> {
+  subdirectory?: string;
+}
+
 /** One `[[packages]]` entry. */
 export interface PylockPackage {
   name: string;
@@ -39,10 +45,11 @@ export interface PylockPackage {
   requiresPython?: string;
   /** Informational: the packages this one depends on, identified by name (and version). */
   dependencies?: { name: string; version?: string }[];
-  /** Raw `packages.vcs` / `packages.directory` / `packages.archive` tables, kept as read. */
+  /** Raw `packages.vcs` / `packages.directory` tables, kept as read. */
   vcs?: Record<string, unknown>;
   directory?: Record<string, unknown>;
-  archive?: Record<string, unknown>;
+  /** `packages.archive`: a direct reference to one wheel or sdist (no `name` key). */
+  archive?: PylockArchive;
   /** URL of the index the files came from. */
   index?: string;
   sdist?: PylockFile;
@@ -171,8 +178,21 @@ function readPackage(raw: unknown, where: string, v: Validator): PylockPackage {
       return out;
     });
   }
-  for (const key of ["vcs", "directory", "archive"] as const) {
+  for (const key of ["vcs", "directory"] as const) {
     if (t[key] !== undefined) pkg[key] = v.table(t[key], `${at}.${key}`);
+  }
+  if (t.archive !== undefined) {
+    const { name: _, ...archive }: PylockArchive & { name?: string } = readFile(
+      t.archive,
+      `${at}.archive`,
+      v,
+    );
+    assign(
+      archive,
+      "subdirectory",
+      v.str(v.table(t.archive, `${at}.archive`), "subdirectory", `${at}.archive`),
+    );
+    pkg.archive = archive;
   }
   assign(pkg, "index", v.str(t, "index", at));
   if (t.sdist !== undefined) pkg.sdist = readFile(t.sdist, `${at}.sdist`, v);
@@ -322,7 +342,7 @@ export function formatPylock(lock: Pylock): string {
     }
     line("vcs", pkg.vcs);
     line("directory", pkg.directory);
-    line("archive", pkg.archive);
+    if (pkg.archive) out.push(`archive = ${fileValue(pkg.archive, pkg.name)}`);
     line("index", pkg.index);
     if (pkg.sdist) out.push(`sdist = ${fileValue(pkg.sdist, pkg.name)}`);
     if (pkg.wheels?.length) {
@@ -356,12 +376,12 @@ export function formatPylock(lock: Pylock): string {
   return `${out.join("\n")}\n`;
 }
 
-function fileValue(f: PylockFile, pkg: string): string {
+function fileValue(f: PylockFile | PylockArchive, pkg: string): string {
   if (Object.keys(f.hashes ?? {}).length === 0) {
     throw new WheelhouseError("INVALID_PYLOCK", `package ${quote(pkg)} has a file without hashes`);
   }
   const parts: string[] = [];
-  if (f.name !== undefined) parts.push(`name = ${tomlValue(f.name)}`);
+  if ("name" in f && f.name !== undefined) parts.push(`name = ${tomlValue(f.name)}`);
   if (f.uploadTime !== undefined) {
     const utc = utcDatetime(f.uploadTime);
     if (utc === undefined) {
@@ -375,6 +395,9 @@ function fileValue(f: PylockFile, pkg: string): string {
   if (f.url !== undefined) parts.push(`url = ${tomlValue(f.url)}`);
   if (f.path !== undefined) parts.push(`path = ${tomlValue(f.path)}`);
   if (f.size !== undefined) parts.push(`size = ${tomlValue(f.size)}`);
+  if ("subdirectory" in f && f.subdirectory !== undefined) {
+    parts.push(`subdirectory = ${tomlValue(f.subdirectory)}`);
+  }
   const hashes = Object.fromEntries(Object.entries(f.hashes).sort(([a], [b]) => compareText(a, b)));
   parts.push(`hashes = ${tomlValue(hashes)}`);
   return `{ ${parts.join(", ")} }`;

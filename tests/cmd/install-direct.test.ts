@@ -1,7 +1,8 @@
-// `wheelhouse install ./file.whl`, `name @ file:///...` and path lines in requirements files
-// (direct references), with pip as the judge: that file and only it is installed for its
-// project (never a newer one from the store or --find-links), dependencies still come from the
-// sources, direct_url.json (PEP 610) makes `pip freeze` say `name @ file://...`, the same
+// `wheelhouse install ./file.whl`, `name @ file:///...`, `name @ https://...` and path lines in
+// requirements files (direct references), with pip as the judge: that file and only it is
+// installed for its project (never a newer one from the store or --find-links; a URL's file is
+// found there by its name, never downloaded), dependencies still come from the sources,
+// direct_url.json (PEP 610) makes `pip freeze` say `name @ <the reference>`, the same
 // version installed is kept, hashes are checked, and every bad reference fails naming itself,
 // leaving the venv as it was.
 
@@ -87,6 +88,37 @@ describe("install takes files named by requirements", () => {
     expect(pipFreeze(venv)).toEqual(["app==2.0", "lib==1.0"]);
   });
 
+  it("takes the file an https URL names from the store, by its name, and records the URL", async () => {
+    const url = "https://files.example.test/releases/app-2.0-py3-none-any.whl";
+    const venv = freshVenv(root);
+    const done = report(
+      await install(["--venv", venv, "--store", store, `app @ ${url}`, "--json"]),
+    );
+    expect(nameVersions(done.installed)).toEqual(["app 2.0", "lib 1.0"]);
+    expect(done.installed.find((p) => p.name === "app")?.source).toBe("store");
+    // pip writes the recorded hash into the reference, as for any archive it knows the hash of.
+    const sha = createHash("sha256")
+      .update(readFileSync(join(links, "app-2.0-py3-none-any.whl")))
+      .digest("hex");
+    expect(pipFreeze(venv)).toEqual([`app @ ${url}#sha256=${sha}`, "lib==1.0"]);
+
+    // The URL's #sha256= is checked against the file found.
+    const other = freshVenv(root);
+    const before = listTree(other);
+    const wrong = "0".repeat(64);
+    const failed = await install([
+      "--venv",
+      other,
+      "--store",
+      store,
+      `app @ ${url}#sha256=${wrong}`,
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/app-2\.0-py3-none-any\.whl/);
+    expect(failed.stderr).toContain(wrong);
+    expect(listTree(other)).toEqual(before);
+  });
+
   it("takes a path line of a requirements file from that file's folder, with its --hash", async () => {
     const venv = freshVenv(root);
     const sha = createHash("sha256")
@@ -137,12 +169,13 @@ describe("install takes files named by requirements", () => {
       ],
       [
         "app @ https://files.example.test/app-1.0-py3-none-any.whl",
-        /^error: requirement "app @ https:.*": install reads files only from the store, local paths and --find-links, never from a URL$/m,
+        /^error: requirement "app @ https:.*" names "app-1\.0-py3-none-any\.whl", which the --find-links locations do not hold \(no URL is downloaded here\)$/m,
       ],
       [
         `app @ ${pathToFileURL(picked).href}`,
-        /^error: requirement "app @ file:.*": ".*picked" is a directory; install takes built distributions/m,
+        /^error: requirement "app @ file:.*": ".*picked" is a directory; wheelhouse takes built distributions/m,
       ],
+      ["app @ git+https://example.test/app.git", /version-control reference/],
       ["./picked", /^hint: .*source directory is built into a wheel first/m],
     ];
     for (const [requirement, expected] of cases) {

@@ -16,6 +16,7 @@ import { formatPylock } from "../../pep/pylock.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { formatTarget, markerEnvironment, type Target } from "../../pep/target.js";
 import { findFile, type Store, type StoredFile } from "../../store/index.js";
+import { takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
 import { buildLock, formatHashedRequirements, lockedSelection } from "../sync/lockfile.js";
@@ -88,15 +89,18 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     throw new WheelhouseError("BUNDLE_NO_TARGET", "a bundle needs at least one target");
   }
   const bundled = uniqueTargets(options.targets);
-  const provider = new StoreProvider(store);
   const selections: TargetSelection[] = [];
   for (const target of bundled) {
     const started = performance.now();
+    const direct = takeDirectReferences(options.requirements, markerEnvironment(target));
+    const provider = new StoreProvider(store, direct.files);
+    const hashes = withFragmentHashes(options.policy?.hashes, direct.files);
     const selection: TargetSelection =
       options.requirements.length > 0 || options.locked === undefined
         ? selectionOf(
-            await resolve(options.requirements, provider, {
+            await resolve(direct.requirements, provider, {
               ...options.policy,
+              ...(hashes !== undefined ? { hashes } : {}),
               target,
               buildRequirements: true,
               sources: "the store: add --sync to fill it from the index first",
@@ -134,6 +138,16 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
         );
       }
       files.set(stored.filename, stored);
+    }
+  }
+  // Every file of a bundle is one of its own (wheels/), whatever named it: none is written as a
+  // direct reference's archive.
+  for (const selection of selections) {
+    for (const pkg of selection.packages) {
+      if (pkg.file.direct) {
+        const { direct: _, ...file } = pkg.file;
+        pkg.file = file;
+      }
     }
   }
   const createdBy = "wheelhouse";

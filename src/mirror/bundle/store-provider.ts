@@ -1,11 +1,13 @@
 // The resolver's view of the store for `bundle`: the install path's LocalProvider over the store
 // alone (no find-links, nothing installed), plus the build requirements of stored sdists so a
-// bundle carries what building them offline needs.
+// bundle carries what building them offline needs. A file a requirement names (a path or URL) is
+// found in the store by its filename: `bundle --sync` stores it first.
 // Spec: https://peps.python.org/pep-0518/ (build-system.requires), https://peps.python.org/pep-0517/
 // Trap: an sdist without a pyproject.toml `[build-system]` builds with setuptools and wheel
 // (the PEP 517/518 fallback pip applies).
 
 import { blobPath, findFile, inspectDistribution, type Store } from "../../store/index.js";
+import type { DirectFile } from "../direct-references.js";
 import { LocalProvider } from "../install/sources.js";
 import {
   type CandidateFile,
@@ -18,9 +20,27 @@ import {
 export class StoreProvider implements Provider {
   private readonly inner: LocalProvider;
 
-  constructor(private readonly store: Store) {
+  /**
+   * `directFiles`: the files requirements named (canonical name -> file), each then the only
+   * candidate of its project, looked up in the store by its filename (wherever it was named).
+   */
+  constructor(
+    private readonly store: Store,
+    directFiles?: Map<string, DirectFile>,
+  ) {
     // Store files are local blobs: nothing is ever downloaded, so no download dir is used.
-    this.inner = new LocalProvider({ store, findLinks: [], downloadDir: store.layout.tmp });
+    this.inner = new LocalProvider({
+      store,
+      findLinks: [],
+      downloadDir: store.layout.tmp,
+      ...(directFiles
+        ? {
+            directFiles: new Map(
+              [...directFiles].map(([name, { path: _, ...byName }]) => [name, byName]),
+            ),
+          }
+        : {}),
+    });
   }
 
   listFiles(project: string): Promise<CandidateFile[]> {

@@ -46,7 +46,7 @@ export function readRequirementInputs(
   constraintFiles: string[],
 ): RequirementInputs {
   const out: RequirementInputs = {
-    // A path or URL of a file is a requirement too, as in pip (see ./direct-references.ts).
+    // A path or URL of a file is a requirement too, as in pip (see ../direct-references.ts).
     requirements: args.map((a) => parseRequirementArgument(a, process.cwd())),
     constraints: [],
     hashes: new Map(),

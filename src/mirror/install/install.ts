@@ -19,12 +19,17 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Requirement } from "../../pep/requirement.js";
-import { supportedTags } from "../../pep/target.js";
+import { markerEnvironment, supportedTags } from "../../pep/target.js";
 import type { Store } from "../../store/store.js";
+import {
+  type DirectFile,
+  directUrlJson,
+  takeDirectReferences,
+  withFragmentHashes,
+} from "../direct-references.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
-import { directUrlJson, takeDirectReferences } from "./direct-references.js";
 import { EarlyStaging } from "./early-staging.js";
 import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
@@ -119,11 +124,14 @@ export interface InstallReport {
  *   named), "WHEEL_UNSUPPORTED" (tags wanted and found), "HASH_MISMATCH", build errors. On any
  *   throw the environment is unchanged, unless the failure came while committing renames.
  */
-export async function installRequirements(request: InstallRequest): Promise<InstallReport> {
+export async function installRequirements(asked: InstallRequest): Promise<InstallReport> {
   const started = performance.now();
-  const info = request.interpreter;
+  const info = asked.interpreter;
   const target = interpreterTarget(info);
-  const direct = takeDirectReferences(request.requirements);
+  const direct = takeDirectReferences(asked.requirements, markerEnvironment(target));
+  // A URL's #sha256= is checked as its project's --hash is.
+  const hashes = withFragmentHashes(asked.hashes, direct.files);
+  const request: InstallRequest = hashes === undefined ? asked : { ...asked, hashes };
   const own = await findInstalled([info.paths.purelib, info.paths.platlib]);
   const ownNames = new Set(own.map((d) => d.name));
   const behind = request.shadowedSites ? await findInstalled(request.shadowedSites) : [];
@@ -233,14 +241,18 @@ async function apply(
   builds: SdistBuilds,
   writer: FileWriter,
   early: EarlyStaging | undefined,
-  directFiles: Map<string, string>,
+  directFiles: Map<string, DirectFile>,
 ): Promise<{ compiled: number; scripts: string[] }> {
   const info = request.interpreter;
-  // PEP 610: what was installed from a file named by a requirement says which file.
+  // PEP 610: what was installed from a file named by a requirement says which file: the local
+  // file, or the URL the requirement gave (its bytes came from the store or --find-links).
   const directUrls = new Map(
-    toInstall
-      .filter((p) => directFiles.has(p.name))
-      .map((p) => [p.name, directUrlJson(p.file.url, p.file.sha256)]),
+    toInstall.flatMap((p) => {
+      const named = directFiles.get(p.name);
+      if (named === undefined) return [];
+      const url = named.path === undefined ? named.url : p.file.url;
+      return [[p.name, directUrlJson(url, p.file.sha256 ?? named.sha256)] as const];
+    }),
   );
   const scheme = schemeOf(info);
   const requested = new Set(

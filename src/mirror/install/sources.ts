@@ -27,6 +27,7 @@ import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
+import type { DirectFile } from "../direct-references.js";
 import {
   type CandidateFile,
   type CandidateMetadata,
@@ -46,10 +47,12 @@ export interface LocalSources {
   /** --find-links values: directories (or paths of single files) and http(s) URLs. */
   findLinks: string[];
   /**
-   * Canonical name -> absolute path of a file a requirement named (./x.whl, name @ file:...):
-   * the only candidate offered for that project besides what is installed.
+   * Canonical name -> the file a requirement named (./x.whl, name @ file:..., name @ https:...):
+   * the only candidate offered for that project besides what is installed. A local one (`path`)
+   * is offered from where it is; one named by URL (never fetched) is the file of that name in
+   * the store or the --find-links locations.
    */
-  directFiles?: Map<string, string>;
+  directFiles?: Map<string, DirectFile>;
   /** Distributions already in the environment (offered as source "installed"). */
   installed?: InstalledDistribution[];
   /** Compute sha256 of local files (for --hash / --require-hashes). */
@@ -108,12 +111,15 @@ export class LocalProvider implements Provider {
   }
 
   async listFiles(project: string): Promise<CandidateFile[]> {
-    const directPath = this.sources.directFiles?.get(project);
+    const direct = this.sources.directFiles?.get(project);
+    const directPath = direct?.path;
     const all = (await this.index()).get(project) ?? [];
     const located =
-      directPath === undefined
+      direct === undefined
         ? all
-        : [...all.filter((l) => l.installed !== undefined), this.direct(directPath)];
+        : directPath !== undefined
+          ? [...all.filter((l) => l.installed !== undefined), this.direct(directPath)]
+          : all.filter((l) => l.installed !== undefined || l.file.filename === direct.filename);
     const out: CandidateFile[] = [];
     for (const l of located) {
       if (this.sources.hashLocalFiles && l.file.sha256 === undefined && l.path) {
@@ -140,12 +146,14 @@ export class LocalProvider implements Provider {
         };
         // Its core metadata blob is read when the resolver asks for it (readMetadata).
         const metadataPath = blobPath(this.sources.store, f.metadataSha256);
+        if (direct !== undefined && f.filename !== direct.filename) continue;
         if (!this.byUrl.has(file.url)) this.byUrl.set(file.url, { file, path, metadataPath });
         if (!out.some((o) => o.filename === f.filename && o.source !== "installed")) {
           out.unshift(file);
         }
       }
     }
+    if (direct !== undefined && out.length === 0) throw this.notAtHand(direct);
     return out;
   }
 
@@ -332,6 +340,27 @@ export class LocalProvider implements Provider {
       this.sources.onWarning?.(`${(error as Error).message}; skipped, as pip skips it`);
       return [];
     }
+  }
+
+  /** The error for a file a requirement named by URL that no local source holds. */
+  private notAtHand(direct: DirectFile): WheelhouseError {
+    const store = this.sources.store !== undefined;
+    const links = this.sources.findLinks.length > 0;
+    const which =
+      store && links
+        ? "neither the store nor the --find-links locations hold"
+        : store
+          ? "the store does not hold"
+          : links
+            ? "the --find-links locations do not hold"
+            : "no local source holds";
+    return new WheelhouseError(
+      "DIRECT_REFERENCE_NOT_FOUND",
+      `requirement ${quote(direct.requirement)} names ${quote(direct.filename)}, which ${which} (no URL is downloaded here)`,
+      {
+        hint: `fetch it into the store where the URL is reachable (wheelhouse sync '${direct.requirement}'), or download the file and give its path or a --find-links location holding it`,
+      },
+    );
   }
 
   /** The file a requirement named, found again by its URL like any other candidate. */

@@ -29,7 +29,7 @@ export interface ChooseFileOptions {
   noBinary?: boolean;
   /** Files uploaded at or after this instant are refused (`--exclude-newer`). */
   excludeNewer?: Date;
-  /** Allowed sha256 digests (lower-case hex) from `--hash`; a file must match one. */
+  /** Allowed sha256 digests (lower-case hex) from `--hash` or a URL's `#sha256=`; one must match. */
   hashes?: Set<string>;
   /** `--require-hashes`: without `hashes` for the project, every file is refused. */
   requireHashes?: boolean;
@@ -203,7 +203,10 @@ function rejectReason(
   if (options.hashes !== undefined) {
     if (file.sha256 === undefined) return "no sha256 known to check against --hash";
     if (!options.hashes.has(file.sha256.toLowerCase())) {
-      return `sha256 ${file.sha256} matches no --hash given`;
+      // One or two allowed digests (a URL's #sha256=, a pinned file) are worth reading.
+      const allowed = [...options.hashes];
+      const listed = allowed.length <= 2 ? `: ${allowed.join(", ")}` : "";
+      return `sha256 ${file.sha256} matches no --hash given${listed}`;
     }
   } else if (options.requireHashes) {
     return "no --hash given for this project (--require-hashes)";

@@ -33,6 +33,11 @@ export interface CandidateFile {
   source: string;
   /** PEP 658: true when a `.metadata` file is offered for it. */
   hasCoreMetadata?: boolean;
+  /**
+   * Named by a direct reference (`name @ url`, a path or URL given as a requirement), not found
+   * on an index: a lock records it as a PEP 751 `archive`.
+   */
+  direct?: boolean;
 }
 
 /** What the resolver needs from a distribution's core metadata. */

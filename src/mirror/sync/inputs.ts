@@ -14,8 +14,12 @@ import { basename } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
-import { parseRequirement, type Requirement } from "../../pep/requirement.js";
-import { parseRequirementsTxt, type RequirementsFile } from "../../pep/requirements-txt.js";
+import type { Requirement } from "../../pep/requirement.js";
+import {
+  parseRequirementArgument,
+  parseRequirementsTxt,
+  type RequirementsFile,
+} from "../../pep/requirements-txt.js";
 import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "./lockfile.js";
 import type { LockedPackage } from "./types.js";
@@ -66,7 +70,8 @@ export function readSyncInputs(
   env: Record<string, string> = {},
 ): SyncInputs {
   const inputs: SyncInputs = {
-    requirements: args.map(parseRequirement),
+    // A path or URL of a file is a requirement too, as in pip (see ../direct-references.ts).
+    requirements: args.map((a) => parseRequirementArgument(a, process.cwd())),
     warnings: [],
     constraints: [],
     hashes: new Map(),

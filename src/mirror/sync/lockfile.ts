@@ -22,7 +22,7 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { evaluateMarker } from "../../pep/marker.js";
 import { canonicalizeName } from "../../pep/names.js";
-import type { Pylock, PylockFile, PylockPackage } from "../../pep/pylock.js";
+import type { Pylock, PylockArchive, PylockFile, PylockPackage } from "../../pep/pylock.js";
 import { specifierContains } from "../../pep/specifier.js";
 import { markerEnvironment, type Target } from "../../pep/target.js";
 import type { CandidateFile } from "../resolve/provider.js";
@@ -56,6 +56,12 @@ function lockFile(file: CandidateFile): PylockFile {
   };
 }
 
+/** PEP 751 `packages.archive` of a file named by a direct reference: its URL, size and hash. */
+function lockArchive(file: CandidateFile): PylockArchive {
+  const { name: _, uploadTime: _time, ...archive } = lockFile(file);
+  return archive;
+}
+
 /**
  * The pylock.toml of `selections` (one per target, same order as `targets`).
  * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256, "LOCK_AMBIGUOUS"
@@ -74,7 +80,9 @@ export function buildLock(
   for (const selection of selections) {
     for (const pkg of selection.packages) {
       if (pkg.buildOnly) continue;
-      const key = `${pkg.name}@${pkg.version}`;
+      // A file named by a direct reference is an entry of its own (an `archive` holds one file),
+      // so that one project may name one file per platform.
+      const key = `${pkg.name}@${pkg.version}${pkg.file.direct ? `@${pkg.file.url}` : ""}`;
       const entry = entries.get(key) ?? {
         name: pkg.name,
         version: pkg.version,
@@ -88,12 +96,13 @@ export function buildLock(
   }
   // Two targets whose markers read the same (they differ only where markers cannot see, e.g.
   // glibc versions) but chose other versions would make a lock no installer can select from.
-  const chosen = new Map<string, { version: string; target: string }>();
+  const chosen = new Map<string, { version: string; target: string; direct?: string }>();
   for (const e of entries.values()) {
+    const direct = [...e.files.values()].find((f) => f.direct)?.url;
     for (const t of e.targets) {
       const key = `${e.name}\0${markers.get(t)}`;
       const other = chosen.get(key);
-      if (other !== undefined && other.version !== e.version) {
+      if (other !== undefined && (other.version !== e.version || other.direct !== direct)) {
         throw new WheelhouseError(
           "LOCK_AMBIGUOUS",
           `targets ${quote(other.target)} and ${quote(t)} chose ${e.name} ${other.version} and ${e.version}, ` +
@@ -101,7 +110,7 @@ export function buildLock(
           { hint: "lock them in separate runs (one --lock file each), or pin the project" },
         );
       }
-      chosen.set(key, { version: e.version, target: t });
+      chosen.set(key, { version: e.version, target: t, ...(direct ? { direct } : {}) });
     }
   }
   const packages: PylockPackage[] = [...entries.values()].map((e) => {
@@ -117,8 +126,11 @@ export function buildLock(
       const ors = [...e.targets].map((t) => markers.get(t)!);
       pkg.marker = ors.length === 1 ? ors[0] : ors.map((m) => `(${m})`).join(" or ");
     }
-    if (sdist) pkg.sdist = lockFile(sdist);
-    if (wheels.length > 0) pkg.wheels = wheels.map(lockFile);
+    if (files[0].direct) pkg.archive = lockArchive(files[0]);
+    else {
+      if (sdist) pkg.sdist = lockFile(sdist);
+      if (wheels.length > 0) pkg.wheels = wheels.map(lockFile);
+    }
     return pkg;
   });
   return {
@@ -213,10 +225,12 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
   return lock.packages.map((pkg) => {
     const name = canonicalizeName(pkg.name);
     const listed = [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])];
+    if (pkg.archive) listed.push(archiveFile(pkg.name, pkg.archive, lockPath));
     if (listed.length === 0) {
       throw new WheelhouseError(
         "LOCK_FILE_UNSUPPORTED",
-        `${lockPath}: package ${quote(pkg.name)} has no sdist or wheels (vcs, directory and archive entries cannot be mirrored)`,
+        `${lockPath}: package ${quote(pkg.name)} has no sdist, wheels or archive (vcs and directory entries name source trees, which cannot be mirrored)`,
+        { hint: "build those into wheels and lock the wheels" },
       );
     }
     const files = listed.map((f): CandidateFile => {
@@ -241,6 +255,7 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
         ...(others.length > 0 ? { hashes: Object.fromEntries(others) } : {}),
         yanked: false,
         source: lockPath,
+        ...(pkg.archive ? { direct: true } : {}),
         ...(f.size !== undefined ? { size: f.size } : {}),
         ...(f.uploadTime !== undefined ? { uploadTime: f.uploadTime } : {}),
       };
@@ -253,6 +268,46 @@ export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[
       lock: scope,
     };
   });
+}
+
+/**
+ * The file of a package's `archive` (PEP 751), which wheelhouse mirrors when its URL or path ends
+ * in a wheel or sdist name of that package; `name` is set from that last segment.
+ * @throws WheelhouseError "LOCK_FILE_UNSUPPORTED" for a `subdirectory` (a source tree inside
+ *   the archive) or a name that is not a distribution of the package.
+ */
+function archiveFile(pkg: string, archive: PylockArchive, lockPath: string): PylockFile {
+  const location = archive.url ?? archive.path!;
+  const unsupported = (why: string) =>
+    new WheelhouseError(
+      "LOCK_FILE_UNSUPPORTED",
+      `${lockPath}: the archive of package ${quote(pkg)} (${quote(location)}) ${why}`,
+      { hint: "build it into a wheel and lock the wheel" },
+    );
+  if (archive.subdirectory !== undefined) {
+    throw unsupported(`is a source tree in sub-directory ${quote(archive.subdirectory)}`);
+  }
+  const last =
+    location
+      .replace(/[?#].*$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "";
+  let name: string;
+  try {
+    name = archive.url === undefined ? last : decodeURIComponent(last);
+  } catch {
+    name = last;
+  }
+  let project: string;
+  try {
+    project = canonicalizeName(parseDistributionFilename(name).name);
+  } catch {
+    throw unsupported("is not named as a wheel or an sdist");
+  }
+  if (project !== canonicalizeName(pkg))
+    throw unsupported(`is a distribution of ${quote(project)}`);
+  const { subdirectory: _, ...file } = archive;
+  return { ...file, name };
 }
 
 /**

@@ -14,8 +14,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { unboundRequiresDist } from "../../pep/core-metadata.js";
 import { canonicalizeName } from "../../pep/names.js";
+import { markerEnvironment } from "../../pep/target.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
+import { type DirectFile, takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
@@ -63,6 +65,30 @@ function sharedProvider(
       }),
     getBuildRequires: (file: CandidateFile) =>
       once(build, file.url, () => inner.getBuildRequires(file)),
+  };
+}
+
+/**
+ * `provider` with the files requirements named (see ../direct-references.ts) as the only
+ * candidates of their projects. A named file without a stated sha256 takes its project's `--hash`
+ * when there is exactly one (checked as it downloads).
+ */
+function withDirectFiles(
+  provider: Provider,
+  upstream: UpstreamProvider,
+  files: Map<string, DirectFile>,
+  hashes: Map<string, Set<string>> | undefined,
+): Provider {
+  if (files.size === 0) return provider;
+  return {
+    ...provider,
+    async listFiles(project) {
+      const file = files.get(project);
+      if (file === undefined) return provider.listFiles(project);
+      const given = hashes?.get(project);
+      const only = given?.size === 1 ? [...given][0] : undefined;
+      return [await upstream.directCandidate(file, only)];
+    },
   };
 }
 
@@ -160,11 +186,18 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         const packages: TargetSelection["packages"] = [];
         if (options.requirements.length > 0 || options.locked === undefined) {
           try {
-            const resolution = await resolve(options.requirements, provider, {
-              ...options.policy,
-              target,
-              buildRequirements: true,
-            });
+            const direct = takeDirectReferences(options.requirements, markerEnvironment(target));
+            const hashes = withFragmentHashes(options.policy?.hashes, direct.files);
+            const resolution = await resolve(
+              direct.requirements,
+              withDirectFiles(provider, upstream!, direct.files, hashes),
+              {
+                ...options.policy,
+                ...(hashes !== undefined ? { hashes } : {}),
+                target,
+                buildRequirements: true,
+              },
+            );
             packages.push(...resolution.packages);
             for (const p of resolution.packages) {
               if (!p.file.filename.endsWith(".whl")) sdists.set(p.file.url, p.file);

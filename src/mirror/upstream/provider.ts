@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import type { DistributionFile } from "../../pep/simple-types.js";
 import { hashFile } from "../../store/blobs.js";
+import type { DirectFile } from "../direct-references.js";
 import type { HttpClient } from "../http/http-client.js";
 import {
   type CandidateFile,
@@ -62,6 +63,13 @@ export interface UpstreamProvider extends Provider {
    * it; never rejects (see MetadataFetcher.settle).
    */
   settle(keep?: (file: MetadataTarget) => boolean): Promise<void>;
+  /**
+   * The candidate of a file a requirement named (`name @ url`, a path): the only one of its
+   * project (the caller offers it instead of listFiles'). Its sha256 is the URL's `#sha256=`,
+   * else `assumedSha256` (the project's one `--hash`, checked when it downloads), else, when
+   * hash-checking is on, a local file's own. Once per URL.
+   */
+  directCandidate(file: DirectFile, assumedSha256?: string): Promise<CandidateFile>;
 }
 
 /** True when `filename` is a distribution of `project` (canonical name). */
@@ -160,6 +168,35 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
     };
   }
 
+  const directs = new Map<string, Promise<CandidateFile>>();
+  function directCandidate(file: DirectFile, assumedSha256?: string): Promise<CandidateFile> {
+    let pending = directs.get(file.url);
+    if (pending === undefined) {
+      pending = (async () => {
+        const candidate: CandidateFile = {
+          filename: file.filename,
+          url: file.url,
+          yanked: false,
+          source: file.requirement,
+          hasCoreMetadata: false,
+          direct: true,
+        };
+        if (file.hashes !== undefined) candidate.hashes = file.hashes;
+        const sha256 =
+          file.sha256 ??
+          assumedSha256 ??
+          (options.hashLocalFiles && file.path !== undefined
+            ? await localSha256(file.url)
+            : undefined);
+        if (sha256 !== undefined) candidate.sha256 = sha256;
+        candidates.set(candidate.url, candidate);
+        return candidate;
+      })();
+      directs.set(file.url, pending);
+    }
+    return pending;
+  }
+
   async function getMetadataDetails(file: CandidateFile): Promise<FetchedMetadata> {
     return limit(() => fetcher.fetchMetadata(targetOf(file)));
   }
@@ -208,5 +245,6 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
       return requires ?? [...DEFAULT_BUILD_REQUIRES];
     },
     settle: (keep) => fetcher.settle(keep),
+    directCandidate,
   };
 }

@@ -141,3 +141,67 @@ describe("a pylock.toml input whose packages have no version", () => {
     );
   });
 });
+
+describe("a lock's archive entries (PEP 751 packages.archive)", () => {
+  const HASH = "a".repeat(64);
+  const lockWith = (archive: string, name = "plugin") =>
+    parsePylock(
+      `lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "${name}"\nversion = "0.5"\narchive = ${archive}\n`,
+      "pylock.toml",
+    );
+
+  it("reads one naming a wheel or sdist as that file, a direct reference, and writes it back", () => {
+    const url = "https://files.example.test/rel/plugin-0.5-py3-none-any.whl";
+    const lock = lockWith(`{ url = "${url}", size = 12, hashes = { sha256 = "${HASH}" } }`);
+    expect(lock.packages[0].archive).toEqual({ url, size: 12, hashes: { sha256: HASH } });
+    expect(formatPylock(lock)).toContain(
+      `archive = { url = "${url}", size = 12, hashes = { sha256 = "${HASH}" } }`,
+    );
+    const [pkg] = lockedPackagesOf(lock, "/locks/pylock.toml");
+    expect(pkg.files).toEqual([
+      {
+        filename: "plugin-0.5-py3-none-any.whl",
+        url,
+        sha256: HASH,
+        size: 12,
+        yanked: false,
+        source: "/locks/pylock.toml",
+        direct: true,
+      },
+    ]);
+    const local = lockedPackagesOf(
+      lockWith(`{ path = "dl/plugin-0.5.tar.gz", hashes = { sha256 = "${HASH}" } }`),
+      "/locks/pylock.toml",
+    );
+    expect(local[0].files[0]).toMatchObject({
+      filename: "plugin-0.5.tar.gz",
+      url: "file:///locks/dl/plugin-0.5.tar.gz",
+    });
+  });
+
+  it("refuses one it cannot mirror, naming the lock, the package and the archive", () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        `{ url = "https://h.test/main.zip", hashes = { sha256 = "${HASH}" } }`,
+        "plugin",
+        /the archive of package "plugin" \("https:\/\/h\.test\/main\.zip"\) is not named as a wheel or an sdist/,
+      ],
+      [
+        `{ url = "https://h.test/src.tar.gz", subdirectory = "pkg", hashes = { sha256 = "${HASH}" } }`,
+        "plugin",
+        /is a source tree in sub-directory "pkg"/,
+      ],
+      [
+        `{ url = "https://h.test/other-0.5-py3-none-any.whl", hashes = { sha256 = "${HASH}" } }`,
+        "plugin",
+        /is a distribution of "other"/,
+      ],
+    ];
+    for (const [archive, name, message] of cases) {
+      expect(() => lockedPackagesOf(lockWith(archive, name), "pylock.toml")).toThrow(message);
+    }
+    expect(() => lockWith(`{ url = "https://h.test/plugin-0.5.tar.gz" }`)).toThrow(
+      'pylock.toml is invalid: packages[0] ("plugin").archive.hashes is missing',
+    );
+  });
+});
