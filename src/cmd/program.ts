@@ -77,6 +77,10 @@ export function buildProgram(): Command {
       .option("-i, --index-url <url>", "upstream simple index (env WHEELHOUSE_INDEX_URL)")
       .option("--extra-index-url <url>", "another simple index (repeatable)", collect)
       .option(
+        "--index-strategy <strategy>",
+        "unsafe-best-match (pip: every index's files) or first-index (uv: the first index that has the project, extra indexes first)",
+      )
+      .option(
         "-f, --find-links <path|url>",
         "flat directory or HTML page of files (repeatable)",
         collect,

@@ -18,6 +18,7 @@ import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sy
 import type { TargetSelection } from "../mirror/sync/plan.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
+import type { IndexStrategy } from "../mirror/upstream/provider.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
 import type { Target } from "../pep/target.js";
@@ -145,6 +146,22 @@ function onInterrupt(stop: () => void): () => void {
   };
 }
 
+/**
+ * The --index-strategy value; uv's `unsafe-first-match` is refused (it takes an older version
+ * from an earlier index over a newer one later on, which none of our tests pins down).
+ * @throws WheelhouseError "USAGE_INVALID_OPTION" quoting any other value.
+ */
+function indexStrategyOf(value: string | undefined): IndexStrategy | undefined {
+  if (value === undefined || value === "first-index" || value === "unsafe-best-match") return value;
+  throw new WheelhouseError(
+    "USAGE_INVALID_OPTION",
+    `--index-strategy ${quote(value)} is not one of first-index, unsafe-best-match`,
+    {
+      hint: "first-index takes each project from the first index that has it (uv's default); unsafe-best-match merges every index (pip's)",
+    },
+  );
+}
+
 /** Run `wheelhouse sync`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
@@ -154,6 +171,7 @@ export const run: CommandRun = async (args, options) => {
   const retries = wholeNumber(options.retries ?? "5", "--retries", true);
   const timeoutS = wholeNumber(options.timeout ?? "30", "--timeout");
   const excludeNewer = excludeNewerOf(text(options.excludeNewer));
+  const indexStrategy = indexStrategyOf(text(options.indexStrategy));
   const lockPath = text(options.lock);
   const reqPath = text(options.requirementsOut);
   checkOutputs(lockPath, reqPath);
@@ -220,6 +238,7 @@ export const run: CommandRun = async (args, options) => {
       store,
       http,
       indexUrls,
+      ...(indexStrategy ? { indexStrategy } : {}),
       findLinks,
       targets,
       requirements: inputs.requirements,

@@ -90,6 +90,12 @@ describe("wheelhouse CLI shell", () => {
     ],
     ["an archive that is not there", ["import", "/nonexistent/a.tar.gz"], 2, "does not exist"],
     ["an index URL that is not a URL", ["sync", "x", "-i", "notaurl"], 2, "is not a URL"],
+    [
+      "an index strategy sync does not know",
+      ["sync", "x", "--index-strategy", "unsafe-first-match"],
+      2,
+      '--index-strategy "unsafe-first-match" is not one of first-index, unsafe-best-match',
+    ],
     ["a base URL that is not a URL", ["serve", "--base-url", "notaurl"], 2, "--base-url"],
     [
       "a find-links folder that is not there",

@@ -155,6 +155,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     upstream = createUpstreamProvider({
       http: options.http,
       indexUrls: options.indexUrls,
+      ...(options.indexStrategy ? { indexStrategy: options.indexStrategy } : {}),
       findLinks: options.findLinks ?? [],
       metadataConcurrency: options.concurrency ?? 8,
       tmpDir: tmp,

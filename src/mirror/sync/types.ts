@@ -10,6 +10,7 @@ import type { Store } from "../../store/store.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { ResolveOptions } from "../resolve/types.js";
+import type { IndexStrategy } from "../upstream/provider.js";
 
 /** A file pinned by a pylock.toml given as `-r`: fetched as listed, verified by its sha256. */
 export interface LockedPackage {
@@ -39,6 +40,8 @@ export interface SyncOptions {
   http: HttpClient;
   /** Index roots: --index-url first, then --extra-index-url values ([] with --no-index). */
   indexUrls: string[];
+  /** --index-strategy (see UpstreamProviderOptions.indexStrategy); default "unsafe-best-match". */
+  indexStrategy?: IndexStrategy;
   findLinks?: string[];
   /** One resolution per target, in this order. */
   targets: Target[];

@@ -4,6 +4,10 @@
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/ ;
 // the contract is src/mirror/resolve/provider.ts.
 // Traps:
+// - With --index-strategy first-index (uv's default), a project's files come from the first index
+//   that lists any, asked one after the other, extra indexes before --index-url: an internal
+//   project's name is then never looked up on the public index, nor can a public upload of the
+//   same name (dependency confusion) outbid it. The default stays pip's merge of every index.
 // - Same filename from two sources: the first source in order (indexes first, in the order
 //   given, then find-links) wins, as the files are meant to be identical; its URL and hash are
 //   the ones used.
@@ -34,6 +38,13 @@ export interface UpstreamProviderOptions {
   http: HttpClient;
   /** Index roots in order of preference: --index-url first, then --extra-index-url values. */
   indexUrls: string[];
+  /**
+   * How the indexes combine (uv's `--index-strategy`): "unsafe-best-match" (default, pip's
+   * behaviour) lists every index's files of a project; "first-index" only those of the first
+   * index that knows the project, asking the --extra-index-url values first, in order, then
+   * --index-url (uv's order), and no further index once one answers.
+   */
+  indexStrategy?: IndexStrategy;
   /** --find-links values: http(s) pages, local directories, .html files or file: URLs. */
   findLinks?: string[];
   /** Concurrent metadata lookups (default 8). */
@@ -52,6 +63,9 @@ export interface UpstreamProviderOptions {
    */
   hashLocalFiles?: boolean;
 }
+
+/** See {@link UpstreamProviderOptions.indexStrategy}. */
+export type IndexStrategy = "first-index" | "unsafe-best-match";
 
 /** A Provider with the build requirements always available and metadata details for callers. */
 export interface UpstreamProvider extends Provider {
@@ -168,6 +182,27 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
     };
   }
 
+  /** The index pages of `project` that count, per the index strategy. */
+  function indexFiles(project: string): Promise<{ source: string; files: DistributionFile[] }>[] {
+    const page = async (url: string) => ({
+      source: url,
+      files: (await index.fetchProjectPage(url, project)).files,
+    });
+    if (options.indexStrategy !== "first-index" || options.indexUrls.length < 2) {
+      return options.indexUrls.map(page);
+    }
+    const [main, ...extras] = options.indexUrls;
+    return [
+      (async () => {
+        for (const url of [...extras, main]) {
+          const listed = await page(url);
+          if (listed.files.length > 0) return listed;
+        }
+        return { source: main, files: [] };
+      })(),
+    ];
+  }
+
   const directs = new Map<string, Promise<CandidateFile>>();
   function directCandidate(file: DirectFile, assumedSha256?: string): Promise<CandidateFile> {
     let pending = directs.get(file.url);
@@ -204,10 +239,7 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
   return {
     async listFiles(project) {
       const sources = await Promise.all([
-        ...options.indexUrls.map(async (url) => ({
-          source: url,
-          files: (await index.fetchProjectPage(url, project)).files,
-        })),
+        ...indexFiles(project),
         ...(options.findLinks ?? []).map(async (location) => ({
           source: location,
           files: (await listLocation(location)).filter((f) => isFileOfProject(f.filename, project)),
