@@ -26,6 +26,7 @@ import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
 import { strings, text, wholeNumber } from "./option-values.js";
+import { checkOutputFolder, writeOutputFile } from "./output-file.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -137,6 +138,13 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
+  const reportPath = text(options.report);
+  if (reportPath !== undefined && reportPath !== "-") checkOutputFolder("--report", reportPath);
+  if (reportPath === "-" && json) {
+    throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
+      hint: "give --report a file name, or leave out --json",
+    });
+  }
   const { where, root } = placement(options);
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
@@ -212,6 +220,18 @@ export const run: CommandRun = async (args, options) => {
       pipBuildOptions: pipBuildOptions(options),
       network,
       onEvent,
+      ...(reportPath !== undefined
+        ? {
+            onReport: async (installation: unknown) => {
+              const text = `${JSON.stringify(installation, null, 2)}\n`;
+              if (reportPath === "-") process.stdout.write(text);
+              else {
+                await writeOutputFile(reportPath, text, "nothing was installed yet");
+                say(`wrote ${reportPath}`);
+              }
+            },
+          }
+        : {}),
     });
     // pip does not warn for --target: its bin/ is the caller's to place.
     if (options.warnScriptLocation !== false && where?.option !== "--target") {
@@ -220,7 +240,7 @@ export const run: CommandRun = async (args, options) => {
     if (json) {
       const { printJson } = await import("./store-output.js");
       printJson(report);
-    } else if (!quiet) {
+    } else if (!quiet && reportPath !== "-") {
       const verb = report.dryRun ? "would install" : "installed";
       for (const p of report.installed) process.stdout.write(`${verb} ${p.name} ${p.version}\n`);
       process.stdout.write(

@@ -123,6 +123,10 @@ export function buildProgram(): Command {
     .option("--dry-run", "resolve and report, download nothing")
     .option("--lock <file>", "write a PEP 751 pylock.toml covering every target")
     .option(
+      "--report <file>",
+      "write pip's installation report (JSON) of what was chosen; one per target when there are several; - for stdout",
+    )
+    .option(
       "--requirements-out <file>",
       "write hashed requirements; with several targets one file each, the target spec inserted before the extension (reqs.cp312-win_amd64.txt)",
     )
@@ -205,6 +209,10 @@ export function buildProgram(): Command {
     .option("--no-python-version-warning", "accepted for pip's command lines; changes nothing")
     .option("--no-cache-dir", "accepted for pip's command lines; install keeps no download cache")
     .option("--dry-run", "resolve and report, change nothing")
+    .option(
+      "--report <file>",
+      "write pip's installation report (JSON) of what is to be installed, before installing; - for stdout",
+    )
     .action(action(() => import("./install.js")));
 
   store(

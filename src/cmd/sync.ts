@@ -9,9 +9,7 @@
 // probed (a python3 process, ~0.15 s) while the engine's modules (undici, SQLite, the resolver:
 // ~0.15 s) load, so those are imported dynamically, after the probe has been started.
 
-import { existsSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
@@ -23,6 +21,7 @@ import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
 import type { Target } from "../pep/target.js";
 import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
+import { checkOutputFolder, writeOutputFile } from "./output-file.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { syncInputsOf } from "./sync-inputs.js";
@@ -64,7 +63,11 @@ function excludeNewerOf(value: string | undefined): Date | undefined {
  * pylock.toml name (PEP 751: `pylock.toml` or `pylock.NAME.toml`; -r would not read it back)
  * and an output whose folder does not exist.
  */
-function checkOutputs(lockPath: string | undefined, reqPath: string | undefined): void {
+function checkOutputs(
+  lockPath: string | undefined,
+  reqPath: string | undefined,
+  reportPath: string | undefined,
+): void {
   if (lockPath !== undefined && !isPylockFilename(basename(lockPath))) {
     throw new WheelhouseError(
       "USAGE_INVALID_OPTION",
@@ -75,32 +78,48 @@ function checkOutputs(lockPath: string | undefined, reqPath: string | undefined)
   for (const [flag, path] of [
     ["--lock", lockPath],
     ["--requirements-out", reqPath],
+    ["--report", reportPath],
   ] as const) {
-    if (path !== undefined && !existsSync(dirname(resolve(path)))) {
-      throw new WheelhouseError(
-        "USAGE_INVALID_OPTION",
-        `${flag} ${quote(path)}: the folder ${quote(dirname(path))} does not exist`,
-        { hint: "create it first, or write somewhere else" },
-      );
-    }
+    if (path !== undefined) checkOutputFolder(flag, path);
   }
 }
 
 /** Write an output file; a failure names it (OUTPUT_WRITE_FAILED). */
-async function writeOutput(path: string, data: string): Promise<void> {
-  // Through a temporary name beside it, then a rename: an interrupted run never leaves a cut-off
-  // lock or requirements file where the old one was.
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw new WheelhouseError(
-      "OUTPUT_WRITE_FAILED",
-      `${quote(path)} could not be written: ${(cause as Error).message}`,
-      { cause, hint: "the store is complete; run again with a writable path to get this file" },
+function writeOutput(path: string, data: string): Promise<void> {
+  return writeOutputFile(
+    path,
+    data,
+    "the store is complete; run again with a writable path to get this file",
+  );
+}
+
+/**
+ * Write pip's installation report of each target (`--report`): to `path`, one file per target
+ * (the spec inserted as for --requirements-out) when there are several; "-" prints the one
+ * target's report on stdout.
+ * @throws WheelhouseError "OUTPUT_WRITE_FAILED".
+ */
+async function writeReports(
+  path: string,
+  reports: unknown[],
+  selections: TargetSelection[],
+  silent: boolean,
+): Promise<void> {
+  if (path === "-") {
+    process.stdout.write(`${JSON.stringify(reports[0], null, 2)}
+`);
+    return;
+  }
+  for (const [i, report] of reports.entries()) {
+    const out = reports.length > 1 ? perTargetPath(path, selections[i].target) : path;
+    await writeOutput(
+      out,
+      `${JSON.stringify(report, null, 2)}
+`,
     );
+    if (!silent)
+      process.stderr.write(`wrote ${out}
+`);
   }
 }
 
@@ -174,7 +193,13 @@ export const run: CommandRun = async (args, options) => {
   const indexStrategy = indexStrategyOf(text(options.indexStrategy));
   const lockPath = text(options.lock);
   const reqPath = text(options.requirementsOut);
-  checkOutputs(lockPath, reqPath);
+  const reportPath = text(options.report);
+  checkOutputs(lockPath, reqPath, reportPath === "-" ? undefined : reportPath);
+  if (reportPath === "-" && json) {
+    throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
+      hint: "give --report a file name, or leave out --json",
+    });
+  }
   // Without --target the local interpreter is (nearly always) needed: start it now. A failure
   // is reported where the probe is awaited, if it is.
   const probing = strings(options.target).length === 0 ? probeInterpreter() : undefined;
@@ -213,6 +238,13 @@ export const run: CommandRun = async (args, options) => {
   const targets = await selectTargets(targetFlags(options), async () =>
     interpreterTarget(await (probing ?? probeInterpreter())),
   );
+  if (reportPath === "-" && targets.length > 1) {
+    throw new WheelhouseError(
+      "USAGE_CONFLICT",
+      `--report - prints one report, and this run has ${targets.length} targets`,
+      { hint: "give --report a file name: one report is written per target" },
+    );
+  }
   const onlyBinary = binarySet([...inputs.onlyBinary, ...strings(options.onlyBinary)]);
   const noBinary = binarySet([...inputs.noBinary, ...strings(options.binary)]);
 
@@ -234,7 +266,7 @@ export const run: CommandRun = async (args, options) => {
   const progress = createSyncProgress(process.stderr, quiet);
   const release = onInterrupt(() => progress.stop());
   try {
-    const { report, selections } = await sync({
+    const { report, selections, installationReports } = await sync({
       store,
       http,
       indexUrls,
@@ -255,6 +287,7 @@ export const run: CommandRun = async (args, options) => {
       },
       concurrency,
       dryRun: options.dryRun === true,
+      installationReports: reportPath !== undefined,
       cacheDir: join(storeDir, "cache", "metadata"),
       events: progress,
     });
@@ -271,8 +304,11 @@ export const run: CommandRun = async (args, options) => {
     } else {
       await writeOutputs(lockPath, reqPath, targets, selections, json || quiet);
     }
+    if (reportPath !== undefined && installationReports !== undefined) {
+      await writeReports(reportPath, installationReports, selections, json || quiet);
+    }
     if (json) printJson(reportJson(report));
-    else if (!quiet)
+    else if (!quiet && reportPath !== "-")
       process.stdout.write(`${summaryLines(report, formatBytes, plural).join("\n")}\n`);
     return report.failed.length > 0 ? 1 : 0;
   } finally {

@@ -127,12 +127,20 @@ export function withFragmentHashes(
 }
 
 /**
- * The direct_url.json (PEP 610) of a distribution installed from the archive at `url`, with its
- * sha256 when known: `{"url": ..., "archive_info": {"hash": ..., "hashes": {"sha256": ...}}}`.
+ * The direct URL data (PEP 610) of the archive at `url`, with its sha256 when known:
+ * `{url, archive_info: {hash: "sha256=...", hashes: {sha256}}}` (archive_info `{}` without it).
  */
-export function directUrlJson(url: string, sha256: string | undefined): string {
+export function directUrlData(
+  url: string,
+  sha256: string | undefined,
+): { url: string; archive_info: { hash?: string; hashes?: Record<string, string> } } {
   const archiveInfo = sha256 === undefined ? {} : { hash: `sha256=${sha256}`, hashes: { sha256 } };
-  return JSON.stringify({ url, archive_info: archiveInfo });
+  return { url, archive_info: archiveInfo };
+}
+
+/** {@link directUrlData} as the text of a direct_url.json. */
+export function directUrlJson(url: string, sha256: string | undefined): string {
+  return JSON.stringify(directUrlData(url, sha256));
 }
 
 /** The file of an http(s) direct reference: its URL's last segment names it. */

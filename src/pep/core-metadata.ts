@@ -152,3 +152,48 @@ export function unboundRequiresDist(metadata: CoreMetadata): string | undefined 
   }
   return undefined;
 }
+
+/** The fields the core metadata specification marks "multiple use" (lower-cased). */
+const MULTIPLE_USE = new Set([
+  "dynamic",
+  "platform",
+  "supported-platform",
+  "license-file",
+  "classifier",
+  "requires-dist",
+  "requires-external",
+  "project-url",
+  "provides-extra",
+  "provides-dist",
+  "obsoletes-dist",
+  "requires",
+  "provides",
+  "obsoletes",
+]);
+
+/**
+ * The JSON-compatible form of core metadata (core metadata specification, "JSON-compatible
+ * Metadata"; what pip's installation report carries): keys lower-cased with `-` as `_`;
+ * multiple-use fields (and any header that repeats) as lists, the others as strings; `keywords`
+ * a list (split on commas, or on whitespace when it has none, as pip reads old files);
+ * `description` the body, else the header. Shape: `{"metadata_version": "2.1", "name": ...,
+ * "requires_dist": [...], ...}`, keys in file order.
+ */
+export function coreMetadataJson(m: CoreMetadata): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [field, values] of Object.entries(m.fields)) {
+    if (field === "description") continue;
+    const key = field.replace(/-/g, "_");
+    if (field === "keywords") {
+      const text = values[0];
+      out[key] = text.includes(",") ? text.split(",").map((k) => k.trim()) : text.split(/\s+/);
+      out[key] = (out[key] as string[]).filter((k) => k !== "");
+    } else if (MULTIPLE_USE.has(field) || values.length > 1) {
+      out[key] = [...values];
+    } else {
+      out[key] = values[0];
+    }
+  }
+  if (m.description !== undefined) out.description = m.description;
+  return out;
+}

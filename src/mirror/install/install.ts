@@ -20,6 +20,7 @@ import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { markerEnvironment, supportedTags } from "../../pep/target.js";
+import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import {
   type DirectFile,
@@ -27,6 +28,7 @@ import {
   takeDirectReferences,
   withFragmentHashes,
 } from "../direct-references.js";
+import { type InstallationReport, installationReport } from "../installation-report.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
@@ -83,6 +85,11 @@ export interface InstallRequest {
   pipBuildOptions?: string[];
   /** Told about each step (for progress output). */
   onEvent?: (event: InstallEvent) => void;
+  /**
+   * Given pip's installation report of what is to be installed, once resolution is done and
+   * before anything changes (`--report`; also with dryRun).
+   */
+  onReport?: (report: InstallationReport) => Promise<void>;
 }
 
 /** Progress events. */
@@ -191,6 +198,9 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
     const byName = new Map<string, InstalledDistribution>(own.map((d) => [d.name, d]));
     const replaced = toInstall.flatMap((p) => (byName.has(p.name) ? [byName.get(p.name)!] : []));
     request.onEvent?.({ kind: "resolved", install: toInstall.length, keep: kept.length });
+    if (request.onReport) {
+      await request.onReport(await reportOf(asked, provider, toInstall, direct.files));
+    }
     const report: InstallReport = {
       dryRun: request.dryRun === true,
       environment: info.prefix,
@@ -231,6 +241,40 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
     // Mostly empty (nothing downloaded or built): one rmdir, without loading Node's recursive rm.
     await rmdir(tmp).catch(() => rm(tmp, { recursive: true, force: true }));
   }
+}
+
+/**
+ * pip's installation report of `toInstall`: each with its whole core metadata and its sha256
+ * (hashed now when no source stated it, as pip reports it); "requested" when a requirement of
+ * `asked` named it; a direct reference reported with the URL it gave.
+ */
+async function reportOf(
+  asked: InstallRequest,
+  provider: LocalProvider,
+  toInstall: ResolvedPackage[],
+  directFiles: Map<string, DirectFile>,
+): Promise<InstallationReport> {
+  const names = new Set(asked.requirements.map((r) => canonicalizeName(r.name)));
+  const files = await Promise.all(
+    toInstall.map(async (p) => {
+      const file =
+        p.file.sha256 !== undefined
+          ? p.file
+          : { ...p.file, sha256: (await hashFile(await provider.localPath(p.file))).sha256 };
+      const named = directFiles.get(p.name);
+      const metadata = provider.coreMetadata(p.file);
+      return {
+        name: p.name,
+        version: p.version,
+        file,
+        ...(metadata ? { metadata } : {}),
+        requested: names.has(p.name),
+        ...(named ? { directUrl: named.path === undefined ? named.url : p.file.url } : {}),
+      };
+    }),
+  );
+  // The environment as the interpreter reports it (platform_release and the rest included).
+  return installationReport(files, asked.requirements, asked.interpreter.markerEnvironment);
 }
 
 async function apply(

@@ -98,6 +98,8 @@ export class LocalProvider implements Provider {
   private byProject?: Promise<Map<string, Located[]>>;
   private readonly byUrl = new Map<string, Located>();
   private readonly metadata = new Map<string, Promise<CandidateMetadata>>();
+  /** File URL -> the whole core metadata read for it (see coreMetadata()). */
+  private readonly full = new Map<string, CoreMetadata>();
   private readonly downloads = new Map<string, Promise<string>>();
   /** Wheels opened for their metadata, kept for installing: local path -> wheel. */
   private readonly opened = new Map<string, OpenWheel>();
@@ -217,14 +219,15 @@ export class LocalProvider implements Provider {
   /** The core metadata inside the distribution at `path` (a wheel is kept open for installing). */
   private async readFileMetadata(file: CandidateFile, path: string): Promise<CandidateMetadata> {
     const held = this.opened.get(path);
-    if (held !== undefined) return candidateMetadata(await readWheelMetadata(held, file.filename));
+    if (held !== undefined)
+      return this.remember(file, await readWheelMetadata(held, file.filename));
     if (file.filename.endsWith(".whl")) {
       const zip = await openWheel(path, file.filename);
       let kept = false;
       try {
         const metadata = await readWheelMetadata(zip, file.filename);
         kept = this.keep(path, zip);
-        return candidateMetadata(metadata);
+        return this.remember(file, metadata);
       } finally {
         if (!kept) zip.close();
       }
@@ -252,9 +255,24 @@ export class LocalProvider implements Provider {
       this.sources.noDeps ||
       unboundRequiresDist(pkgInfo) === undefined
     )
-      return candidateMetadata(pkgInfo);
+      return this.remember(file, pkgInfo);
     const wheel = await build(canonicalizeName(pkgInfo.name, { validate: false }), file);
-    return candidateMetadata(await builtWheelMetadata(file.filename, pkgInfo, wheel));
+    return this.remember(file, await builtWheelMetadata(file.filename, pkgInfo, wheel));
+  }
+
+  /** Keep `metadata` whole for {@link coreMetadata}; the resolver's part of it. */
+  private remember(file: CandidateFile, metadata: CoreMetadata): CandidateMetadata {
+    this.full.set(file.url, metadata);
+    return candidateMetadata(metadata);
+  }
+
+  /**
+   * The whole core metadata the resolver's answer for `file` came from (an sdist's PKG-INFO, or
+   * the METADATA of the wheel built from it), once getMetadata has read it; undefined before,
+   * and for installed distributions.
+   */
+  coreMetadata(file: CandidateFile): CoreMetadata | undefined {
+    return this.full.get(file.url);
   }
 
   /**

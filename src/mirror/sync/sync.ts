@@ -18,6 +18,7 @@ import { markerEnvironment } from "../../pep/target.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
 import { type DirectFile, takeDirectReferences, withFragmentHashes } from "../direct-references.js";
+import { type InstallationReport, installationReport } from "../installation-report.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
@@ -34,6 +35,8 @@ import type { FileOutcome, SyncOptions, SyncReport } from "./types.js";
 export interface SyncResult {
   report: SyncReport;
   selections: TargetSelection[];
+  /** With `installationReports`: pip's installation report of each selection, same order. */
+  installationReports?: InstallationReport[];
 }
 
 /**
@@ -129,6 +132,43 @@ async function sdistWarning(
   return (
     `${file.filename}: its dependencies were read from its PKG-INFO (${why}), which may not ` +
     "list them all; pip would build it to find out. Check the closure, or add missing projects by name"
+  );
+}
+
+/**
+ * pip's installation report of each selection: every package but build-only ones, with its core
+ * metadata (read during resolution, so cached; a lock's files are asked for theirs now, and one
+ * that cannot be read is reported by name and version only). "requested": a requirement named
+ * it, or a lock listed it.
+ */
+async function installationReports(
+  upstream: UpstreamProvider,
+  selections: TargetSelection[],
+  options: SyncOptions,
+): Promise<InstallationReport[]> {
+  const asked = new Set(options.requirements.map((r) => canonicalizeName(r.name)));
+  const locked = new Set(options.locked?.map((p) => p.name));
+  return Promise.all(
+    selections.map(async (selection, i) =>
+      installationReport(
+        await Promise.all(
+          selection.packages
+            .filter((p) => !p.buildOnly)
+            .map(async (p) => {
+              const details = await upstream.getMetadataDetails(p.file).catch(() => undefined);
+              return {
+                name: p.name,
+                version: p.version,
+                file: p.file,
+                ...(details ? { metadata: details.metadata } : {}),
+                requested: asked.has(p.name) || locked.has(p.name),
+              };
+            }),
+        ),
+        options.requirements,
+        markerEnvironment(options.targets[i]),
+      ),
+    ),
   );
 }
 
@@ -230,7 +270,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         });
     fillFromStore(options.store, selections);
     const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);
-    return { report, selections };
+    if (!options.installationReports) return { report, selections };
+    const reports = await installationReports(upstream, selections, options);
+    return { report, selections, installationReports: reports };
   } catch (error) {
     // A failed resolution fetches nothing more ahead: only what is under way finishes.
     prefetch?.cancel();

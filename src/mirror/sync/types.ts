@@ -54,6 +54,8 @@ export interface SyncOptions {
   concurrency?: number;
   /** Resolve and report, download nothing. */
   dryRun?: boolean;
+  /** Also build pip's installation report of each target's selection (`--report`). */
+  installationReports?: boolean;
   /** Persistent metadata cache (default: none). */
   cacheDir?: string;
   events?: SyncEvents;
