@@ -54,7 +54,10 @@ export function buildProgram(): Command {
       .option("--json", "print a JSON report on stdout");
   const requirements = (c: Command) =>
     c
-      .argument("[req...]", "requirements (PEP 508), e.g. 'flask>=3'")
+      .argument(
+        "[req...]",
+        "requirements (PEP 508), e.g. 'flask>=3', or paths and URLs of wheels and sdists",
+      )
       .option("-r, --requirement <file>", "requirements file or pylock.toml (repeatable)", collect)
       .option("-c, --constraint <file>", "constraints file (repeatable)", collect);
   const targets = (c: Command) =>
@@ -119,6 +122,11 @@ export function buildProgram(): Command {
     ),
   )
     .option("--require-hashes", "every requirement must carry --hash")
+    .option("--no-deps", "only the requirements themselves, not their dependencies")
+    .option(
+      "-d, --dest <dir>",
+      "also copy the chosen files into this folder, as pip download -d (a --find-links folder)",
+    )
     .option("-q, --quiet", "print only warnings and errors (and --json's report)")
     .option("--dry-run", "resolve and report, download nothing")
     .option("--lock <file>", "write a PEP 751 pylock.toml covering every target")

@@ -9,7 +9,8 @@
 // probed (a python3 process, ~0.15 s) while the engine's modules (undici, SQLite, the resolver:
 // ~0.15 s) load, so those are imported dynamically, after the probe has been started.
 
-import { basename, join } from "node:path";
+import { statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
 import { binarySet } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
@@ -29,15 +30,16 @@ import { VERSION } from "./version.js";
 
 /** The modules that do the work, loaded while the interpreter probe runs. */
 async function loadEngine() {
-  const [sync, dispatcher, httpClient, store, output, progress] = await Promise.all([
+  const [sync, dispatcher, httpClient, store, output, progress, dest] = await Promise.all([
     import("../mirror/sync/sync.js"),
     import("../mirror/http/dispatcher.js"),
     import("../mirror/http/http-client.js"),
     import("../store/index.js"),
     import("./store-output.js"),
     import("./sync-progress.js"),
+    import("../mirror/sync/dest.js"),
   ]);
-  return { ...sync, ...dispatcher, ...httpClient, ...store, ...output, ...progress };
+  return { ...sync, ...dispatcher, ...httpClient, ...store, ...output, ...progress, ...dest };
 }
 
 /** The upstream when neither a flag, a requirements file nor the environment names one. */
@@ -181,6 +183,21 @@ function indexStrategyOf(value: string | undefined): IndexStrategy | undefined {
   );
 }
 
+/**
+ * The --dest folder, absolute: it may not exist yet (it is created), but may not be a file.
+ * @throws WheelhouseError "USAGE_INVALID_OPTION" for a path that names a file.
+ */
+function destOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const dir = resolve(value);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new WheelhouseError("USAGE_INVALID_OPTION", `--dest ${quote(value)} is not a folder`, {
+      hint: "give a folder (it is created when missing)",
+    });
+  }
+  return dir;
+}
+
 /** Run `wheelhouse sync`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
@@ -194,6 +211,7 @@ export const run: CommandRun = async (args, options) => {
   const lockPath = text(options.lock);
   const reqPath = text(options.requirementsOut);
   const reportPath = text(options.report);
+  const destDir = destOf(text(options.dest));
   checkOutputs(lockPath, reqPath, reportPath === "-" ? undefined : reportPath);
   if (reportPath === "-" && json) {
     throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
@@ -214,6 +232,7 @@ export const run: CommandRun = async (args, options) => {
     plural,
     printJson,
     createSyncProgress,
+    copyToDest,
   } = await loadEngine();
   const noIndex = options.index === false || inputs.noIndex;
   const indexUrl =
@@ -279,6 +298,7 @@ export const run: CommandRun = async (args, options) => {
         constraints: inputs.constraints,
         pre: options.pre === true || inputs.pre,
         preferBinary: options.preferBinary === true || inputs.preferBinary,
+        noDeps: options.deps === false,
         hashes: inputs.hashes,
         requireHashes: options.requireHashes === true || inputs.requireHashes,
         ...(onlyBinary ? { onlyBinary } : {}),
@@ -307,7 +327,17 @@ export const run: CommandRun = async (args, options) => {
     if (reportPath !== undefined && installationReports !== undefined) {
       await writeReports(reportPath, installationReports, selections, json || quiet);
     }
-    if (json) printJson(reportJson(report));
+    // pip download -d: the chosen files, also as a flat folder (after a dry run, nothing).
+    const dest =
+      destDir !== undefined && options.dryRun !== true
+        ? { dir: destDir, ...(await copyToDest(store, selections, destDir)) }
+        : undefined;
+    if (dest && !json && !quiet) {
+      process.stderr.write(
+        `${dest.dir}: ${plural(dest.copied, "file")} copied, ${dest.kept} already there\n`,
+      );
+    }
+    if (json) printJson({ ...(reportJson(report) as object), ...(dest ? { dest } : {}) });
     else if (!quiet && reportPath !== "-")
       process.stdout.write(`${summaryLines(report, formatBytes, plural).join("\n")}\n`);
     return report.failed.length > 0 ? 1 : 0;

@@ -135,6 +135,7 @@ async function addBuildRequirements(
     requireHashes: false,
     installed: undefined,
     buildRequirements: false,
+    noDeps: false,
   };
   const index = new ProjectIndex(provider, buildOptions);
   const byKey = new Map(packages.map((p) => [`${p.name}@${p.version}`, p]));

@@ -242,7 +242,7 @@ export class Search {
     const extra = state.criteria.get(id)![0].extra;
     if (extra !== undefined) pin.extra = extra;
     let reason = why;
-    if (reason === undefined) {
+    if (reason === undefined && !this.options.noDeps) {
       try {
         pin.dependencies = this.dependencies(pin, metadata);
       } catch (error) {

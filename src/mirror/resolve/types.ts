@@ -21,6 +21,11 @@ export interface ResolveOptions {
   noBinary?: ":all:" | Set<string>;
   /** `--prefer-binary`: an older release with a fitting wheel beats a newer sdist-only one. */
   preferBinary?: boolean;
+  /**
+   * `--no-deps`: only the requirements themselves, their Requires-Dist not followed. The build
+   * requirements of chosen sdists are still resolved, with their dependencies (a build needs them).
+   */
+  noDeps?: boolean;
   /** `--ignore-requires-python` (pip): Requires-Python, of files and of metadata, is not checked. */
   ignoreRequiresPython?: boolean;
   /** `--exclude-newer`: files uploaded at or after this instant, or without an upload time, are refused. */
