@@ -48,6 +48,14 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** `wheelhouse install --dry-run --ignore-installed --report OUT REQ` from the links folder. */
+function dryRunReport(out: string, requirement: string) {
+  return runInstall(root, [
+    ...["--python", "python3", "--no-store", "-f", links],
+    ...["--dry-run", "--ignore-installed", "--report", out, requirement],
+  ]);
+}
+
 /** Entries by name, without what only one of the two writes (pip 23's lack of is_yanked). */
 function byName(report: Report) {
   return Object.fromEntries(
@@ -77,18 +85,7 @@ describe("--report", () => {
       { env: process.env },
     );
     const ours = join(root, "ours.json");
-    const ran = await runInstall(root, [
-      "--python",
-      "python3",
-      "--no-store",
-      "-f",
-      links,
-      "--dry-run",
-      "--ignore-installed",
-      "--report",
-      ours,
-      "app[speed]",
-    ]);
+    const ran = await dryRunReport(ours, "app[speed]");
     expect(ran.code, ran.stderr).toBe(0);
     const pip = JSON.parse(readFileSync(theirs, "utf8")) as Report;
     const got = JSON.parse(readFileSync(ours, "utf8")) as Report;
@@ -100,18 +97,7 @@ describe("--report", () => {
   });
 
   it("install --report - prints the report alone on stdout, and refuses --json beside it", async () => {
-    const ran = await runInstall(root, [
-      "--python",
-      "python3",
-      "--no-store",
-      "-f",
-      links,
-      "--dry-run",
-      "--ignore-installed",
-      "--report",
-      "-",
-      "lib",
-    ]);
+    const ran = await dryRunReport("-", "lib");
     expect(ran.code, ran.stderr).toBe(0);
     const report = JSON.parse(ran.stdout) as Report;
     expect(report.install.map((e) => [e.metadata.name, e.requested])).toEqual([["lib", true]]);

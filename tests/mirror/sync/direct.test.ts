@@ -22,7 +22,7 @@ import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
 import { parseRequirement } from "../../../src/pep/requirement.js";
 import { parseTarget } from "../../../src/pep/target.js";
 import { iterateFiles } from "../../../src/store/queries.js";
-import { closeStore, type Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/store/store.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { type BuiltDistribution, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
@@ -72,11 +72,7 @@ beforeAll(async () => {
 });
 
 async function store(): Promise<Store> {
-  const { store, dir } = await freshStore();
-  cleanup.push(async () => {
-    closeStore(store);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store } = await freshStore(cleanup);
   return store;
 }
 

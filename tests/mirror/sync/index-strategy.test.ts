@@ -4,13 +4,11 @@
 // internal release, never asks the public index for that name, and still takes public projects
 // from the public index.
 
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../../src/mirror/sync/sync.js";
 import type { SyncOptions } from "../../../src/mirror/sync/types.js";
 import { parseRequirement } from "../../../src/pep/requirement.js";
 import { parseTarget } from "../../../src/pep/target.js";
-import { closeStore } from "../../../src/store/store.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildWheel } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
@@ -45,11 +43,7 @@ beforeAll(async () => {
 });
 
 async function resolved(strategy?: SyncOptions["indexStrategy"]) {
-  const { store, dir } = await freshStore();
-  cleanup.push(async () => {
-    closeStore(store);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store } = await freshStore(cleanup);
   const { report } = await sync({
     store,
     http: testClient(),

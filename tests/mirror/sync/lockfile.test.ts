@@ -1,7 +1,7 @@
 // The outputs of a sync read back: hashed requirements and pylock.toml from a pylock.toml input
 // whose packages leave out `version` (PEP 751 makes it optional), and the --json report's one
 // entry per package.
-import { rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { plural } from "../../../src/cmd/store-output.js";
@@ -15,7 +15,7 @@ import { sync } from "../../../src/mirror/sync/sync.js";
 import type { LockedPackage } from "../../../src/mirror/sync/types.js";
 import { formatPylock, parsePylock } from "../../../src/pep/pylock.js";
 import { parseTarget } from "../../../src/pep/target.js";
-import { closeStore, type Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/store/store.js";
 import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
 import { freshStore } from "./sync-fixtures.js";
@@ -28,11 +28,7 @@ afterAll(async () => {
 
 /** A store and a folder holding `nov` 1.0 as sdist and wheel, and a pylock.toml naming both. */
 async function versionlessLock(lockText: (sdist: string, wheel: string) => string) {
-  const { store, dir } = await freshStore();
-  cleanup.push(async () => {
-    closeStore(store);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store, dir } = await freshStore(cleanup);
   const wheel = await buildWheel({ name: "nov", version: "1.0" });
   const sdist = await buildSdist({ name: "nov", version: "1.0" });
   await writeDistributions(dir, [wheel, sdist]);

@@ -3,20 +3,30 @@
 
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectDistribution } from "../../../src/store/inspect.js";
-import { openStore, type Store } from "../../../src/store/store.js";
+import { closeStore, openStore, type Store } from "../../../src/store/store.js";
 import { corpusPath } from "../../helpers/corpus.js";
 import type { FakeFile } from "../../helpers/fake-index.js";
 import { type BuiltDistribution, buildSdist, buildWheel } from "../../helpers/wheels.js";
 import { noise } from "../upstream/helpers.js";
 
-/** A fresh empty store in a temp directory. */
-export async function freshStore(): Promise<{ store: Store; dir: string }> {
+/**
+ * A fresh empty store in a temp directory; with `cleanup` (a test file's afterAll list), closed
+ * and removed there.
+ */
+export async function freshStore(
+  cleanup?: (() => Promise<void>)[],
+): Promise<{ store: Store; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "wh-sync-"));
-  return { store: await openStore(join(dir, "store")), dir };
+  const store = await openStore(join(dir, "store"));
+  cleanup?.push(async () => {
+    closeStore(store);
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { store, dir };
 }
 
 /** The three targets of the multi-target proofs. */

@@ -13,7 +13,6 @@ import { parseRequirement } from "../../../src/pep/requirement.js";
 import { markerEnvironment, parseTarget } from "../../../src/pep/target.js";
 import { findFile, iterateFiles, listFiles, listProjects } from "../../../src/store/queries.js";
 import type { Store } from "../../../src/store/store.js";
-import { closeStore } from "../../../src/store/store.js";
 import { HAS_CORPUS } from "../../helpers/corpus.js";
 import { type FakeFile, type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
@@ -27,11 +26,7 @@ afterAll(async () => {
 });
 
 async function store(): Promise<Store> {
-  const { store, dir } = await freshStore();
-  cleanup.push(async () => {
-    closeStore(store);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store } = await freshStore(cleanup);
   return store;
 }
 
