@@ -34,6 +34,17 @@ describe("takeDirectReferences", () => {
     });
   });
 
+  it("decodes the file's name from the URL's path, leaving its query on the URL", () => {
+    const url =
+      "https://h.test/whl/cpu/torch-2.3.0%2Bcpu-cp311-cp311-manylinux_2_17_x86_64.whl?sig=abc";
+    const { requirements, files } = takeDirectReferences([parseRequirement(`torch @ ${url}`)]);
+    expect(formatRequirement(requirements[0])).toBe("torch==2.3.0+cpu");
+    expect(files.get("torch")).toMatchObject({
+      filename: "torch-2.3.0+cpu-cp311-cp311-manylinux_2_17_x86_64.whl",
+      url,
+    });
+  });
+
   it("drops those whose marker does not hold on the target, so each platform names its own", () => {
     const windows = "https://h.test/dl/native-1.0-cp311-cp311-win_amd64.whl";
     const taken = takeDirectReferences(
