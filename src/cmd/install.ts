@@ -25,7 +25,7 @@ import { lockedSelection } from "../mirror/sync/lockfile.js";
 import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
-import { strings, text, wholeNumber } from "./option-values.js";
+import { pyprojectOptions, strings, text, wholeNumber } from "./option-values.js";
 import { checkOutputFolder, writeOutputFile } from "./output-file.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
@@ -119,7 +119,12 @@ function lockRequest(locked: LockedPackage[], info: InterpreterInfo) {
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
-  const inputs = readRequirementInputs(args, list(options.requirement), list(options.constraint));
+  const inputs = readRequirementInputs(
+    args,
+    list(options.requirement),
+    list(options.constraint),
+    pyprojectOptions(options),
+  );
   for (const warning of inputs.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (inputs.requirements.length === 0 && inputs.locked === undefined) {
     throw new WheelhouseError(

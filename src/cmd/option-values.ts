@@ -4,6 +4,7 @@
 // booleans; every reader here accepts all of those.
 
 import { existsSync } from "node:fs";
+import type { PyprojectOptions } from "../mirror/pyproject-inputs.js";
 import type { TargetFlags } from "../mirror/sync/targets.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 
@@ -40,6 +41,15 @@ export function processEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
+}
+
+/** `--extra`, `--all-extras` and `--group` as the pyproject.toml readers take them. */
+export function pyprojectOptions(options: Record<string, unknown>): PyprojectOptions {
+  return {
+    extras: strings(options.extra),
+    allExtras: options.allExtras === true,
+    groups: strings(options.group),
+  };
 }
 
 /** The target flags shared by sync and bundle: `--target` (repeatable) or pip's four flags. */

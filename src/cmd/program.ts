@@ -58,8 +58,23 @@ export function buildProgram(): Command {
         "[req...]",
         "requirements (PEP 508), e.g. 'flask>=3', or paths and URLs of wheels and sdists",
       )
-      .option("-r, --requirement <file>", "requirements file or pylock.toml (repeatable)", collect)
-      .option("-c, --constraint <file>", "constraints file (repeatable)", collect);
+      .option(
+        "-r, --requirement <file>",
+        "requirements file, pylock.toml or pyproject.toml (repeatable)",
+        collect,
+      )
+      .option("-c, --constraint <file>", "constraints file (repeatable)", collect)
+      .option(
+        "--extra <name>",
+        "with -r pyproject.toml: this optional-dependencies extra (repeatable)",
+        collect,
+      )
+      .option("--all-extras", "with -r pyproject.toml: every optional-dependencies extra")
+      .option(
+        "--group <[path:]name>",
+        "a dependency group (PEP 735) of ./pyproject.toml or PATH, as pip's --group (repeatable)",
+        collect,
+      );
   const targets = (c: Command) =>
     c
       .option(

@@ -4,7 +4,7 @@
 
 import { readSyncInputs, type SyncInputs } from "../mirror/sync/inputs.js";
 import { WheelhouseError } from "../pep/errors.js";
-import { processEnv, strings } from "./option-values.js";
+import { processEnv, pyprojectOptions, strings } from "./option-values.js";
 
 /**
  * The requirement inputs of sync and bundle (arguments, -r, -c), refusing a run with none.
@@ -22,6 +22,7 @@ export function syncInputsOf(
     strings(options.requirement),
     strings(options.constraint),
     processEnv(),
+    pyprojectOptions(options),
   );
   // On stderr whatever the output format, as pip prints its warnings.
   for (const warning of inputs.warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -12,6 +12,12 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { isPylockFilename, parsePylock } from "../../pep/pylock.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { parseRequirementArgument, parseRequirementsTxt } from "../../pep/requirements-txt.js";
+import {
+  isPyprojectFilename,
+  type PyprojectOptions,
+  readGroups,
+  readPyproject,
+} from "../pyproject-inputs.js";
 import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "../sync/lockfile.js";
 import type { LockedPackage } from "../sync/types.js";
@@ -44,6 +50,7 @@ export function readRequirementInputs(
   args: string[],
   requirementFiles: string[],
   constraintFiles: string[],
+  pyproject: PyprojectOptions = {},
 ): RequirementInputs {
   const out: RequirementInputs = {
     // A path or URL of a file is a requirement too, as in pip (see ../direct-references.ts).
@@ -63,6 +70,10 @@ export function readRequirementInputs(
       throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `file ${quote(file)} does not exist`, {
         hint: "check the path given to -r/-c",
       });
+    }
+    if (!asConstraints && isPyprojectFilename(file)) {
+      out.requirements.push(...readPyproject(file, pyproject));
+      return;
     }
     if (!asConstraints && isPylockFilename(basename(file))) {
       const lock = parsePylock(readFileSync(file, "utf8"), file);
@@ -92,6 +103,7 @@ export function readRequirementInputs(
     }
   };
   for (const f of requirementFiles) read(f, false);
+  out.requirements.push(...readGroups(pyproject.groups ?? []));
   for (const f of constraintFiles) read(f, true);
   if (out.hashes.size > 0) out.requireHashes = true;
   return out;

@@ -20,6 +20,12 @@ import {
   parseRequirementsTxt,
   type RequirementsFile,
 } from "../../pep/requirements-txt.js";
+import {
+  isPyprojectFilename,
+  type PyprojectOptions,
+  readGroups,
+  readPyproject,
+} from "../pyproject-inputs.js";
 import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "./lockfile.js";
 import type { LockedPackage } from "./types.js";
@@ -59,7 +65,8 @@ function readBytes(path: string): Buffer {
 }
 
 /**
- * Read requirement arguments, `-r` files (requirements or pylock.toml) and `-c` files.
+ * Read requirement arguments, `-r` files (requirements, pylock.toml or pyproject.toml), `--group`
+ * values (`pyproject`) and `-c` files.
  * @throws WheelhouseError "USAGE_FILE_NOT_FOUND" for unreadable files, the parsers' errors
  *   (INVALID_REQUIREMENT, INVALID_REQUIREMENTS_FILE, INVALID_PYLOCK, LOCK_FILE_UNSUPPORTED).
  */
@@ -68,6 +75,7 @@ export function readSyncInputs(
   requirementFiles: string[],
   constraintFiles: string[],
   env: Record<string, string> = {},
+  pyproject: PyprojectOptions = {},
 ): SyncInputs {
   const inputs: SyncInputs = {
     // A path or URL of a file is a requirement too, as in pip (see ../direct-references.ts).
@@ -102,7 +110,9 @@ export function readSyncInputs(
   const parse = (path: string) =>
     parseRequirementsTxt(readBytes(path), { file: path, readFile: readBytes, env });
   for (const path of requirementFiles) {
-    if (isPylockFilename(basename(path))) {
+    if (isPyprojectFilename(path)) {
+      inputs.requirements.push(...readPyproject(path, pyproject));
+    } else if (isPylockFilename(basename(path))) {
       const lock = parsePylock(readBytes(path).toString("utf8"), path);
       inputs.warnings.push(...(lock.warnings ?? []));
       inputs.locked = [...(inputs.locked ?? []), ...lockedPackagesOf(lock, path)];
@@ -110,6 +120,7 @@ export function readSyncInputs(
       merge(parse(path), false);
     }
   }
+  inputs.requirements.push(...readGroups(pyproject.groups ?? []));
   for (const path of constraintFiles) merge(parse(path), true);
   if (inputs.hashes.size > 0) inputs.requireHashes = true;
   return inputs;
