@@ -139,6 +139,10 @@ export function buildProgram(): Command {
     .option("--require-hashes", "every requirement must carry --hash")
     .option("--no-deps", "only the requirements themselves, not their dependencies")
     .option(
+      "--build-metadata",
+      "ask an sdist's build backend for its dependencies when its PKG-INFO may not list them (runs it here, as pip download does)",
+    )
+    .option(
       "-d, --dest <dir>",
       "also copy the chosen files into this folder, as pip download -d (a --find-links folder)",
     )

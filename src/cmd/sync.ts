@@ -220,7 +220,10 @@ export const run: CommandRun = async (args, options) => {
   }
   // Without --target the local interpreter is (nearly always) needed: start it now. A failure
   // is reported where the probe is awaited, if it is.
-  const probing = strings(options.target).length === 0 ? probeInterpreter() : undefined;
+  const probing =
+    strings(options.target).length === 0 || options.buildMetadata === true
+      ? probeInterpreter()
+      : undefined;
   probing?.catch(() => undefined);
   const {
     sync,
@@ -308,6 +311,14 @@ export const run: CommandRun = async (args, options) => {
       concurrency,
       dryRun: options.dryRun === true,
       installationReports: reportPath !== undefined,
+      ...(options.buildMetadata === true && probing
+        ? {
+            buildMetadata: await probing.then((info) => ({
+              python: info.executable,
+              target: interpreterTarget(info),
+            })),
+          }
+        : {}),
       cacheDir: join(storeDir, "cache", "metadata"),
       events: progress,
     });

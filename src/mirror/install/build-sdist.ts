@@ -124,7 +124,8 @@ export async function buildSdist(
  * variables and config files could add indexes or find-links locations), so the build sees only
  * the sources wheelhouse hands it. pip passes the same to its build-isolation subprocess.
  */
-function offlinePipEnv(): NodeJS.ProcessEnv {
+/** The environment of an offline pip run: no PIP_* variables, no pip configuration, no prompts. */
+export function offlinePipEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith("PIP_")) env[key] = value;

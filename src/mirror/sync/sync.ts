@@ -29,6 +29,7 @@ import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
 import { createPrefetch, type Prefetch } from "./prefetch.js";
 import { buildReport } from "./report.js";
+import { type PrepareContext, prepareSdistMetadata } from "./sdist-metadata.js";
 import type { FileOutcome, SyncOptions, SyncReport } from "./types.js";
 
 /** What {@link sync} returns: the report, and each target's chosen files (for lock outputs). */
@@ -131,8 +132,50 @@ async function sdistWarning(
   if (!why) return undefined;
   return (
     `${file.filename}: its dependencies were read from its PKG-INFO (${why}), which may not ` +
-    "list them all; pip would build it to find out. Check the closure, or add missing projects by name"
+    "list them all; pip would ask its build backend. Run with --build-metadata to do the same, or add missing projects by name"
   );
+}
+
+/**
+ * `provider` where an sdist whose PKG-INFO does not bind its dependencies (PEP 643) answers with
+ * the metadata its build backend prepares (./sdist-metadata.ts); once per file. A failure keeps
+ * PKG-INFO's answer and says why. `prepared` collects the URLs whose backend was asked.
+ */
+function withPreparedMetadata(
+  provider: Provider,
+  upstream: UpstreamProvider,
+  prepared: Set<string>,
+  context: PrepareContext & { onWarning: (message: string) => void },
+): Provider {
+  const answers = new Map<string, Promise<CandidateMetadata>>();
+  const prepare = async (file: CandidateFile): Promise<CandidateMetadata> => {
+    const fromPkgInfo = await provider.getMetadata(file);
+    const details = await upstream.getMetadataDetails(file);
+    if (unboundRequiresDist(details.metadata) === undefined) return fromPkgInfo;
+    // Asked: no "may not list them all" warning later, whatever the answer (a failure warns).
+    prepared.add(file.url);
+    try {
+      const buildRequires = await upstream.getBuildRequires(file);
+      return await prepareSdistMetadata(file, details.metadata, buildRequires, context);
+    } catch (error) {
+      context.onWarning(
+        `${file.filename}: --build-metadata kept its PKG-INFO's dependencies: ${(error as Error).message}`,
+      );
+      return fromPkgInfo;
+    }
+  };
+  return {
+    ...provider,
+    getMetadata(file) {
+      if (file.filename.endsWith(".whl")) return provider.getMetadata(file);
+      let answer = answers.get(file.url);
+      if (answer === undefined) {
+        answer = prepare(file);
+        answers.set(file.url, answer);
+      }
+      return answer;
+    },
+  };
 }
 
 /**
@@ -220,6 +263,17 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       }
       prefetch?.consider(file, project, metadata.version);
     });
+    /** Sdists whose build backend was asked for their dependencies (--build-metadata). */
+    const prepared = new Set<string>();
+    const resolving = options.buildMetadata
+      ? withPreparedMetadata(provider, upstream, prepared, {
+          builder: options.buildMetadata,
+          provider,
+          http: options.http,
+          tmpDir: tmp,
+          onWarning: (w) => events?.onWarning?.(w),
+        })
+      : provider;
     const selections = await Promise.all(
       options.targets.map(async (target): Promise<TargetSelection> => {
         events?.onResolveStart?.(target.spec);
@@ -231,7 +285,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
             const hashes = withFragmentHashes(options.policy?.hashes, direct.files);
             const resolution = await resolve(
               direct.requirements,
-              withDirectFiles(provider, upstream!, direct.files, hashes),
+              withDirectFiles(resolving, upstream!, direct.files, hashes),
               {
                 ...options.policy,
                 ...(hashes !== undefined ? { hashes } : {}),
@@ -257,6 +311,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       }),
     );
     for (const file of sdists.values()) {
+      if (prepared.has(file.url)) continue;
       const warning = await sdistWarning(upstream, file);
       if (warning !== undefined) events?.onWarning?.(warning);
     }

@@ -11,6 +11,7 @@ import type { HttpClient } from "../http/http-client.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { ResolveOptions } from "../resolve/types.js";
 import type { IndexStrategy } from "../upstream/provider.js";
+import type { MetadataBuilder } from "./sdist-metadata.js";
 
 /** A file pinned by a pylock.toml given as `-r`: fetched as listed, verified by its sha256. */
 export interface LockedPackage {
@@ -54,6 +55,11 @@ export interface SyncOptions {
   concurrency?: number;
   /** Resolve and report, download nothing. */
   dryRun?: boolean;
+  /**
+   * `--build-metadata`: an sdist whose PKG-INFO may not list its dependencies gets them from its
+   * build backend, run by this interpreter's pip (see sdist-metadata.ts).
+   */
+  buildMetadata?: MetadataBuilder;
   /** Also build pip's installation report of each target's selection (`--report`). */
   installationReports?: boolean;
   /** Persistent metadata cache (default: none). */
