@@ -5,7 +5,7 @@
 // `bundle -r` carries it; sync takes a wheel's path as an argument, as `pip download` does.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,9 +67,22 @@ describe("a direct reference from the connected side to the air-gapped one", () 
     // The air-gapped side: the same requirements file, nothing but the store.
     await host.close();
     const venv = freshVenv(root);
+    // pip's installation report (asked before installing) says it is a direct reference.
+    const installation = join(root, "report.json");
     const done = report(
-      await runInstall(root, ["--venv", venv, "--store", store, "-r", reqs, "--json"]),
+      await runInstall(root, [
+        ...["--venv", venv, "--store", store, "-r", reqs, "--json", "--report", installation],
+      ]),
     );
+    const reported = JSON.parse(readFileSync(installation, "utf8")).install as {
+      download_info: { url: string };
+      is_direct: boolean;
+      metadata: { name: string };
+    }[];
+    expect(reported.map((e) => [e.metadata.name, e.is_direct, e.download_info.url])).toEqual([
+      ["plugin", true, url],
+      ["util", false, expect.stringMatching(/^file:/)],
+    ]);
     expect(nameVersions(done.installed)).toEqual(["plugin 0.5", "util 1.2"]);
     const freeze = execFileSync(
       "python3",
