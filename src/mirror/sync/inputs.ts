@@ -115,7 +115,8 @@ export function readSyncInputs(
     } else if (isPylockFilename(basename(path))) {
       const lock = parsePylock(readBytes(path).toString("utf8"), path);
       inputs.warnings.push(...(lock.warnings ?? []));
-      inputs.locked = [...(inputs.locked ?? []), ...lockedPackagesOf(lock, path)];
+      const warn = (message: string) => inputs.warnings.push(message);
+      inputs.locked = [...(inputs.locked ?? []), ...lockedPackagesOf(lock, path, warn)];
     } else {
       merge(parse(path), false);
     }

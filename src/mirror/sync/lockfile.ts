@@ -212,17 +212,34 @@ export function perTargetPath(path: string, target: string): string {
 
 /**
  * The packages of a parsed pylock.toml as sync inputs; relative `path`s resolve against the
- * lock file's directory (as file: URLs).
- * @throws WheelhouseError "LOCK_FILE_UNSUPPORTED" for vcs/directory/archive packages and files
- *   without a sha256, which sync cannot verify.
+ * lock file's directory (as file: URLs). `onSourceTree`, when given, is told of each vcs or
+ * directory package (a source tree: `pip lock .` and `uv export` list the project itself so),
+ * which is then left out instead of refused: a mirror takes the rest.
+ * @throws WheelhouseError "LOCK_FILE_UNSUPPORTED" for vcs/directory packages (without
+ *   `onSourceTree`), archives it cannot mirror and files without a sha256, which sync cannot
+ *   verify.
  */
-export function lockedPackagesOf(lock: Pylock, lockPath: string): LockedPackage[] {
+export function lockedPackagesOf(
+  lock: Pylock,
+  lockPath: string,
+  onSourceTree?: (message: string) => void,
+): LockedPackage[] {
   const scope: LockScope = {
     path: lockPath,
     ...(lock.environments !== undefined ? { environments: lock.environments } : {}),
     ...(lock.requiresPython !== undefined ? { requiresPython: lock.requiresPython } : {}),
   };
-  return lock.packages.map((pkg) => {
+  const trees = lock.packages.filter((p) => p.vcs !== undefined || p.directory !== undefined);
+  if (onSourceTree !== undefined) {
+    for (const pkg of trees) {
+      onSourceTree(
+        `${lockPath}: package ${quote(pkg.name)} is a source tree (${pkg.vcs ? "vcs" : "directory"}), which is not mirrored; build it into a wheel to carry it`,
+      );
+    }
+  }
+  const packages =
+    onSourceTree === undefined ? lock.packages : lock.packages.filter((p) => !trees.includes(p));
+  return packages.map((pkg) => {
     const name = canonicalizeName(pkg.name);
     const listed = [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])];
     if (pkg.archive) listed.push(archiveFile(pkg.name, pkg.archive, lockPath));

@@ -201,3 +201,33 @@ describe("a lock's archive entries (PEP 751 packages.archive)", () => {
     );
   });
 });
+
+describe("a lock's source trees (vcs, directory)", () => {
+  const LOCK = `lock-version = "1.0"
+created-by = "pip"
+[[packages]]
+name = "myapp"
+directory = { path = ".", editable = false }
+[[packages]]
+name = "six"
+version = "1.17.0"
+wheels = [{ url = "https://f.test/six-1.17.0-py2.py3-none-any.whl", hashes = { sha256 = "${"b".repeat(64)}" } }]
+`;
+
+  it("are left out with a warning for a mirror (the project itself, as pip lock . lists it)", () => {
+    const warnings: string[] = [];
+    const locked = lockedPackagesOf(parsePylock(LOCK, "pylock.toml"), "pylock.toml", (w) =>
+      warnings.push(w),
+    );
+    expect(locked.map((p) => p.name)).toEqual(["six"]);
+    expect(warnings).toEqual([
+      'pylock.toml: package "myapp" is a source tree (directory), which is not mirrored; build it into a wheel to carry it',
+    ]);
+  });
+
+  it("are refused where they would have to be installed", () => {
+    expect(() => lockedPackagesOf(parsePylock(LOCK, "pylock.toml"), "pylock.toml")).toThrow(
+      /package "myapp" has no sdist, wheels or archive/,
+    );
+  });
+});
