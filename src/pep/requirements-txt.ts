@@ -56,6 +56,8 @@ export interface RequirementsFile {
   pre: boolean;
   requireHashes: boolean;
   trustedHosts: string[];
+  /** `-e VALUE` lines, when the options collect them (else they are refused). */
+  editables: { value: string; source: { file: string; line: number } }[];
 }
 
 /** Options of {@link parseRequirementsTxt}. */
@@ -69,13 +71,19 @@ export interface ParseRequirementsTxtOptions {
   readFile?: (path: string) => string | Uint8Array;
   /** Variables for ${VAR} expansion. Without it nothing expands. */
   env?: Record<string, string>;
+  /**
+   * `-e` lines: "refuse" (default: EDITABLE_NOT_SUPPORTED) or "collect" them in `editables` for
+   * the caller (a mirror leaves the source tree out with a warning).
+   */
+  editables?: "refuse" | "collect";
 }
 
 /**
  * Parse a requirements file and, through `readFile`, the files it includes with -r/-c.
  * `text` is the file's text, or its bytes to be decoded as pip does (BOM, coding comment, UTF-8).
  * Spec: pip's requirements file format (see the file comment for the exact rules).
- * @throws WheelhouseError code "EDITABLE_NOT_SUPPORTED" for `-e`; "INVALID_REQUIREMENTS_FILE"
+ * @throws WheelhouseError code "EDITABLE_NOT_SUPPORTED" for `-e` (unless collected);
+ *   "INVALID_REQUIREMENTS_FILE"
  *   for anything else, the message starting `<file>:<line>:` and quoting the line, with a hint
  *   (unknown option, bad hash, include cycle, unreadable include, invalid requirement...).
  */
@@ -86,6 +94,7 @@ export function parseRequirementsTxt(
   const result: RequirementsFile = {
     requirements: [],
     constraints: [],
+    editables: [],
     extraIndexUrls: [],
     findLinks: [],
     noIndex: false,
@@ -167,6 +176,10 @@ function parseFile(
           break;
         }
         case "editable":
+          if (options.editables === "collect") {
+            result.editables.push({ value, source: { file, line } });
+            break;
+          }
           throw fail(
             "editable installs (-e) are not supported",
             "build a wheel of the project and list the wheel file instead",

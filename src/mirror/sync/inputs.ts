@@ -107,8 +107,21 @@ export function readSyncInputs(
     inputs.preferBinary ||= parsed.preferBinary;
     inputs.requireHashes ||= parsed.requireHashes;
   };
-  const parse = (path: string) =>
-    parseRequirementsTxt(readBytes(path), { file: path, readFile: readBytes, env });
+  // An editable line names a source tree: a mirror leaves it out, saying so (install refuses it).
+  const parse = (path: string) => {
+    const parsed = parseRequirementsTxt(readBytes(path), {
+      file: path,
+      readFile: readBytes,
+      env,
+      editables: "collect",
+    });
+    for (const e of parsed.editables) {
+      inputs.warnings.push(
+        `${e.source.file}:${e.source.line}: ${quote(`-e ${e.value}`)} names a source tree, which is not mirrored; build it into a wheel to carry it`,
+      );
+    }
+    return parsed;
+  };
   for (const path of requirementFiles) {
     if (isPyprojectFilename(path)) {
       inputs.requirements.push(...readPyproject(path, pyproject));
