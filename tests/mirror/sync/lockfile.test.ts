@@ -231,3 +231,24 @@ wheels = [{ url = "https://f.test/six-1.17.0-py2.py3-none-any.whl", hashes = { s
     );
   });
 });
+
+describe("a lock in uv's shape (uv export --format pylock.toml)", () => {
+  it("reads files without a name (taken from the URL), with upload times to the second", () => {
+    const text = `lock-version = "1.0"
+created-by = "uv"
+requires-python = ">=3.12"
+
+[[packages]]
+name = "anyio"
+version = "4.9.0"
+index = "https://pypi.org/simple"
+sdist = { url = "https://files.test/anyio-4.9.0.tar.gz", upload-time = 2025-03-17T00:02:54Z, size = 190949, hashes = { sha256 = "${"c".repeat(64)}" } }
+wheels = [{ url = "https://files.test/anyio-4.9.0-py3-none-any.whl", upload-time = 2025-03-17T00:02:52Z, size = 100916, hashes = { sha256 = "${"d".repeat(64)}" } }]
+`;
+    const [pkg] = lockedPackagesOf(parsePylock(text, "pylock.toml"), "pylock.toml");
+    expect(pkg.files.map((f) => [f.filename, f.size, f.uploadTime])).toEqual([
+      ["anyio-4.9.0.tar.gz", 190949, "2025-03-17T00:02:54.000Z"],
+      ["anyio-4.9.0-py3-none-any.whl", 100916, "2025-03-17T00:02:52.000Z"],
+    ]);
+  });
+});
