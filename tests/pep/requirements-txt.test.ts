@@ -79,6 +79,7 @@ describe("parseRequirementsTxt", () => {
       pre: true,
       requireHashes: true,
       trustedHosts: ["mirror.example"],
+      editables: [],
     });
   });
 
