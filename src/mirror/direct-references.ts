@@ -237,7 +237,7 @@ function localPath(r: Requirement): string {
     throw unsupported(
       r,
       "a version-control reference names a source tree, not a built distribution",
-      "build a wheel from it where the repository is reachable (python3 -m pip wheel --no-deps -w wheels 'URL') and give the wheel's path, or put it in a --find-links location",
+      `build a wheel from it where the repository is reachable (python3 -m pip wheel --no-deps -w wheels '${url}') and give the wheel's path, or put it in a --find-links location`,
     );
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) {
