@@ -252,6 +252,13 @@ export function buildProgram(): Command {
     .requiredOption("-o, --output <file>", "the tarball to write (.tar.gz)")
     .option("--sync", "first sync what is missing from the upstream")
     .option("-i, --index-url <url>", "upstream for --sync (env WHEELHOUSE_INDEX_URL)")
+    .option("--extra-index-url <url>", "another simple index for --sync (repeatable)", collect)
+    .option("--index-strategy <strategy>", "for --sync: unsafe-best-match or first-index")
+    .option(
+      "-f, --find-links <path|url>",
+      "flat directory or HTML page for --sync (repeatable)",
+      collect,
+    )
     .option("--pre", "allow pre-releases")
     .action(action(() => import("./bundle.js")));
 
