@@ -26,7 +26,7 @@ import type { LockedPackage } from "../mirror/sync/types.js";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { parseRequirement, type Requirement } from "../pep/requirement.js";
 import { pyprojectOptions, strings, text, wholeNumber } from "./option-values.js";
-import { checkOutputFolder, writeOutputFile } from "./output-file.js";
+import { reportOption, writeReport } from "./output-file.js";
 import type { CommandRun } from "./program.js";
 import { existingStoreDir, resolveStoreDir } from "./store-dir.js";
 import { VERSION } from "./version.js";
@@ -143,13 +143,7 @@ export const run: CommandRun = async (args, options) => {
   }
   // Every option is checked before anything changes on disk (the venv, a store).
   refuseIndexes(options);
-  const reportPath = text(options.report);
-  if (reportPath !== undefined && reportPath !== "-") checkOutputFolder("--report", reportPath);
-  if (reportPath === "-" && json) {
-    throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
-      hint: "give --report a file name, or leave out --json",
-    });
-  }
+  const reportPath = reportOption(text(options.report), json);
   const { where, root } = placement(options);
   const strategy = upgradeStrategy(options.upgradeStrategy);
   const network = networkOptions(options);
@@ -228,10 +222,7 @@ export const run: CommandRun = async (args, options) => {
       ...(reportPath !== undefined
         ? {
             onReport: async (installation: unknown) => {
-              const text = `${JSON.stringify(installation, null, 2)}\n`;
-              if (reportPath === "-") process.stdout.write(text);
-              else {
-                await writeOutputFile(reportPath, text, "nothing was installed yet");
+              if (await writeReport(reportPath, installation, "nothing was installed yet")) {
                 say(`wrote ${reportPath}`);
               }
             },

@@ -39,3 +39,33 @@ export async function writeOutputFile(path: string, data: string, hint: string):
     );
   }
 }
+
+/**
+ * The `--report` value of a command, checked before any work: "-" (stdout) may not go with
+ * `--json`, which prints there too; a file's folder must exist.
+ * @throws WheelhouseError "USAGE_CONFLICT" for "-" with `--json`; checkOutputFolder's error.
+ */
+export function reportOption(value: string | undefined, json: boolean): string | undefined {
+  if (value === "-" && json) {
+    throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
+      hint: "give --report a file name, or leave out --json",
+    });
+  }
+  if (value !== undefined && value !== "-") checkOutputFolder("--report", value);
+  return value;
+}
+
+/**
+ * Write pip's installation report `report` (pretty JSON) to `path`, or to stdout for "-".
+ * Resolves to whether a file was written (for a "wrote" line).
+ * @throws WheelhouseError "OUTPUT_WRITE_FAILED" (see writeOutputFile), with `hint`.
+ */
+export async function writeReport(path: string, report: unknown, hint: string): Promise<boolean> {
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (path === "-") {
+    process.stdout.write(text);
+    return false;
+  }
+  await writeOutputFile(path, text, hint);
+  return true;
+}

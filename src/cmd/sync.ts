@@ -22,7 +22,7 @@ import { quote, WheelhouseError } from "../pep/errors.js";
 import { formatPylock, isPylockFilename } from "../pep/pylock.js";
 import type { Target } from "../pep/target.js";
 import { processEnv, strings, targetFlags, text, wholeNumber } from "./option-values.js";
-import { checkOutputFolder, writeOutputFile } from "./output-file.js";
+import { checkOutputFolder, reportOption, writeOutputFile, writeReport } from "./output-file.js";
 import type { CommandRun } from "./program.js";
 import { resolveStoreDir } from "./store-dir.js";
 import { syncInputsOf } from "./sync-inputs.js";
@@ -65,11 +65,7 @@ function excludeNewerOf(value: string | undefined): Date | undefined {
  * pylock.toml name (PEP 751: `pylock.toml` or `pylock.NAME.toml`; -r would not read it back)
  * and an output whose folder does not exist.
  */
-function checkOutputs(
-  lockPath: string | undefined,
-  reqPath: string | undefined,
-  reportPath: string | undefined,
-): void {
+function checkOutputs(lockPath: string | undefined, reqPath: string | undefined): void {
   if (lockPath !== undefined && !isPylockFilename(basename(lockPath))) {
     throw new WheelhouseError(
       "USAGE_INVALID_OPTION",
@@ -80,19 +76,17 @@ function checkOutputs(
   for (const [flag, path] of [
     ["--lock", lockPath],
     ["--requirements-out", reqPath],
-    ["--report", reportPath],
   ] as const) {
     if (path !== undefined) checkOutputFolder(flag, path);
   }
 }
 
+/** What a failed output write says is kept. */
+const KEPT_HINT = "the store is complete; run again with a writable path to get this file";
+
 /** Write an output file; a failure names it (OUTPUT_WRITE_FAILED). */
 function writeOutput(path: string, data: string): Promise<void> {
-  return writeOutputFile(
-    path,
-    data,
-    "the store is complete; run again with a writable path to get this file",
-  );
+  return writeOutputFile(path, data, KEPT_HINT);
 }
 
 /**
@@ -107,21 +101,10 @@ async function writeReports(
   selections: TargetSelection[],
   silent: boolean,
 ): Promise<void> {
-  if (path === "-") {
-    process.stdout.write(`${JSON.stringify(reports[0], null, 2)}
-`);
-    return;
-  }
   for (const [i, report] of reports.entries()) {
     const out = reports.length > 1 ? perTargetPath(path, selections[i].target) : path;
-    await writeOutput(
-      out,
-      `${JSON.stringify(report, null, 2)}
-`,
-    );
-    if (!silent)
-      process.stderr.write(`wrote ${out}
-`);
+    const wrote = await writeReport(out, report, KEPT_HINT);
+    if (wrote && !silent) process.stderr.write(`wrote ${out}\n`);
   }
 }
 
@@ -210,14 +193,9 @@ export const run: CommandRun = async (args, options) => {
   const indexStrategy = indexStrategyOf(text(options.indexStrategy));
   const lockPath = text(options.lock);
   const reqPath = text(options.requirementsOut);
-  const reportPath = text(options.report);
+  const reportPath = reportOption(text(options.report), json);
   const destDir = destOf(text(options.dest));
-  checkOutputs(lockPath, reqPath, reportPath === "-" ? undefined : reportPath);
-  if (reportPath === "-" && json) {
-    throw new WheelhouseError("USAGE_CONFLICT", "--report - and --json both write to stdout", {
-      hint: "give --report a file name, or leave out --json",
-    });
-  }
+  checkOutputs(lockPath, reqPath);
   // Without --target the local interpreter is (nearly always) needed: start it now. A failure
   // is reported where the probe is awaited, if it is.
   const probing =

@@ -85,6 +85,7 @@ export function takeDirectReferences(
     }
     if (env !== undefined && r.marker !== undefined && !evaluateMarker(r.marker, env)) continue;
     const file = /^https?:\/\//i.test(r.url) ? remoteFile(r) : localFile(r);
+    addFragmentHashes(file, r.url);
     const other = files.get(file.project);
     if (other !== undefined && other.url !== file.url) {
       throw unsupported(
@@ -151,7 +152,6 @@ function remoteFile(r: Requirement): DirectFile {
   } catch (cause) {
     throw unsupported(r, `${quote(r.url!)} is not a valid URL (${(cause as Error).message})`, "");
   }
-  const fragment = url.hash;
   url.hash = "";
   const last = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
   let filename: string;
@@ -160,12 +160,7 @@ function remoteFile(r: Requirement): DirectFile {
   } catch {
     filename = last;
   }
-  const file = named(r, filename, url.href);
-  const hashes = hashesFromFragment(fragment);
-  const { sha256, ...others } = hashes;
-  if (sha256 !== undefined) file.sha256 = sha256;
-  if (Object.keys(others).length > 0) file.hashes = others;
-  return file;
+  return named(r, filename, url.href);
 }
 
 /** The file of a path or `file:` direct reference, which must exist and be a file. */
@@ -190,9 +185,16 @@ function localFile(r: Requirement): DirectFile {
   }
   const file = named(r, basename(path), pathToFileURL(path).href);
   file.path = path;
-  const sha256 = /^file:/i.test(r.url!) ? hashesFromFragment(new URL(r.url!).hash).sha256 : "";
-  if (sha256) file.sha256 = sha256;
   return file;
+}
+
+/** The digests a URL's fragment states (`#sha256=...`), on `file`; a bare path has none. */
+function addFragmentHashes(file: DirectFile, url: string): void {
+  const hash = url.indexOf("#");
+  if (hash < 0 || !/^(https?|file):/i.test(url)) return;
+  const { sha256, ...others } = hashesFromFragment(url.slice(hash));
+  if (sha256 !== undefined) file.sha256 = sha256;
+  if (Object.keys(others).length > 0) file.hashes = others;
 }
 
 /** Check that `filename` is a distribution of the project `r` names. */

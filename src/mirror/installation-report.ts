@@ -56,12 +56,8 @@ export function installationReport(
 ): InstallationReport {
   const extras = new Map<string, Set<string>>();
   for (const r of roots) {
-    let name: string;
-    try {
-      name = canonicalizeName(r.name);
-    } catch {
-      continue;
-    }
+    // Parsed requirements: their names are valid.
+    const name = canonicalizeName(r.name);
     const set = extras.get(name) ?? new Set<string>();
     for (const e of r.extras) set.add(e);
     extras.set(name, set);

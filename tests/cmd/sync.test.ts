@@ -36,37 +36,23 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `wheelhouse sync --store STORE -r requirements.txt --target cp311-manylinux_2_28_x86_64 ...more`. */
+function syncRequirements(store: string, ...more: string[]) {
+  const target = ["--target", "cp311-manylinux_2_28_x86_64"];
+  return wheelhouse(
+    ["sync", "--store", store, "-r", join(dir, "requirements.txt"), ...target, ...more],
+    env,
+  );
+}
+
 describe("wheelhouse sync", () => {
   it("syncs -r requirements.txt from WHEELHOUSE_INDEX_URL, then skips it all", async () => {
     const store = join(dir, "s1");
-    const first = await wheelhouse(
-      [
-        "sync",
-        "--store",
-        store,
-        "-r",
-        join(dir, "requirements.txt"),
-        "--target",
-        "cp311-manylinux_2_28_x86_64",
-      ],
-      env,
-    );
+    const first = await syncRequirements(store);
     expect(first.stderr).toContain("downloading 5 files");
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/cp311-manylinux_2_28_x86_64: 5 projects, 5 files added/);
-    const second = await wheelhouse(
-      [
-        "sync",
-        "--store",
-        store,
-        "--json",
-        "-r",
-        join(dir, "requirements.txt"),
-        "--target",
-        "cp311-manylinux_2_28_x86_64",
-      ],
-      env,
-    );
+    const second = await syncRequirements(store, "--json");
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout);
     expect(report.summary).toMatchObject({ filesAdded: 0, filesSkipped: 5 });
@@ -81,21 +67,7 @@ describe("wheelhouse sync", () => {
   it("-q prints nothing but warnings and errors, and still writes --lock", async () => {
     const store = join(dir, "s-quiet");
     const lock = join(dir, "pylock.quiet.toml");
-    const ran = await wheelhouse(
-      [
-        "sync",
-        "-q",
-        "--store",
-        store,
-        "-r",
-        join(dir, "requirements.txt"),
-        "--target",
-        "cp311-manylinux_2_28_x86_64",
-        "--lock",
-        lock,
-      ],
-      env,
-    );
+    const ran = await syncRequirements(store, "-q", "--lock", lock);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toBe("");
     // Only warnings (this requirements file's sdist reads its dependencies from PKG-INFO).

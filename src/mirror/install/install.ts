@@ -181,6 +181,7 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
     const resolution = await resolve(direct.requirements, provider, {
       sources: "the store, filled by wheelhouse sync; --find-links",
       target,
+      noDeps: request.noDeps === true,
       constraints: request.constraints,
       hashes: request.hashes,
       requireHashes: request.requireHashes,

@@ -59,7 +59,10 @@ export interface LocalSources {
   hashLocalFiles?: boolean;
   /** Where downloaded files go (a temp dir owned by the caller). */
   downloadDir: string;
-  /** --no-deps: every metadata is reported without Requires-Dist. */
+  /**
+   * --no-deps (the resolver does not follow Requires-Dist): an sdist is not built just to learn
+   * dependencies nobody reads.
+   */
   noDeps?: boolean;
   /**
    * Told whenever the metadata of a distribution that is not installed has been read, with the
@@ -162,7 +165,7 @@ export class LocalProvider implements Provider {
   getMetadata(file: CandidateFile): Promise<CandidateMetadata> {
     let pending = this.metadata.get(file.url);
     if (!pending) {
-      pending = this.readMetadata(file).then((m) => this.trim(m));
+      pending = this.readMetadata(file);
       this.metadata.set(file.url, pending);
     }
     return pending;
@@ -187,10 +190,6 @@ export class LocalProvider implements Provider {
   /** The installed distribution behind a file of source "installed". */
   installedFor(file: CandidateFile): InstalledDistribution | undefined {
     return this.byUrl.get(file.url)?.installed;
-  }
-
-  private trim(m: CandidateMetadata): CandidateMetadata {
-    return this.sources.noDeps ? { ...m, requiresDist: [] } : m;
   }
 
   private async readMetadata(file: CandidateFile): Promise<CandidateMetadata> {
