@@ -31,6 +31,7 @@ export const run: CommandRun = async (args, options) => {
       target: targets.map((t) => t.spec),
       pythonVersion: undefined,
       platform: undefined,
+      pythonPlatform: undefined,
       implementation: undefined,
       abi: undefined,
     });

@@ -52,7 +52,10 @@ export function pyprojectOptions(options: Record<string, unknown>): PyprojectOpt
   };
 }
 
-/** The target flags shared by sync and bundle: `--target` (repeatable) or pip's four flags. */
+/**
+ * The target flags shared by sync and bundle: `--target` (repeatable), pip's four flags, or uv's
+ * `--python-platform` (with MACOSX_DEPLOYMENT_TARGET from the environment, as uv reads it).
+ */
 export function targetFlags(options: Record<string, unknown>): TargetFlags {
   return {
     target: strings(options.target),
@@ -60,6 +63,8 @@ export function targetFlags(options: Record<string, unknown>): TargetFlags {
     platform: strings(options.platform),
     implementation: text(options.implementation),
     abi: strings(options.abi),
+    pythonPlatform: strings(options.pythonPlatform),
+    macosDeploymentTarget: text(process.env.MACOSX_DEPLOYMENT_TARGET),
   };
 }
 

@@ -88,6 +88,11 @@ export function buildProgram(): Command {
         "target platform tag, e.g. manylinux_2_28_x86_64 (repeatable, as in pip)",
         collect,
       )
+      .option(
+        "--python-platform <triple>",
+        "target platform as uv names it, e.g. x86_64-unknown-linux-gnu, macos (repeatable)",
+        collect,
+      )
       .option("--implementation <impl>", "target implementation: cp or pp")
       .option("--abi <tag>", "target ABI tag, e.g. cp311 (repeatable, as in pip)", collect);
   const upstream = (c: Command) =>

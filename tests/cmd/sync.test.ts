@@ -103,6 +103,45 @@ describe("wheelhouse sync", () => {
     expect(targets.some((t) => t.includes("win_amd64"))).toBe(true);
   }, 60_000);
 
+  it("takes uv's --python-platform, macOS by MACOSX_DEPLOYMENT_TARGET, and refuses unknown ones", async () => {
+    const ran = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        join(dir, "s-python-platforms"),
+        "--dry-run",
+        "--json",
+        "app",
+        "--python-version",
+        "3.12",
+        "--python-platform",
+        "x86_64-unknown-linux-gnu",
+        "--python-platform",
+        "macos",
+      ],
+      { ...env, MACOSX_DEPLOYMENT_TARGET: "14.0" },
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    const targets = (JSON.parse(ran.stdout).targets as { target: string }[]).map((t) => t.target);
+    expect(targets).toEqual(["cp312-manylinux_2_17_x86_64", "cp312-macosx_14_0_arm64"]);
+    const bad = await wheelhouse(
+      [
+        "sync",
+        "--store",
+        join(dir, "s-python-platforms"),
+        "--dry-run",
+        "app",
+        "--python-platform",
+        "x86_64-sun-solaris",
+      ],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--python-platform "x86_64-sun-solaris" is not a platform uv names',
+    );
+  }, 60_000);
+
   it("writes a pylock.toml for three targets and hashed requirements per target", async () => {
     const lock = join(dir, "pylock.toml");
     const reqs = join(dir, "locked.txt");

@@ -13,8 +13,12 @@
 // - Without --abi, pip uses the running interpreter's ABI (free-threaded "t", debug "d").
 // - Unlike pip's exact --platform, a manylinux_2_28 platform also takes older manylinux wheels:
 //   a target is a machine (packaging's sys_tags there), as with --target.
+// - uv's --python-platform (a triple such as x86_64-unknown-linux-gnu) is read as the platform
+//   tag it stands for (pep/python-platform.ts) and then goes the way of --platform; the two
+//   flags together are refused (uv has no --platform, pip no --python-platform).
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { platformOfPythonPlatform } from "../../pep/python-platform.js";
 import {
   formatTarget,
   markerEnvironment,
@@ -30,6 +34,10 @@ export interface TargetFlags {
   platform?: string | readonly string[];
   implementation?: string;
   abi?: string | readonly string[];
+  /** uv's --python-platform values (triples or aliases), read as platform tags. */
+  pythonPlatform?: string | readonly string[];
+  /** MACOSX_DEPLOYMENT_TARGET, for uv's Apple triples (macOS 13.0 when absent). */
+  macosDeploymentTarget?: string;
 }
 
 function usage(message: string, hint: string): WheelhouseError {
@@ -97,8 +105,8 @@ export async function selectTargets(
   flags: TargetFlags,
   probe: () => Promise<Target>,
 ): Promise<Target[]> {
-  const platforms = values(flags.platform);
   const abis = values(flags.abi);
+  const platforms = platformsOf(flags);
   const pipStyle =
     flags.pythonVersion !== undefined ||
     platforms.length > 0 ||
@@ -107,7 +115,7 @@ export async function selectTargets(
   if (flags.target && flags.target.length > 0) {
     if (pipStyle) {
       throw usage(
-        "--target cannot be combined with --python-version/--platform/--implementation/--abi",
+        "--target cannot be combined with --python-version/--platform/--python-platform/--implementation/--abi",
         "use either several --target SPEC or pip's flags for one target",
       );
     }
@@ -147,11 +155,42 @@ export async function selectTargets(
           ? undefined
           : localAbi);
       const spec = `${implementation}${version[0]}${version[1]}${middle ? `-${middle}` : ""}-${platform}`;
-      const target = checkedTarget(spec, "--python-version/--platform/--implementation/--abi");
+      const target = checkedTarget(
+        spec,
+        "--python-version/--platform/--python-platform/--implementation/--abi",
+      );
       targets.push(full === undefined ? target : { ...target, pythonFullVersion: full });
     }
   }
   return distinct(targets);
+}
+
+/**
+ * The platform tags of --platform, or of uv's --python-platform read as tags (repeats once).
+ * @throws WheelhouseError "USAGE_INVALID_TARGET" for both flags at once or an unknown triple.
+ */
+function platformsOf(flags: TargetFlags): string[] {
+  const platforms = values(flags.platform);
+  const triples = values(flags.pythonPlatform);
+  if (triples.length === 0) return platforms;
+  if (platforms.length > 0) {
+    throw usage(
+      "--platform cannot be combined with --python-platform",
+      "give pip's --platform TAG or uv's --python-platform TRIPLE, not both",
+    );
+  }
+  const tags = triples.map((triple) => {
+    try {
+      return platformOfPythonPlatform(triple, flags.macosDeploymentTarget);
+    } catch (error) {
+      if (!(error instanceof WheelhouseError)) throw error;
+      throw new WheelhouseError("USAGE_INVALID_TARGET", error.message, {
+        hint: error.hint,
+        cause: error,
+      });
+    }
+  });
+  return [...new Set(tags)];
 }
 
 /** Targets in order, each environment once (compared by canonical spec and full version). */

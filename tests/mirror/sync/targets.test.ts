@@ -51,6 +51,35 @@ describe("selectTargets", () => {
     expect(got.probes).toBe(probes);
   });
 
+  it("reads uv's --python-platform as a platform, with pip's version flag or the local one", async () => {
+    const linux = await select({
+      pythonVersion: "3.12",
+      pythonPlatform: ["x86_64-unknown-linux-gnu"],
+    });
+    expect(linux.targets.map((t) => t.spec)).toEqual(["cp312-manylinux_2_17_x86_64"]);
+    expect(linux.probes).toBe(0);
+    const several = await select({
+      pythonPlatform: ["linux", "windows", "macos", "x86_64-manylinux2014"],
+      macosDeploymentTarget: "14.0",
+    });
+    expect(several.targets.map((t) => t.spec)).toEqual([
+      "cp311-manylinux_2_17_x86_64",
+      "cp311-win_amd64",
+      "cp311-macosx_14_0_arm64",
+    ]);
+    expect(several.probes).toBe(1);
+  });
+
+  it("refuses --python-platform beside --platform or --target, and unknown triples", async () => {
+    for (const flags of [
+      { pythonPlatform: ["linux"], platform: "win_amd64" },
+      { pythonPlatform: ["linux"], target: ["cp312-win_amd64"] },
+      { pythonPlatform: ["sparc-sun-solaris"] },
+    ]) {
+      await expect(select(flags)).rejects.toMatchObject({ code: "USAGE_INVALID_TARGET" });
+    }
+  });
+
   it("refuses --target mixed with pip's flags, and bad versions", async () => {
     await expect(
       select({ target: ["cp312-win_amd64"], platform: "win_amd64" }),
