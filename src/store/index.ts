@@ -63,3 +63,4 @@ export {
   type VerifyReport,
   verifyStore,
 } from "./verify.js";
+export { type ListedYank, refreshYanked, type YankChange } from "./yank.js";

@@ -3,15 +3,20 @@
 // totals; and the plain-text summary lines the CLI prints from it.
 // Trap: a file shared by targets counts in each target's summary but once in the run's totals.
 
+import type { YankChange } from "../../store/yank.js";
 import type { TargetSelection } from "./plan.js";
 import type { FileOutcome, ReportPackage, SyncReport, TargetReport } from "./types.js";
 
-/** Assemble the report from the selections and the fetch outcomes (keyed by filename). */
+/**
+ * Assemble the report from the selections, the fetch outcomes (keyed by filename) and the stored
+ * files whose yank state the indexes changed.
+ */
 export function buildReport(
   selections: TargetSelection[],
   outcomes: FileOutcome[],
   dryRun: boolean,
   elapsedMs: number,
+  yankChanges: YankChange[] = [],
 ): SyncReport {
   const byFilename = new Map(outcomes.map((o) => [o.planned.file.filename, o]));
   const targets = selections.map((selection): TargetReport => {
@@ -67,6 +72,7 @@ export function buildReport(
     dryRun,
     targets,
     failed,
+    yankChanges,
     summary: {
       // Every distinct file the run needs, whether it was fetched, found stored, or (dry run)
       // only resolved.
@@ -116,6 +122,15 @@ export function summaryLines(
       `${s.filesFailed ? `, ${s.filesFailed} failed` : ""}, resolved in ${(s.resolveMs / 1000).toFixed(1)} s`
     );
   });
+  for (const c of report.yankChanges) {
+    const now =
+      c.yanked === false
+        ? "no longer yanked by its index"
+        : `yanked by its index since it was stored${c.yanked === "" ? "" : ` (${JSON.stringify(c.yanked)})`}`;
+    lines.push(
+      `${c.filename}: ${now}; the store ${report.dryRun ? "would mark" : "now marks"} it ${c.yanked === false ? "not yanked" : "yanked"}`,
+    );
+  }
   const total = report.summary;
   lines.push(
     report.dryRun

@@ -9,6 +9,9 @@
 //   ahead (see prefetch.ts), so the fetch phase mostly collects what is already staged.
 // - A pylock.toml input is not resolved: each package whose marker holds on a target (in the
 //   lock-file marker context) contributes all its listed files, verified by their sha256.
+// - Each project page read from an index also refreshes the yank state of that project's stored
+//   files (PEP 592: a yank may come, change or go after a file was stored); find-links listings
+//   state none, so they change nothing.
 
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,6 +20,7 @@ import { canonicalizeName } from "../../pep/names.js";
 import { markerEnvironment } from "../../pep/target.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
+import { refreshYanked, type YankChange } from "../../store/yank.js";
 import { type DirectFile, takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import { type InstallationReport, installationReport } from "../installation-report.js";
 import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
@@ -42,11 +46,13 @@ export interface SyncResult {
 
 /**
  * A provider whose metadata and build requirements are asked upstream once per file URL;
- * `onMetadata` hears of each file whose metadata was read (the prefetch).
+ * `onMetadata` hears of each file whose metadata was read (the prefetch), `onListed` of each
+ * project's files as listed (once per project).
  */
 function sharedProvider(
   inner: Provider & Required<Pick<Provider, "getBuildRequires">>,
   onMetadata?: (file: CandidateFile, metadata: CandidateMetadata) => void,
+  onListed?: (project: string, files: CandidateFile[]) => void,
 ): Provider {
   const metadata = new Map<string, Promise<CandidateMetadata>>();
   const build = new Map<string, Promise<string[]>>();
@@ -59,8 +65,16 @@ function sharedProvider(
     }
     return value;
   };
+  const listed = new Set<string>();
   return {
-    listFiles: (project) => inner.listFiles(project),
+    async listFiles(project) {
+      const files = await inner.listFiles(project);
+      if (onListed !== undefined && !listed.has(project)) {
+        listed.add(project);
+        onListed(project, files);
+      }
+      return files;
+    },
     getMetadata: (file: CandidateFile) =>
       once(metadata, file.url, async () => {
         const got = await inner.getMetadata(file);
@@ -254,15 +268,27 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     });
     const limit = createLimit(options.concurrency ?? 8);
     prefetch = options.dryRun ? undefined : createPrefetch(options.store, options.http, limit);
-    const provider = sharedProvider(upstream, (file, metadata) => {
-      let project: string;
-      try {
-        project = canonicalizeName(metadata.name);
-      } catch {
-        return;
-      }
-      prefetch?.consider(file, project, metadata.version);
-    });
+    /** Each project's files as its index pages list them (find-links ones left out). */
+    const listings = new Map<string, CandidateFile[]>();
+    const indexes = new Set(options.indexUrls);
+    const provider = sharedProvider(
+      upstream,
+      (file, metadata) => {
+        let project: string;
+        try {
+          project = canonicalizeName(metadata.name);
+        } catch {
+          return;
+        }
+        prefetch?.consider(file, project, metadata.version);
+      },
+      (project, files) => {
+        listings.set(
+          project,
+          files.filter((f) => f.direct !== true && indexes.has(f.source)),
+        );
+      },
+    );
     /** Sdists whose build backend was asked for their dependencies (--build-metadata). */
     const prepared = new Set<string>();
     const resolving = options.buildMetadata
@@ -324,7 +350,19 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
           ...(events ? { events } : {}),
         });
     fillFromStore(options.store, selections);
-    const report = buildReport(selections, outcomes, options.dryRun === true, now() - started);
+    const yankChanges: YankChange[] = [];
+    for (const [project, files] of listings) {
+      yankChanges.push(
+        ...refreshYanked(store, project, files, { dryRun: options.dryRun === true }),
+      );
+    }
+    const report = buildReport(
+      selections,
+      outcomes,
+      options.dryRun === true,
+      now() - started,
+      yankChanges,
+    );
     if (!options.installationReports) return { report, selections };
     const reports = await installationReports(upstream, selections, options);
     return { report, selections, installationReports: reports };

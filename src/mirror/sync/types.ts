@@ -7,6 +7,7 @@
 import type { Requirement } from "../../pep/requirement.js";
 import type { Target } from "../../pep/target.js";
 import type { Store } from "../../store/store.js";
+import type { YankChange } from "../../store/yank.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import type { ResolveOptions } from "../resolve/types.js";
@@ -143,6 +144,11 @@ export interface SyncReport {
   targets: TargetReport[];
   /** Every file failure of the run. */
   failed: Extract<FileOutcome, { status: "failed" }>[];
+  /**
+   * Stored files of the projects read from an index whose yank state there differs from the
+   * store's (PEP 592); the store takes the index's state, unless a dry run.
+   */
+  yankChanges: YankChange[];
   summary: {
     files: number;
     filesAdded: number;
