@@ -1,7 +1,7 @@
 // The HTML serialization of the simple repository API (PEP 503) with its data- attributes:
 // PEP 592 data-yanked, PEP 629 repository-version meta, PEP 658/714 data-core-metadata, PEP 740
-// data-provenance, data-gpg-sig, data-requires-python; plus flat find-links pages (any page of
-// links). Parse (htmlparser2) and render.
+// data-provenance, data-gpg-sig, data-requires-python, PEP 792 project-status metas; plus flat
+// find-links pages (any page of links). Parse (htmlparser2) and render.
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/#base-html-api
 // Traps:
 // - The filename is the last path segment of the URL, percent-decoded, not the anchor text
@@ -24,6 +24,7 @@ import {
   filenameFromSegment,
   type ProjectList,
   type ProjectPage,
+  type ProjectStatus,
   pickHash,
 } from "./simple-types.js";
 import { hashesFromFragment } from "./url-fragment.js";
@@ -40,6 +41,9 @@ interface HtmlDocument {
   h1?: string;
   repositoryVersion?: string;
   serial?: number;
+  /** PEP 792 `pypi:project-status` and `pypi:project-status-reason` meta contents. */
+  projectStatus?: string;
+  projectStatusReason?: string;
 }
 
 function pageBase(pageUrl: string, code: string): URL {
@@ -68,8 +72,13 @@ function readHtml(text: string, pageUrl: URL): HtmlDocument {
           doc.anchors.push(anchor);
         } else if (name === "base" && baseHref === undefined && attribs.href !== undefined) {
           baseHref = attribs.href;
-        } else if (name === "meta" && attribs.name?.toLowerCase() === "pypi:repository-version") {
-          doc.repositoryVersion ??= attribs.content;
+        } else if (name === "meta" && attribs.name !== undefined) {
+          const key = attribs.name.toLowerCase();
+          if (key === "pypi:repository-version") doc.repositoryVersion ??= attribs.content;
+          else if (key === "pypi:project-status") doc.projectStatus ??= attribs.content;
+          else if (key === "pypi:project-status-reason") {
+            doc.projectStatusReason ??= attribs.content;
+          }
         } else if ((name === "title" || name === "h1") && doc[name] === undefined) {
           capture = name;
           captured = "";
@@ -209,6 +218,11 @@ export function parseProjectHtml(text: string, pageUrl: string): ProjectPage {
       doc.repositoryVersion === undefined ? "1.0" : checkApiVersion(doc.repositoryVersion, pageUrl),
   };
   if (doc.serial !== undefined) page.lastSerial = doc.serial;
+  const status = doc.projectStatus?.trim().toLowerCase();
+  if (status) {
+    page.status = { status };
+    if (doc.projectStatusReason) page.status.reason = doc.projectStatusReason;
+  }
   return page;
 }
 
@@ -259,11 +273,22 @@ function renderAnchor(file: DistributionFile): string {
   return `    <a${attrs}>${escapeHtml(file.filename)}</a><br />\n`;
 }
 
-function renderPage(title: string, apiVersion: string | undefined, body: string): string {
-  const meta =
+function renderPage(
+  title: string,
+  apiVersion: string | undefined,
+  body: string,
+  status?: ProjectStatus,
+): string {
+  let meta =
     apiVersion === undefined
       ? ""
       : `    <meta name="pypi:repository-version" content="${escapeHtml(apiVersion)}">\n`;
+  if (status !== undefined) {
+    meta += `    <meta name="pypi:project-status" content="${escapeHtml(status.status)}">\n`;
+    if (status.reason !== undefined) {
+      meta += `    <meta name="pypi:project-status-reason" content="${escapeHtml(status.reason)}">\n`;
+    }
+  }
   return (
     '<!DOCTYPE html>\n<html>\n  <head>\n    <meta charset="utf-8">\n' +
     meta +
@@ -279,7 +304,8 @@ function renderPage(title: string, apiVersion: string | undefined, body: string)
  * `href="<url>#<hash>=<hex>"` (sha256 preferred; one hash only), data-requires-python
  * (escaped, e.g. `&gt;=3.8`), data-yanked (reason escaped, "" when no reason),
  * data-core-metadata and data-dist-info-metadata with the same value ("sha256=<hex>" or "true"),
- * data-gpg-sig and data-provenance when known; `<!--SERIAL n-->` after `</html>` when known.
+ * data-gpg-sig and data-provenance when known; `<!--SERIAL n-->` after `</html>` when known;
+ * PEP 792's `pypi:project-status` (and `-reason`) meta when `page.status` is set.
  * Deterministic. PEP 700 fields (size, upload-time, versions) have no HTML form and are dropped.
  */
 export function renderProjectHtml(page: ProjectPage): string {
@@ -287,6 +313,7 @@ export function renderProjectHtml(page: ProjectPage): string {
     `Links for ${page.name}`,
     page.apiVersion,
     page.files.map(renderAnchor).join(""),
+    page.status,
   );
   return page.lastSerial === undefined ? html : `${html}<!--SERIAL ${page.lastSerial}-->\n`;
 }

@@ -1,5 +1,6 @@
 // The JSON serialization of the simple repository API (PEP 691), with PEP 700 (versions, size,
-// upload-time), PEP 592 (yanked), PEP 714 (core-metadata) and PEP 740 (provenance): parse and render.
+// upload-time), PEP 592 (yanked), PEP 714 (core-metadata), PEP 740 (provenance) and PEP 792
+// (project-status): parse and render.
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/#json-serialization
 // Traps:
 // - The metadata key has three spellings in the wild: `core-metadata` (PEP 714, MUST be read
@@ -9,6 +10,9 @@
 // - `yanked` is truthy-tested like Python does: `true` and a non-empty string mean yanked, `""`
 //   means not yanked; we model "yanked without reason" as "" and so render it as `true`.
 // - URLs may be relative to the page URL; keys starting with "_" are private to the index.
+// - PEP 792's text names the key `project-status.state`, its example and PyPI `.status`: both
+//   are read (`status` first), `status` is written. A malformed status is ignored, not fatal: it
+//   is advice, and the files are still the page's.
 
 import { quote, WheelhouseError } from "./errors.js";
 import {
@@ -16,6 +20,7 @@ import {
   type DistributionFile,
   type ProjectList,
   type ProjectPage,
+  type ProjectStatus,
 } from "./simple-types.js";
 import { hashesFromFragment } from "./url-fragment.js";
 
@@ -161,7 +166,19 @@ export function parseProjectJson(text: string, pageUrl: string): ProjectPage {
   }
   const serial = isObject(doc.meta) ? doc.meta["_last-serial"] : undefined;
   if (typeof serial === "number" && Number.isSafeInteger(serial)) page.lastSerial = serial;
+  const status = readProjectStatus(doc["project-status"]);
+  if (status !== undefined) page.status = status;
   return page;
+}
+
+/** PEP 792 `project-status` ({status | state, reason?}), or undefined when absent or malformed. */
+function readProjectStatus(value: unknown): ProjectStatus | undefined {
+  if (!isObject(value)) return undefined;
+  const status = typeof value.status === "string" ? value.status : value.state;
+  if (typeof status !== "string" || status.trim() === "") return undefined;
+  const out: ProjectStatus = { status: status.trim().toLowerCase() };
+  if (typeof value.reason === "string" && value.reason !== "") out.reason = value.reason;
+  return out;
 }
 
 function sortedHashes(hashes: Record<string, string>): Record<string, string> {
@@ -188,7 +205,9 @@ function renderFile(file: DistributionFile): Json {
  * Render a PEP 691 (+700, 592, 714) JSON project page. Deterministic: keys in a fixed order,
  * hash names sorted, files and versions in the order given. `meta._last-serial` when known;
  * `versions` when given (mandatory for api-version >= 1.1, so the caller must set it then);
- * `requires-python`, `size`, `upload-time`, `core-metadata`, `gpg-sig`, `provenance` only when set.
+ * `requires-python`, `size`, `upload-time`, `core-metadata`, `gpg-sig`, `provenance` only when set;
+ * `project-status` (`{status, reason?}`) when `page.status` is set (the caller then gives an
+ * api-version of at least 1.4).
  * `core-metadata` is `{}` when advertised without hash (the spec allows `true`; `{}` is what
  * a hash-less dictionary means too and keeps the type one shape).
  */
@@ -196,6 +215,12 @@ export function renderProjectJson(page: ProjectPage): string {
   const meta: Json = { "api-version": page.apiVersion };
   if (page.lastSerial !== undefined) meta["_last-serial"] = page.lastSerial;
   const doc: Json = { meta, name: page.name };
+  if (page.status !== undefined) {
+    doc["project-status"] = {
+      status: page.status.status,
+      ...(page.status.reason !== undefined ? { reason: page.status.reason } : {}),
+    };
+  }
   if (page.versions !== undefined) doc.versions = page.versions;
   doc.files = page.files.map(renderFile);
   return JSON.stringify(doc);

@@ -1,6 +1,7 @@
 // The data model of the simple repository API, shared by the JSON and HTML serializations.
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/
-// (PEP 503 base, 592 yanked, 629 versioning, 658/714 core metadata, 691 JSON, 700 versions/size).
+// (PEP 503 base, 592 yanked, 629 versioning, 658/714 core metadata, 691 JSON, 700 versions/size,
+// 792 project status markers).
 // Traps: "yanked" and "core metadata" each have three states (absent, present without a value,
 // present with a value), so they are `false | string` and `false | Record`, never booleans; the
 // API version is "Major.Minor" and a client MUST refuse a major version it does not know.
@@ -31,6 +32,23 @@ export interface DistributionFile {
   provenance?: string | null;
 }
 
+/**
+ * PEP 792 project status markers: "active" (the default when a page says none), "archived" (no
+ * new uploads), "quarantined" (no file offered for download), "deprecated" (obsolete).
+ */
+export const PROJECT_STATUSES = ["active", "archived", "quarantined", "deprecated"] as const;
+
+/** A project's status as its page states it (PEP 792, API 1.4). */
+export interface ProjectStatus {
+  /** One of {@link PROJECT_STATUSES}, or a marker a later standard defines (kept as given). */
+  status: string;
+  /** Free-form text the index gives for the status, when it gives one. */
+  reason?: string;
+}
+
+/** The API version of a page that states a project status (PEP 792). */
+export const PROJECT_STATUS_API_VERSION = "1.4";
+
 /** A project page (`/<project>/`): its files and, from API 1.1 on (JSON), its versions. */
 export interface ProjectPage {
   /** Project name as the page gives it (PEP 691 says normalized; HTML pages: from the title or URL). */
@@ -42,6 +60,8 @@ export interface ProjectPage {
   apiVersion: string;
   /** PyPI's `_last-serial` (JSON meta) or `<!--SERIAL n-->` (HTML), when present. */
   lastSerial?: number;
+  /** PEP 792 status, when the page states one (absent means "active"). */
+  status?: ProjectStatus;
 }
 
 /** The index root (`/`): one entry per project. */
