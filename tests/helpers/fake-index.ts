@@ -38,6 +38,8 @@ export interface FakeIndexOptions {
   format?: "json" | "html";
   /** Require Basic auth with these credentials on every path. */
   auth?: { username: string; password: string };
+  /** PEP 792 statuses stated by project pages (JSON `project-status`, HTML metas; API 1.4). */
+  statuses?: Record<string, { status: string; reason?: string }>;
 }
 
 export interface LoggedRequest {
@@ -112,15 +114,24 @@ function anchor(file: FakeFile, href: string): string {
   return `<a ${attrs.join(" ")}>${escapeHtml(file.dist.filename)}</a><br/>`;
 }
 
-function projectHtml(name: string, files: FakeFile[]): string {
+type Status = { status: string; reason?: string } | undefined;
+
+function projectHtml(name: string, files: FakeFile[], status?: Status): string {
   const links = files.map((f) => anchor(f, `../../files/${encodeURIComponent(f.dist.filename)}`));
-  return `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.0"><title>Links for ${name}</title></head><body><h1>Links for ${name}</h1>\n${links.join("\n")}\n</body></html>\n`;
+  const metas = status
+    ? `<meta name="pypi:project-status" content="${escapeHtml(status.status)}">` +
+      (status.reason === undefined
+        ? ""
+        : `<meta name="pypi:project-status-reason" content="${escapeHtml(status.reason)}">`)
+    : "";
+  return `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="${status ? "1.4" : "1.0"}">${metas}<title>Links for ${name}</title></head><body><h1>Links for ${name}</h1>\n${links.join("\n")}\n</body></html>\n`;
 }
 
-function projectJson(origin: string, name: string, files: FakeFile[]): string {
+function projectJson(origin: string, name: string, files: FakeFile[], status?: Status): string {
   return JSON.stringify({
-    meta: { "api-version": "1.1" },
+    meta: { "api-version": status ? "1.4" : "1.1" },
     name,
+    ...(status ? { "project-status": status } : {}),
     versions: [...new Set(files.map((f) => f.dist.filename.split("-")[1]))],
     files: files.map((f) => ({
       filename: f.dist.filename,
@@ -215,8 +226,9 @@ export async function startFakeIndex(options: FakeIndexOptions = {}): Promise<Fa
       const files = options.projects?.[project[1]];
       if (files === undefined) return send(404, "text/plain", "not found\n");
       const json = options.format ? options.format === "json" : wantsJson(req.headers.accept);
-      if (json) return send(200, JSON_TYPE, projectJson(origin, project[1], files));
-      return send(200, "text/html; charset=utf-8", projectHtml(project[1], files));
+      const status = options.statuses?.[project[1]];
+      if (json) return send(200, JSON_TYPE, projectJson(origin, project[1], files, status));
+      return send(200, "text/html; charset=utf-8", projectHtml(project[1], files, status));
     }
     if (path === "/links/") {
       const links = allFiles().map((f) =>

@@ -5,7 +5,13 @@
 
 import type { YankChange } from "../../store/yank.js";
 import type { TargetSelection } from "./plan.js";
-import type { FileOutcome, ReportPackage, SyncReport, TargetReport } from "./types.js";
+import type {
+  FileOutcome,
+  ProjectStatusNote,
+  ReportPackage,
+  SyncReport,
+  TargetReport,
+} from "./types.js";
 
 /**
  * Assemble the report from the selections, the fetch outcomes (keyed by filename) and the stored
@@ -17,6 +23,7 @@ export function buildReport(
   dryRun: boolean,
   elapsedMs: number,
   yankChanges: YankChange[] = [],
+  projectStatuses: ProjectStatusNote[] = [],
 ): SyncReport {
   const byFilename = new Map(outcomes.map((o) => [o.planned.file.filename, o]));
   const targets = selections.map((selection): TargetReport => {
@@ -73,6 +80,7 @@ export function buildReport(
     targets,
     failed,
     yankChanges,
+    projectStatuses,
     summary: {
       // Every distinct file the run needs, whether it was fetched, found stored, or (dry run)
       // only resolved.
@@ -139,4 +147,23 @@ export function summaryLines(
           `${report.failed.length} failed in ${(total.elapsedMs / 1000).toFixed(1)} s`,
   );
   return lines;
+}
+
+/** What a PEP 792 status means for a user of the project, by status. */
+const STATUS_MEANING: Record<string, string> = {
+  archived: "it expects no further releases",
+  deprecated: "it is considered obsolete and may have been superseded",
+  quarantined: "it is considered unsafe (e.g. malware), and the index offers none of its files",
+};
+
+/**
+ * The warning for a project status an index stated (PEP 792), e.g. `project "lib" is archived on
+ * https://pypi.org/simple/ ("moved to lib2"): it expects no further releases`.
+ */
+export function projectStatusWarning(note: ProjectStatusNote): string {
+  const reason = note.reason === undefined ? "" : ` (${JSON.stringify(note.reason)})`;
+  const meaning = STATUS_MEANING[note.status];
+  return meaning === undefined
+    ? `project ${JSON.stringify(note.project)} has the status ${JSON.stringify(note.status)} on ${note.index}${reason}`
+    : `project ${JSON.stringify(note.project)} is ${note.status} on ${note.index}${reason}: ${meaning}`;
 }

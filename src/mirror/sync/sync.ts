@@ -32,9 +32,9 @@ import { fetchFiles } from "./fetch.js";
 import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
 import { createPrefetch, type Prefetch } from "./prefetch.js";
-import { buildReport } from "./report.js";
+import { buildReport, projectStatusWarning } from "./report.js";
 import { type PrepareContext, prepareSdistMetadata } from "./sdist-metadata.js";
-import type { FileOutcome, SyncOptions, SyncReport } from "./types.js";
+import type { FileOutcome, ProjectStatusNote, SyncOptions, SyncReport } from "./types.js";
 
 /** What {@link sync} returns: the report, and each target's chosen files (for lock outputs). */
 export interface SyncResult {
@@ -248,6 +248,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { store } = options;
   /** The sdists the resolutions chose, by URL (their PKG-INFO gave their dependencies). */
   const sdists = new Map<string, CandidateFile>();
+  /** PEP 792 statuses the index pages stated, by "project index" (warned once each). */
+  const statuses = new Map<string, ProjectStatusNote>();
   try {
     upstream = createUpstreamProvider({
       http: options.http,
@@ -260,6 +262,13 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       onArchive: (file, path) => prefetch?.adopt(file, path) ?? Promise.resolve(),
       hashLocalFiles:
         options.policy?.requireHashes === true || (options.policy?.hashes?.size ?? 0) > 0,
+      onProjectStatus: (project, status, index) => {
+        const key = `${project} ${index}`;
+        if (statuses.has(key)) return;
+        const note: ProjectStatusNote = { project, index, ...status };
+        statuses.set(key, note);
+        events?.onWarning?.(projectStatusWarning(note));
+      },
       // A stored wheel's metadata is its metadata blob: no request, no cache entry needed.
       known: async (file) => {
         const row = storedAs(store, file);
@@ -362,6 +371,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       options.dryRun === true,
       now() - started,
       yankChanges,
+      [...statuses.values()],
     );
     if (!options.installationReports) return { report, selections };
     const reports = await installationReports(upstream, selections, options);

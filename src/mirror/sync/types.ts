@@ -138,6 +138,16 @@ export interface TargetReport {
   };
 }
 
+/** A project status an index stated (PEP 792): `{project, index, status, reason?}`. */
+export interface ProjectStatusNote {
+  /** Canonical project name. */
+  project: string;
+  /** The index root whose page stated it. */
+  index: string;
+  status: string;
+  reason?: string;
+}
+
 /** The outcome of {@link sync}. */
 export interface SyncReport {
   dryRun: boolean;
@@ -149,6 +159,8 @@ export interface SyncReport {
    * store's (PEP 592); the store takes the index's state, unless a dry run.
    */
   yankChanges: YankChange[];
+  /** PEP 792 statuses other than "active" that index pages stated, once per project and index. */
+  projectStatuses: ProjectStatusNote[];
   summary: {
     files: number;
     filesAdded: number;

@@ -18,7 +18,7 @@
 
 import { fileURLToPath } from "node:url";
 import { parseDistributionFilename } from "../../pep/filename.js";
-import type { DistributionFile } from "../../pep/simple-types.js";
+import type { DistributionFile, ProjectStatus } from "../../pep/simple-types.js";
 import { hashFile } from "../../store/blobs.js";
 import type { DirectFile } from "../direct-references.js";
 import type { HttpClient } from "../http/http-client.js";
@@ -62,6 +62,11 @@ export interface UpstreamProviderOptions {
    * states no digest, get the sha256 of their bytes, as pip computes it for such files.
    */
   hashLocalFiles?: boolean;
+  /**
+   * Told of each index page that states a PEP 792 status other than "active" (`project`: the
+   * canonical name asked for, `indexUrl`: the index root), once per page read.
+   */
+  onProjectStatus?: (project: string, status: ProjectStatus, indexUrl: string) => void;
 }
 
 /** See {@link UpstreamProviderOptions.indexStrategy}. */
@@ -184,10 +189,13 @@ export function createUpstreamProvider(options: UpstreamProviderOptions): Upstre
 
   /** The index pages of `project` that count, per the index strategy. */
   function indexFiles(project: string): Promise<{ source: string; files: DistributionFile[] }>[] {
-    const page = async (url: string) => ({
-      source: url,
-      files: (await index.fetchProjectPage(url, project)).files,
-    });
+    const page = async (url: string) => {
+      const listed = await index.fetchProjectPage(url, project);
+      if (listed.status !== undefined && listed.status.status !== "active") {
+        options.onProjectStatus?.(project, listed.status, url);
+      }
+      return { source: url, files: listed.files };
+    };
     if (options.indexStrategy !== "first-index" || options.indexUrls.length < 2) {
       return options.indexUrls.map(page);
     }
