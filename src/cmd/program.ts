@@ -309,6 +309,23 @@ export function buildProgram(): Command {
 
   store(
     program
+      .command("remove")
+      .description(
+        "remove files, or releases matched by a specifier, from the store's catalog (gc frees the blobs)",
+      )
+      .argument(
+        "[selector...]",
+        "a filename, or a project with an optional specifier: lib, 'lib<2', lib-1.0-py3-none-any.whl",
+      )
+      .option(
+        "--keep-latest <n>",
+        "keep the n newest releases of each project named (of every project, when none is)",
+      )
+      .option("--dry-run", "print what would be removed; remove nothing"),
+  ).action(action(() => import("./remove.js")));
+
+  store(
+    program
       .command("gc")
       .description("remove unreferenced blobs and tmp leftovers")
       .option("--grace <seconds>", "keep what is younger than this (in-flight writes)", "3600"),

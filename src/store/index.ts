@@ -47,6 +47,13 @@ export {
 } from "./inspect.js";
 export { isSha256, type StoreLayout, storeLayout } from "./layout.js";
 export { findFile, findProject, iterateFiles, listFiles, listProjects } from "./queries.js";
+export {
+  parseRemoveSelector,
+  type RemoveOptions,
+  type RemoveReport,
+  type RemoveSelector,
+  removeDistributions,
+} from "./remove.js";
 export { filenameConflict, type StageInput, stageDistribution } from "./stage.js";
 export { blobPath, closeStore, type OpenStoreOptions, openStore, type Store } from "./store.js";
 export type {

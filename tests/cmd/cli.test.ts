@@ -33,6 +33,7 @@ describe("wheelhouse CLI shell", () => {
       "add",
       "list",
       "verify",
+      "remove",
       "gc",
       "du",
     ]) {
