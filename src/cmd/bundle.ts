@@ -57,6 +57,7 @@ export const run: CommandRun = async (args, options) => {
         ...(noBinary ? { noBinary } : {}),
       },
       toolVersion: VERSION,
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       inputs: {
         requirements: inputs.requirements.map(formatRequirement),
         constraints: inputs.constraints.map(formatRequirement),

@@ -326,6 +326,17 @@ export function buildProgram(): Command {
 
   store(
     program
+      .command("status")
+      .description(
+        "show projects' statuses (PEP 792), or set one: active, archived, quarantined, deprecated",
+      )
+      .argument("[project]", "project name")
+      .argument("[status]", "the store's own status for it (active removes any)")
+      .option("--reason <text>", "why, stated on the index page with the status"),
+  ).action(action(() => import("./status.js")));
+
+  store(
+    program
       .command("gc")
       .description("remove unreferenced blobs and tmp leftovers")
       .option("--grace <seconds>", "keep what is younger than this (in-flight writes)", "3600"),

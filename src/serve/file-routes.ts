@@ -7,12 +7,14 @@
 //   guessed sha256 never serves a blob under another file's name.
 // - Only single byte ranges are honoured; a multi-range request gets the whole file (allowed
 //   by RFC 9110), an unsatisfiable one 416 with `Content-Range: bytes */size`.
+// - A quarantined project's files are not offered (PEP 792): 404, with the reason.
 
 import { createReadStream } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context, Hono } from "hono";
+import { projectStatus } from "../store/project-status.js";
 import { findFile } from "../store/queries.js";
 import { blobPath, type Store } from "../store/store.js";
 import { problem } from "./problem.js";
@@ -33,6 +35,14 @@ export function mountFileRoutes(app: Hono, store: Store): void {
         404,
         "FILE_NOT_FOUND",
         `file ${JSON.stringify(filename)} is not in this index`,
+      );
+    }
+    const status = projectStatus(store, file.project);
+    if (status?.status === "quarantined") {
+      return problem(
+        404,
+        "PROJECT_QUARANTINED",
+        `project ${JSON.stringify(file.project)} is quarantined in this index${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: none of its files is offered`,
       );
     }
     if (wantsMetadata) {

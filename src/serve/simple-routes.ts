@@ -9,15 +9,18 @@
 //   client that asked for HTML.
 // - core-metadata is advertised only for wheels, whose METADATA the store holds byte-for-byte;
 //   an sdist's PKG-INFO may be unreliable (metadata < 2.2), and PyPI offers none for sdists.
+// - PEP 792: a project with a status other than active gets api-version 1.4 and the status; a
+//   quarantined one lists no file (and /links/ leaves its files out), as the spec requires.
 
 import type { Context, Hono } from "hono";
 import { type Negotiated, negotiate } from "../pep/accept.js";
 import { canonicalizeName, isValidName } from "../pep/names.js";
 import { renderLinksHtml, renderProjectHtml, renderProjectListHtml } from "../pep/simple-html.js";
 import { renderProjectJson, renderProjectListJson } from "../pep/simple-json.js";
-import type { DistributionFile, ProjectPage } from "../pep/simple-types.js";
-import { SIMPLE_API_VERSION } from "../pep/simple-types.js";
+import type { DistributionFile, ProjectPage, ProjectStatus } from "../pep/simple-types.js";
+import { PROJECT_STATUS_API_VERSION, SIMPLE_API_VERSION } from "../pep/simple-types.js";
 import { compareVersions } from "../pep/version.js";
+import { projectStatus, quarantinedProjects } from "../store/project-status.js";
 import { findProject, iterateFiles, listFiles, listProjects } from "../store/queries.js";
 import type { Store } from "../store/store.js";
 import type { StoredFile } from "../store/types.js";
@@ -81,7 +84,8 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
     const page = cache.get(`/simple/${name}/ ${chosen.contentType}`, () => {
       const project = findProject(store, name);
       if (project === undefined) return undefined;
-      const doc = projectPage(project.name, listFiles(store, name), baseUrl);
+      const status = projectStatus(store, name);
+      const doc = projectPage(project.name, listFiles(store, name), baseUrl, status);
       return {
         body: chosen.format === "json" ? renderProjectJson(doc) : renderProjectHtml(doc),
         contentType: contentTypeOf(chosen),
@@ -102,13 +106,17 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
 
   app.get("/links", (c) => redirect(c, "/links/"));
   app.get("/links/", (c) => {
-    const page = cache.get("/links/", () => ({
-      body: renderLinksHtml(
-        Array.from(iterateFiles(store), (f) => distributionFile(f, baseUrl)),
-        "wheelhouse find-links",
-      ),
-      contentType: "text/html; charset=utf-8",
-    }));
+    const page = cache.get("/links/", () => {
+      const quarantined = quarantinedProjects(store);
+      const files: DistributionFile[] = [];
+      for (const f of iterateFiles(store)) {
+        if (!quarantined.has(f.project)) files.push(distributionFile(f, baseUrl));
+      }
+      return {
+        body: renderLinksHtml(files, "wheelhouse find-links"),
+        contentType: "text/html; charset=utf-8",
+      };
+    });
     return send(c, page!, cache, false);
   });
 }
@@ -123,15 +131,31 @@ function contentTypeOf(chosen: Negotiated): string {
   return chosen.contentType === "text/html" ? "text/html; charset=utf-8" : chosen.contentType;
 }
 
-/** The simple-API model of one project from its catalog rows (versions ascending, PEP 700). */
-export function projectPage(name: string, files: StoredFile[], baseUrl?: string): ProjectPage {
-  const versions = [...new Set(files.map((f) => f.version))].sort(compareVersions);
-  return {
+/**
+ * The simple-API model of one project from its catalog rows (versions ascending, PEP 700), with
+ * its PEP 792 status when it has one (API 1.4; a quarantined project lists no file).
+ */
+export function projectPage(
+  name: string,
+  files: StoredFile[],
+  baseUrl?: string,
+  status?: ProjectStatus,
+): ProjectPage {
+  const offered = status?.status === "quarantined" ? [] : files;
+  const versions = [...new Set(offered.map((f) => f.version))].sort(compareVersions);
+  const page: ProjectPage = {
     name,
-    apiVersion: SIMPLE_API_VERSION,
+    apiVersion: status === undefined ? SIMPLE_API_VERSION : PROJECT_STATUS_API_VERSION,
     versions,
-    files: files.map((f) => distributionFile(f, baseUrl)),
+    files: offered.map((f) => distributionFile(f, baseUrl)),
   };
+  if (status !== undefined) {
+    page.status = {
+      status: status.status,
+      ...(status.reason !== undefined ? { reason: status.reason } : {}),
+    };
+  }
+  return page;
 }
 
 function distributionFile(f: StoredFile, baseUrl: string | undefined): DistributionFile {

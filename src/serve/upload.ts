@@ -11,6 +11,7 @@
 // - The upload goes through the same staging as `wheelhouse add` (inspect, hash, blob first), so
 //   a bad file stores nothing; a known filename with other bytes is 409, the same bytes a no-op.
 // - A filename with blanks, control characters or path separators is refused before parsing.
+// - An archived or quarantined project takes no upload (PEP 792): 403, before anything is staged.
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
@@ -21,6 +22,7 @@ import { parseDistributionFilename } from "../pep/filename.js";
 import { canonicalizeName } from "../pep/names.js";
 import { normalizeVersion } from "../pep/version.js";
 import { commitProject } from "../store/commit.js";
+import { projectStatus } from "../store/project-status.js";
 import { stageDistribution } from "../store/stage.js";
 import type { Store } from "../store/store.js";
 import { problem } from "./problem.js";
@@ -113,6 +115,14 @@ async function upload(c: Context, options: UploadOptions): Promise<Response> {
         400,
         "VERSION_MISMATCH",
         `field version ${JSON.stringify(version)} does not match file ${JSON.stringify(filename)}`,
+      );
+    }
+    const status = projectStatus(options.store, parsed.name);
+    if (status?.status === "archived" || status?.status === "quarantined") {
+      return problem(
+        403,
+        status.status === "archived" ? "PROJECT_ARCHIVED" : "PROJECT_QUARANTINED",
+        `project ${JSON.stringify(parsed.name)} is ${status.status} in this index${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: it takes no uploads`,
       );
     }
     const bytes = Buffer.from(await content.arrayBuffer());

@@ -46,6 +46,14 @@ export {
   inspectDistributionBytes,
 } from "./inspect.js";
 export { isSha256, type StoreLayout, storeLayout } from "./layout.js";
+export {
+  listProjectStatuses,
+  projectStatus,
+  quarantinedProjects,
+  recordIndexStatus,
+  type StoredProjectStatus,
+  setLocalProjectStatus,
+} from "./project-status.js";
 export { findFile, findProject, iterateFiles, listFiles, listProjects } from "./queries.js";
 export {
   parseRemoveSelector,

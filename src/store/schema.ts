@@ -7,6 +7,9 @@
 //   wheelhouse at work ended in "database is locked" instead of CATALOG_TOO_NEW.
 // - A migration is append-only: never edit a published step, add a new one.
 // - yanked: NULL = not yanked, '' = yanked without a reason (PEP 592), else the reason.
+// - project_statuses (PEP 792) holds only statuses other than "active", keyed by canonical name
+//   whether or not the project holds files. It is additive: a read-only catalog of schema 1 is
+//   still read, as one with no status (READABLE_FROM).
 
 import type { Database } from "better-sqlite3";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -47,10 +50,25 @@ const MIGRATIONS: string[] = [
   CREATE INDEX files_sha256 ON files (sha256);
   CREATE INDEX files_metadata_sha256 ON files (metadata_sha256);
   `,
+  `
+  CREATE TABLE project_statuses (
+    name TEXT PRIMARY KEY,              -- canonical (PEP 503); the project may hold no files
+    status TEXT NOT NULL,               -- PEP 792 marker other than 'active'
+    reason TEXT,                        -- free-form text of the index or the admin
+    source TEXT NOT NULL,               -- 'local' (wheelhouse status) or the index root that stated it
+    updated_at TEXT NOT NULL            -- RFC 3339
+  );
+  `,
 ];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * The oldest schema this code can read without migrating (a read-only catalog): every later
+ * migration only adds tables that readers treat as empty when missing.
+ */
+export const READABLE_FROM = 1;
 
 /**
  * Bring the catalog `db` (at `path`, for messages) to {@link SCHEMA_VERSION}; returns it.

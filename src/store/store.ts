@@ -20,7 +20,7 @@ import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { blobPathIn, type StoreLayout, storeLayout } from "./layout.js";
-import { migrate, SCHEMA_VERSION } from "./schema.js";
+import { migrate, READABLE_FROM, SCHEMA_VERSION } from "./schema.js";
 
 /** An open store: its directory layout and its catalog connection. */
 export interface Store {
@@ -28,6 +28,11 @@ export interface Store {
   readonly db: Database.Database;
   /** Opened read-only (see OpenStoreOptions.mayBeReadOnly): any write throws. */
   readonly readOnly?: boolean;
+  /**
+   * The catalog's schema when older than SCHEMA_VERSION (a read-only catalog an older wheelhouse
+   * wrote; see READABLE_FROM); absent when current.
+   */
+  readonly schema?: number;
 }
 
 /** Options of {@link openStore}. */
@@ -121,8 +126,10 @@ function cannotWrite(error: unknown): boolean {
 /**
  * The store opened read-only: plainly when SQLite can (its `-shm` exists or can be made),
  * else immutable (see Traps); undefined when the catalog is missing or still fails to open.
- * @throws WheelhouseError "CATALOG_TOO_NEW", or "STORE_UNAVAILABLE" when its schema is older
- *   than this wheelhouse's (migrating needs a write).
+ * A catalog of an older schema that is still readable (READABLE_FROM) is opened as it is, with
+ * `schema` set.
+ * @throws WheelhouseError "CATALOG_TOO_NEW", or "STORE_UNAVAILABLE" when its schema is too old to
+ *   be read (migrating needs a write).
  */
 function openReadOnly(layout: StoreLayout): Store | undefined {
   if (!existsSync(layout.catalog)) return undefined;
@@ -133,6 +140,9 @@ function openReadOnly(layout: StoreLayout): Store | undefined {
       db = new Database(name, { readonly: true, fileMustExist: true });
       const version = db.pragma("user_version", { simple: true }) as number;
       if (version > SCHEMA_VERSION) migrate(db, layout.catalog); // throws CATALOG_TOO_NEW, no write
+      if (version >= READABLE_FROM && version < SCHEMA_VERSION) {
+        return { layout, db, readOnly: true, schema: version };
+      }
       if (version !== SCHEMA_VERSION) {
         throw new WheelhouseError(
           "STORE_UNAVAILABLE",

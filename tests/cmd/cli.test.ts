@@ -34,6 +34,7 @@ describe("wheelhouse CLI shell", () => {
       "list",
       "verify",
       "remove",
+      "status",
       "gc",
       "du",
     ]) {

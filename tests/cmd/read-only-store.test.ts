@@ -4,10 +4,11 @@
 // namespace (`unshare -m` as root, `unshare -rm` otherwise): only the child process sees it.
 // Skipped where neither unshare works (no util-linux, no user namespaces).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, type Ran, runProcess, startServe, wheelhouse } from "../helpers/cli.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
@@ -116,6 +117,21 @@ describe.skipIf(UNSHARE === undefined)("a read-only store", () => {
     const bundled = await readOnly(store, ["bundle", "--store", store, "-o", bundle, "ro-app"]);
     expect(bundled.code, bundled.stderr).toBe(0);
     expect(existsSync(bundle)).toBe(true);
+  });
+
+  it("reads a catalog an older wheelhouse wrote (schema 1) as it is, every project active", async () => {
+    const old = join(root, "old-store");
+    cpSync(store, old, { recursive: true });
+    const db = new Database(join(old, "catalog.db"));
+    db.exec("DROP TABLE project_statuses");
+    db.pragma("user_version = 1");
+    db.close();
+    const list = await readOnly(old, ["list", "--store", old, "--json"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(list.stdout))).toMatch(/ro-app.*ro-lib/);
+    const status = await readOnly(old, ["status", "--store", old, "--json"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([]);
   });
 
   it("installs from it", async () => {

@@ -46,6 +46,8 @@ export interface BundleOptions {
   toolVersion: string;
   /** The creation inputs to record (requirement strings, flags); must be reproducible. */
   inputs?: Record<string, unknown>;
+  /** Told what the user should know, e.g. a quarantined project's stored files left out. */
+  onWarning?: (message: string) => void;
 }
 
 /** What {@link bundleFromStore} wrote. */
@@ -93,7 +95,7 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
   for (const target of bundled) {
     const started = performance.now();
     const direct = takeDirectReferences(options.requirements, markerEnvironment(target));
-    const provider = new StoreProvider(store, direct.files);
+    const provider = new StoreProvider(store, direct.files, options.onWarning);
     const hashes = withFragmentHashes(options.policy?.hashes, direct.files);
     const selection: TargetSelection =
       options.requirements.length > 0 || options.locked === undefined

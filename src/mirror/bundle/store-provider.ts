@@ -22,17 +22,20 @@ export class StoreProvider implements Provider {
 
   /**
    * `directFiles`: the files requirements named (canonical name -> file), each then the only
-   * candidate of its project, looked up in the store by its filename (wherever it was named).
+   * candidate of its project, looked up in the store by its filename (wherever it was named);
+   * `onWarning` hears of a quarantined project whose stored files are left out.
    */
   constructor(
     private readonly store: Store,
     directFiles?: Map<string, DirectFile>,
+    onWarning?: (message: string) => void,
   ) {
     // Store files are local blobs: nothing is ever downloaded, so no download dir is used.
     this.inner = new LocalProvider({
       store,
       findLinks: [],
       downloadDir: store.layout.tmp,
+      ...(onWarning ? { onWarning } : {}),
       ...(directFiles
         ? {
             directFiles: new Map(

@@ -110,6 +110,8 @@ export class LocalProvider implements Provider {
   /** Local path -> sha256 of the bytes kept for it, hashed in memory (see hashLocal). */
   private readonly hashed = new Map<string, string>();
   private readonly fetcher: FindLinksFetcher;
+  /** Quarantined projects already warned of. */
+  private readonly quarantineWarned = new Set<string>();
 
   constructor(private readonly sources: LocalSources) {
     this.fetcher = findLinksFetcher(sources.network);
@@ -136,7 +138,17 @@ export class LocalProvider implements Provider {
       // Imported here: the catalog's SQLite binding is not loaded for find-links-only installs.
       const { listFiles: listStoreFiles } = await import("../../store/queries.js");
       const { blobPath } = await import("../../store/store.js");
-      for (const f of listStoreFiles(this.sources.store, project)) {
+      const { projectStatus } = await import("../../store/project-status.js");
+      const status = projectStatus(this.sources.store, project);
+      const stored =
+        status?.status === "quarantined" ? [] : listStoreFiles(this.sources.store, project);
+      if (status?.status === "quarantined" && !this.quarantineWarned.has(project)) {
+        this.quarantineWarned.add(project);
+        this.sources.onWarning?.(
+          `project "${project}" is quarantined in the store${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: none of its stored files is used`,
+        );
+      }
+      for (const f of stored) {
         const path = blobPath(this.sources.store, f.sha256);
         const file: CandidateFile = {
           filename: f.filename,

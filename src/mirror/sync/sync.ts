@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { unboundRequiresDist } from "../../pep/core-metadata.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { markerEnvironment } from "../../pep/target.js";
+import { recordIndexStatus } from "../../store/project-status.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
 import { refreshYanked, type YankChange } from "../../store/yank.js";
@@ -193,6 +194,27 @@ function withPreparedMetadata(
 }
 
 /**
+ * Record in the catalog the PEP 792 status the indexes stated of `project` (the first index, in
+ * order, that stated one), or that none stated one (which removes a status one of them stated
+ * before); a local status is left as it is (store/project-status.ts).
+ */
+function recordStatuses(
+  store: Store,
+  project: string,
+  indexUrls: string[],
+  statuses: Map<string, ProjectStatusNote>,
+): void {
+  for (const index of indexUrls) {
+    const note = statuses.get(`${project} ${index}`);
+    if (note !== undefined) {
+      recordIndexStatus(store, project, note, index);
+      return;
+    }
+  }
+  for (const index of indexUrls) recordIndexStatus(store, project, undefined, index);
+}
+
+/**
  * pip's installation report of each selection: every package but build-only ones, with its core
  * metadata (read during resolution, so cached; a lock's files are asked for theirs now, and one
  * that cannot be read is reported by name and version only). "requested": a requirement named
@@ -364,6 +386,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       yankChanges.push(
         ...refreshYanked(store, project, files, { dryRun: options.dryRun === true }),
       );
+      if (!options.dryRun) recordStatuses(store, project, options.indexUrls, statuses);
     }
     const report = buildReport(
       selections,

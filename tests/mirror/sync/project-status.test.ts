@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../../src/mirror/sync/sync.js";
 import { parseRequirement } from "../../../src/pep/requirement.js";
 import { parseTarget } from "../../../src/pep/target.js";
+import {
+  listProjectStatuses,
+  projectStatus,
+  setLocalProjectStatus,
+} from "../../../src/store/project-status.js";
 import { type FakeIndex, startFakeIndex } from "../../helpers/fake-index.js";
 import { buildWheel } from "../../helpers/wheels.js";
 import { testClient } from "../upstream/helpers.js";
@@ -74,5 +79,34 @@ describe("PEP 792 project statuses from the upstream", () => {
     expect(warnings).toEqual([
       `project "bad" is quarantined on ${index.indexUrl} ("malware"): it is considered unsafe (e.g. malware), and the index offers none of its files`,
     ]);
+  });
+
+  it("records the statuses in the store, keeps a local one, and drops one the index no longer states", async () => {
+    index.options.format = "json";
+    const { store } = await freshStore(cleanup);
+    setLocalProjectStatus(store, "old", { status: "quarantined", reason: "ours" });
+    const once = () =>
+      sync({
+        store,
+        http: testClient(),
+        indexUrls: [index.indexUrl],
+        targets: [parseTarget(THREE_TARGETS[0])],
+        requirements: [parseRequirement("app")],
+      });
+    await once();
+    expect(listProjectStatuses(store).map((s) => [s.name, s.status, s.source])).toEqual([
+      ["gone", "archived", index.indexUrl],
+      ["old", "quarantined", "local"],
+    ]);
+    const statuses = index.options.statuses!;
+    const archived = statuses.gone;
+    delete statuses.gone;
+    try {
+      await once();
+      expect(projectStatus(store, "gone")).toBeUndefined();
+      expect(projectStatus(store, "old")?.reason).toBe("ours");
+    } finally {
+      statuses.gone = archived;
+    }
   });
 });
