@@ -1,28 +1,14 @@
 // `wheelhouse remove` through the built CLI: a dry run changes nothing, a specifier removes its
 // releases, a running index stops listing them at once, gc frees their blobs, and a name the
 // store lacks removes nothing (exit 1).
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/serve/app.js";
 import { closeStore, openStore, type Store } from "../../src/store/index.js";
+import { wheelhouse as cli } from "../helpers/cli.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
-
-const exec = promisify(execFile);
-const BIN = new URL("../../dist/cli/wheelhouse.cjs", import.meta.url).pathname;
-
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let root: string;
 let storeDir: string;
