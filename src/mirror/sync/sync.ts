@@ -22,9 +22,9 @@ import { recordIndexStatus } from "../../store/project-status.js";
 import { findFile } from "../../store/queries.js";
 import { blobPath, type Store } from "../../store/store.js";
 import { refreshYanked, type YankChange } from "../../store/yank.js";
-import { type DirectFile, takeDirectReferences, withFragmentHashes } from "../direct-references.js";
+import { takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import { type InstallationReport, installationReport } from "../installation-report.js";
-import type { CandidateFile, CandidateMetadata, Provider } from "../resolve/provider.js";
+import type { CandidateFile } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
 import { createLimit } from "../upstream/limit.js";
 import type { MetadataTarget } from "../upstream/metadata.js";
@@ -33,8 +33,14 @@ import { fetchFiles } from "./fetch.js";
 import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
 import { createPrefetch, type Prefetch } from "./prefetch.js";
+import {
+  quarantineCheck,
+  sharedProvider,
+  withDirectFiles,
+  withoutQuarantined,
+  withPreparedMetadata,
+} from "./providers.js";
 import { buildReport, projectStatusWarning } from "./report.js";
-import { type PrepareContext, prepareSdistMetadata } from "./sdist-metadata.js";
 import type { FileOutcome, ProjectStatusNote, SyncOptions, SyncReport } from "./types.js";
 
 /** What {@link sync} returns: the report, and each target's chosen files (for lock outputs). */
@@ -43,72 +49,6 @@ export interface SyncResult {
   selections: TargetSelection[];
   /** With `installationReports`: pip's installation report of each selection, same order. */
   installationReports?: InstallationReport[];
-}
-
-/**
- * A provider whose metadata and build requirements are asked upstream once per file URL;
- * `onMetadata` hears of each file whose metadata was read (the prefetch), `onListed` of each
- * project's files as listed (once per project).
- */
-function sharedProvider(
-  inner: Provider & Required<Pick<Provider, "getBuildRequires">>,
-  onMetadata?: (file: CandidateFile, metadata: CandidateMetadata) => void,
-  onListed?: (project: string, files: CandidateFile[]) => void,
-): Provider {
-  const metadata = new Map<string, Promise<CandidateMetadata>>();
-  const build = new Map<string, Promise<string[]>>();
-  const once = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
-    let value = map.get(key);
-    if (value === undefined) {
-      value = load();
-      value.catch(() => map.delete(key));
-      map.set(key, value);
-    }
-    return value;
-  };
-  const listed = new Set<string>();
-  return {
-    async listFiles(project) {
-      const files = await inner.listFiles(project);
-      if (onListed !== undefined && !listed.has(project)) {
-        listed.add(project);
-        onListed(project, files);
-      }
-      return files;
-    },
-    getMetadata: (file: CandidateFile) =>
-      once(metadata, file.url, async () => {
-        const got = await inner.getMetadata(file);
-        onMetadata?.(file, got);
-        return got;
-      }),
-    getBuildRequires: (file: CandidateFile) =>
-      once(build, file.url, () => inner.getBuildRequires(file)),
-  };
-}
-
-/**
- * `provider` with the files requirements named (see ../direct-references.ts) as the only
- * candidates of their projects. A named file without a stated sha256 takes its project's `--hash`
- * when there is exactly one (checked as it downloads).
- */
-function withDirectFiles(
-  provider: Provider,
-  upstream: UpstreamProvider,
-  files: Map<string, DirectFile>,
-  hashes: Map<string, Set<string>> | undefined,
-): Provider {
-  if (files.size === 0) return provider;
-  return {
-    ...provider,
-    async listFiles(project) {
-      const file = files.get(project);
-      if (file === undefined) return provider.listFiles(project);
-      const given = hashes?.get(project);
-      const only = given?.size === 1 ? [...given][0] : undefined;
-      return [await upstream.directCandidate(file, only)];
-    },
-  };
 }
 
 /**
@@ -149,48 +89,6 @@ async function sdistWarning(
     `${file.filename}: its dependencies were read from its PKG-INFO (${why}), which may not ` +
     "list them all; pip would ask its build backend. Run with --build-metadata to do the same, or add missing projects by name"
   );
-}
-
-/**
- * `provider` where an sdist whose PKG-INFO does not bind its dependencies (PEP 643) answers with
- * the metadata its build backend prepares (./sdist-metadata.ts); once per file. A failure keeps
- * PKG-INFO's answer and says why. `prepared` collects the URLs whose backend was asked.
- */
-function withPreparedMetadata(
-  provider: Provider,
-  upstream: UpstreamProvider,
-  prepared: Set<string>,
-  context: PrepareContext & { onWarning: (message: string) => void },
-): Provider {
-  const answers = new Map<string, Promise<CandidateMetadata>>();
-  const prepare = async (file: CandidateFile): Promise<CandidateMetadata> => {
-    const fromPkgInfo = await provider.getMetadata(file);
-    const details = await upstream.getMetadataDetails(file);
-    if (unboundRequiresDist(details.metadata) === undefined) return fromPkgInfo;
-    // Asked: no "may not list them all" warning later, whatever the answer (a failure warns).
-    prepared.add(file.url);
-    try {
-      const buildRequires = await upstream.getBuildRequires(file);
-      return await prepareSdistMetadata(file, details.metadata, buildRequires, context);
-    } catch (error) {
-      context.onWarning(
-        `${file.filename}: --build-metadata kept its PKG-INFO's dependencies: ${(error as Error).message}`,
-      );
-      return fromPkgInfo;
-    }
-  };
-  return {
-    ...provider,
-    getMetadata(file) {
-      if (file.filename.endsWith(".whl")) return provider.getMetadata(file);
-      let answer = answers.get(file.url);
-      if (answer === undefined) {
-        answer = prepare(file);
-        answers.set(file.url, answer);
-      }
-      return answer;
-    },
-  };
 }
 
 /**
@@ -322,15 +220,17 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     );
     /** Sdists whose build backend was asked for their dependencies (--build-metadata). */
     const prepared = new Set<string>();
+    const quarantined = quarantineCheck(store, (w) => events?.onWarning?.(w));
+    const unquarantined = withoutQuarantined(provider, quarantined);
     const resolving = options.buildMetadata
-      ? withPreparedMetadata(provider, upstream, prepared, {
+      ? withPreparedMetadata(unquarantined, upstream, prepared, {
           builder: options.buildMetadata,
           provider,
           http: options.http,
           tmpDir: tmp,
           onWarning: (w) => events?.onWarning?.(w),
         })
-      : provider;
+      : unquarantined;
     const selections = await Promise.all(
       options.targets.map(async (target): Promise<TargetSelection> => {
         events?.onResolveStart?.(target.spec);
@@ -361,7 +261,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
             throw error;
           }
         }
-        if (options.locked) packages.push(...lockedSelection(options.locked, target));
+        if (options.locked) {
+          const locked = lockedSelection(options.locked, target);
+          packages.push(...locked.filter((p) => !quarantined(p.name)));
+        }
         const resolveMs = now() - begun;
         events?.onResolved?.(target.spec, packages.length, resolveMs);
         return { target: target.spec, packages, resolveMs };

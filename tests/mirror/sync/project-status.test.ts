@@ -84,7 +84,7 @@ describe("PEP 792 project statuses from the upstream", () => {
   it("records the statuses in the store, keeps a local one, and drops one the index no longer states", async () => {
     index.options.format = "json";
     const { store } = await freshStore(cleanup);
-    setLocalProjectStatus(store, "old", { status: "quarantined", reason: "ours" });
+    setLocalProjectStatus(store, "old", { status: "archived", reason: "ours" });
     const once = () =>
       sync({
         store,
@@ -96,7 +96,7 @@ describe("PEP 792 project statuses from the upstream", () => {
     await once();
     expect(listProjectStatuses(store).map((s) => [s.name, s.status, s.source])).toEqual([
       ["gone", "archived", index.indexUrl],
-      ["old", "quarantined", "local"],
+      ["old", "archived", "local"],
     ]);
     const statuses = index.options.statuses!;
     const archived = statuses.gone;
@@ -108,5 +108,26 @@ describe("PEP 792 project statuses from the upstream", () => {
     } finally {
       statuses.gone = archived;
     }
+  });
+
+  it("fetches nothing of a project quarantined here, saying why", async () => {
+    index.options.format = "json";
+    const { store } = await freshStore(cleanup);
+    setLocalProjectStatus(store, "gone", { status: "quarantined", reason: "ours" });
+    const asked = index.count("/simple/gone/");
+    const warnings: string[] = [];
+    const run = sync({
+      store,
+      http: testClient(),
+      indexUrls: [index.indexUrl],
+      targets: [parseTarget(THREE_TARGETS[0])],
+      requirements: [parseRequirement("app")],
+      events: { onWarning: (w) => warnings.push(w) },
+    });
+    await expect(run).rejects.toThrow(/gone/);
+    expect(warnings).toContain(
+      'project "gone" is quarantined in this store ("ours"): none of its files is fetched (wheelhouse status gone active lifts it)',
+    );
+    expect(index.count("/simple/gone/")).toBe(asked);
   });
 });
