@@ -21,12 +21,16 @@ export const run: CommandRun = async (args, options) => {
         kind: report.manifest.kind,
         added: report.added.map((f) => f.filename),
         unchanged: report.unchanged.map((f) => f.filename),
+        yankChanges: report.yankChanges,
+        statusChanges: report.statusChanges,
       });
     } else {
       const bytes = report.added.reduce((sum, f) => sum + f.size, 0);
       process.stdout.write(
         `verified ${plural(report.manifest.files.length, "file")}: ${report.added.length} added ` +
-          `(${formatBytes(bytes)}), ${report.unchanged.length} already stored\n`,
+          `(${formatBytes(bytes)}), ${report.unchanged.length} already stored` +
+          `${report.yankChanges.length > 0 ? `; ${plural(report.yankChanges.length, "stored file")} now ${report.yankChanges.length === 1 ? "has its" : "have their"} yank state from the archive` : ""}` +
+          `${report.statusChanges > 0 ? `; ${plural(report.statusChanges, "project status", "project statuses")} set or lifted` : ""}\n`,
       );
     }
     return 0;

@@ -21,7 +21,12 @@ import { printJson } from "./store-output.js";
 
 function line(s: StoredProjectStatus): string {
   const reason = s.reason === undefined ? "" : ` (${JSON.stringify(s.reason)})`;
-  const source = s.source === "local" ? "set here" : `from ${s.source}`;
+  const source =
+    s.source === "local"
+      ? "set here"
+      : s.source === "import"
+        ? "from an import"
+        : `from ${s.source}`;
   return `${s.name}: ${s.status}${reason}, ${source} ${s.updatedAt}`;
 }
 

@@ -6,10 +6,17 @@
 //   a filename the base recorded with other bytes is kept, and import will refuse it loudly.
 // - The base is identified in the delta's inputs by its manifest's sha256, so a chain of
 //   increments can be checked by eye; import itself does not require the base.
+// - Project statuses (PEP 792) go whole into every export, deltas too: import sets those listed
+//   and lifts the ones an earlier import set that are no longer listed.
 
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { iterateFiles, type Store, type StoredFile } from "../../store/index.js";
+import {
+  iterateFiles,
+  listProjectStatuses,
+  type Store,
+  type StoredFile,
+} from "../../store/index.js";
 import { formatManifest } from "./manifest.js";
 import { type PackReport, packArchive, readManifestFrom } from "./pack.js";
 
@@ -69,6 +76,11 @@ export async function exportStore(store: Store, options: ExportOptions): Promise
       tool: { name: "wheelhouse", version: options.toolVersion },
       inputs,
       targets: [],
+      projectStatuses: listProjectStatuses(store).map((s) => ({
+        name: s.name,
+        status: s.status,
+        ...(s.reason !== undefined ? { reason: s.reason } : {}),
+      })),
     },
     [{ path: "README.txt", text: readme }],
     files,

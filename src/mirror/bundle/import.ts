@@ -9,6 +9,10 @@
 //   removes them once they are older than its grace period.
 // - Members that are not in the manifest are refused (something was slipped in), and so are
 //   manifest entries that never arrive (truncated or cut down).
+// - What the other side learnt later travels too: a file already stored takes the yank state the
+//   manifest gives it (absent = not yanked), and an export's project statuses (PEP 792) are set,
+//   with source "import", and those an earlier import set that the list no longer has are
+//   lifted. A status set here with `wheelhouse status` is never replaced.
 
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
@@ -16,10 +20,14 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import {
   commitFiles,
   findFile,
+  listProjectStatuses,
+  recordIndexStatus,
+  refreshYanked,
   type StagedFile,
   type Store,
   type StoredFile,
   stageDistribution,
+  type YankChange,
 } from "../../store/index.js";
 import { type Manifest, type ManifestDocument, parseManifest } from "./manifest.js";
 import { type ArchiveMember, readArchive, readMember } from "./tar-reader.js";
@@ -32,7 +40,14 @@ export interface ImportReport {
   manifest: Manifest;
   added: StoredFile[];
   unchanged: StoredFile[];
+  /** Files already stored whose yank state the manifest changed. */
+  yankChanges: YankChange[];
+  /** Project statuses set or lifted from an export's list (count). */
+  statusChanges: number;
 }
+
+/** The source recorded for a project status an import set. */
+export const IMPORT_STATUS_SOURCE = "import";
 
 /**
  * Verify the archive at `path` and add its distributions to `store`.
@@ -135,7 +150,48 @@ export async function importArchive(store: Store, path: string): Promise<ImportR
       `${quote(missing[0])}${missing.length > 1 ? ` and ${missing.length - 1} more` : ""} listed in manifest.json ${missing.length > 1 ? "are" : "is"} missing from the archive`,
     );
   }
-  return { manifest, ...commitAll(store, staged, refuse) };
+  const committed = commitAll(store, staged, refuse);
+  return { manifest, ...committed, ...applyLaterFacts(store, manifest, committed.unchanged) };
+}
+
+/**
+ * The manifest's yank states for files that were already stored, and an export's project
+ * statuses, written into the catalog (see Traps).
+ */
+function applyLaterFacts(
+  store: Store,
+  manifest: Manifest,
+  unchanged: StoredFile[],
+): { yankChanges: YankChange[]; statusChanges: number } {
+  const listed = new Map(manifest.files.map((f) => [f.filename, f]));
+  const byProject = new Map<
+    string,
+    { filename: string; sha256: string; yanked: false | string }[]
+  >();
+  for (const file of unchanged) {
+    const entry = listed.get(file.filename);
+    if (entry === undefined) continue;
+    const files = byProject.get(file.project) ?? [];
+    files.push({ filename: entry.filename, sha256: entry.sha256, yanked: entry.yanked ?? false });
+    byProject.set(file.project, files);
+  }
+  const yankChanges = [...byProject].flatMap(([project, files]) =>
+    refreshYanked(store, project, files),
+  );
+  let statusChanges = 0;
+  if (manifest.projectStatuses !== undefined) {
+    const names = new Set<string>();
+    for (const s of manifest.projectStatuses) {
+      names.add(s.name);
+      const status = { status: s.status, ...(s.reason !== undefined ? { reason: s.reason } : {}) };
+      if (recordIndexStatus(store, s.name, status, IMPORT_STATUS_SOURCE)) statusChanges++;
+    }
+    for (const s of listProjectStatuses(store)) {
+      if (s.source !== IMPORT_STATUS_SOURCE || names.has(s.name)) continue;
+      if (recordIndexStatus(store, s.name, undefined, IMPORT_STATUS_SOURCE)) statusChanges++;
+    }
+  }
+  return { yankChanges, statusChanges };
 }
 
 async function checkDocument(

@@ -9,6 +9,8 @@
 
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
+import { canonicalizeName, isValidName } from "../../pep/names.js";
+import { PROJECT_STATUSES } from "../../pep/simple-types.js";
 
 /** The manifest format this code writes and reads. */
 export const MANIFEST_FORMAT = "wheelhouse-bundle";
@@ -47,6 +49,15 @@ export interface ManifestTarget {
   packages: number;
 }
 
+/** A project status the exporting store held (PEP 792), carried by an export. */
+export interface ManifestProjectStatus {
+  /** Canonical project name. */
+  name: string;
+  /** "archived", "quarantined" or "deprecated". */
+  status: string;
+  reason?: string;
+}
+
 /** The whole manifest.json. */
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
@@ -58,6 +69,11 @@ export interface Manifest {
   targets: ManifestTarget[];
   documents: ManifestDocument[];
   files: ManifestFile[];
+  /**
+   * Exports only: every project status of the exporting store (the whole list, also in a
+   * delta), so that import can set and lift them. Absent in bundles and older exports.
+   */
+  projectStatuses?: ManifestProjectStatus[];
 }
 
 /** Serialize with sorted files and documents and a final newline (byte-stable). */
@@ -66,6 +82,9 @@ export function formatManifest(manifest: Manifest): string {
     ...manifest,
     documents: [...manifest.documents].sort((a, b) => compare(a.path, b.path)),
     files: [...manifest.files].sort((a, b) => compare(a.path, b.path)),
+    ...(manifest.projectStatuses
+      ? { projectStatuses: [...manifest.projectStatuses].sort((a, b) => compare(a.name, b.name)) }
+      : {}),
   };
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
@@ -143,6 +162,23 @@ export function parseManifest(text: string, label: string): Manifest {
       if (extra[key] !== undefined && typeof extra[key] !== "string") {
         throw fail(`has an invalid ${key} for ${quote(f.path)} (a string)`);
       }
+    }
+  }
+  if (m.projectStatuses !== undefined) {
+    if (!Array.isArray(m.projectStatuses)) throw fail(`has "projectStatuses" that is not a list`);
+    for (const s of m.projectStatuses as unknown[]) {
+      const e = s as Partial<ManifestProjectStatus>;
+      const ok =
+        typeof e === "object" &&
+        e !== null &&
+        typeof e.name === "string" &&
+        isValidName(e.name) &&
+        e.name === canonicalizeName(e.name) &&
+        typeof e.status === "string" &&
+        e.status !== "active" &&
+        (PROJECT_STATUSES as readonly string[]).includes(e.status) &&
+        (e.reason === undefined || typeof e.reason === "string");
+      if (!ok) throw fail(`has an invalid project status ${quote(JSON.stringify(s))}`);
     }
   }
   return m as Manifest;

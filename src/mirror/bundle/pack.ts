@@ -67,7 +67,7 @@ function byPath(a: { path: string }, b: { path: string }): number {
 export async function packArchive(
   store: Store,
   output: string,
-  head: Pick<Manifest, "kind" | "tool" | "inputs" | "targets">,
+  head: Pick<Manifest, "kind" | "tool" | "inputs" | "targets" | "projectStatuses">,
   documents: Document[],
   files: StoredFile[],
 ): Promise<PackReport> {

@@ -17,8 +17,12 @@ import {
   addPaths,
   closeStore,
   iterateFiles,
+  listProjectStatuses,
   openStore,
+  recordIndexStatus,
+  refreshYanked,
   type Store,
+  setLocalProjectStatus,
   verifyStore,
 } from "../../../src/store/index.js";
 import { buildSdist, buildWheel, writeDistributions } from "../../helpers/wheels.js";
@@ -411,5 +415,66 @@ describe("bundle", () => {
       "src_only-1.0.tar.gz",
     ]);
     expect(report.manifest.targets[0].packages).toBe(1);
+  });
+});
+
+describe("what the connected side learnt later travels with an export", () => {
+  it("carries project statuses and yank states to a store that already holds the files", async () => {
+    const first = join(dir, "first.tar.gz");
+    await exportStore(store, { output: first, toolVersion: "0.0.0" });
+    const other = await openStore(join(dir, "other"));
+    try {
+      await importArchive(other, first);
+      setLocalProjectStatus(other, "app", { status: "deprecated", reason: "ours" });
+      // Later, upstream quarantines lib, archives long-name-project-for-pax and yanks a file.
+      recordIndexStatus(store, "lib", { status: "quarantined", reason: "malware" }, "https://i/");
+      recordIndexStatus(store, "long-name-project-for-pax", { status: "archived" }, "https://i/");
+      recordIndexStatus(store, "app", { status: "archived" }, "https://i/");
+      const [win] = [...iterateFiles(store)].filter((f) => f.filename.includes("win_amd64"));
+      refreshYanked(store, "lib", [{ filename: win.filename, yanked: "bad build" }]);
+      const second = join(dir, "second.tar.gz");
+      await exportStore(store, { output: second, toolVersion: "0.0.0" });
+      const report = await importArchive(other, second);
+      expect(report.added).toEqual([]);
+      expect(report.yankChanges.map((c) => [c.filename, c.yanked])).toEqual([
+        [win.filename, "bad build"],
+      ]);
+      expect(listProjectStatuses(other).map((s) => [s.name, s.status, s.source])).toEqual([
+        ["app", "deprecated", "local"],
+        ["lib", "quarantined", "import"],
+        ["long-name-project-for-pax", "archived", "import"],
+      ]);
+      // Lifted upstream: the next export (a delta, with the whole list) lifts it here.
+      recordIndexStatus(store, "lib", undefined, "https://i/");
+      const delta = join(dir, "delta.tar.gz");
+      await exportStore(store, { output: delta, since: [second], toolVersion: "0.0.0" });
+      const lifted = await importArchive(other, delta);
+      expect(lifted.statusChanges).toBe(1);
+      expect(listProjectStatuses(other).map((s) => s.name)).toEqual([
+        "app",
+        "long-name-project-for-pax",
+      ]);
+    } finally {
+      closeStore(other);
+    }
+  });
+
+  it("refuses an invalid project status in the manifest", async () => {
+    const out = join(dir, "bad.tar.gz");
+    const manifest = {
+      format: "wheelhouse-bundle",
+      formatVersion: 1,
+      kind: "export",
+      tool: { name: "wheelhouse", version: "0.0.0" },
+      inputs: {},
+      targets: [],
+      documents: [],
+      files: [],
+      projectStatuses: [{ name: "Lib", status: "quarantined" }],
+    };
+    await writeTarGz(out, [
+      { path: "manifest.json", mode: 0o644, bytes: Buffer.from(JSON.stringify(manifest)) },
+    ]);
+    await expect(importArchive(store, out)).rejects.toMatchObject({ code: "INVALID_MANIFEST" });
   });
 });
