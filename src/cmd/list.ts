@@ -2,6 +2,7 @@
 // sizes; with it, its releases (PEP 440 order) and their files. `--json` prints an array of
 // files `{project, version, filename, sha256, size, ...}` (all files without PROJECT), in
 // canonical-name then PEP 440 order: the catalog's filename order put 10.0 before 9.0.
+// A project with a PEP 792 status (wheelhouse status) shows it after its size, or its name.
 // Exit codes: 0, or 1 when PROJECT is not in the store.
 
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -11,8 +12,10 @@ import {
   findProject,
   iterateFiles,
   listFiles,
+  listProjectStatuses,
   listProjects,
   openStore,
+  projectStatus,
   type StoredFile,
 } from "../store/index.js";
 import type { CommandRun } from "./program.js";
@@ -50,9 +53,11 @@ export const run: CommandRun = async (args, options) => {
         return 0;
       }
       const projects = listProjects(store);
+      const statuses = new Map(listProjectStatuses(store).map((s) => [s.name, s.status]));
       for (const p of projects) {
+        const status = statuses.has(p.name) ? `  ${statuses.get(p.name)}` : "";
         process.stdout.write(
-          `${p.displayName}  ${plural(p.files, "file")}  ${formatBytes(p.size)}\n`,
+          `${p.displayName}  ${plural(p.files, "file")}  ${formatBytes(p.size)}${status}\n`,
         );
       }
       process.stdout.write(`${plural(projects.length, "project")}\n`);
@@ -69,7 +74,12 @@ export const run: CommandRun = async (args, options) => {
       printJson(files);
       return 0;
     }
-    process.stdout.write(`${project.displayName} (${project.name})\n`);
+    const status = projectStatus(store, project.name);
+    const marker =
+      status === undefined
+        ? ""
+        : `  ${status.status}${status.reason === undefined ? "" : `: ${status.reason}`}`;
+    process.stdout.write(`${project.displayName} (${project.name})${marker}\n`);
     const releases = new Map<string, StoredFile[]>();
     for (const f of files) releases.set(f.version, [...(releases.get(f.version) ?? []), f]);
     for (const [version, list] of releases) {

@@ -48,6 +48,10 @@ describe("wheelhouse status", () => {
     ]);
     const app = await wheelhouse(["status", "--store", store, "app"]);
     expect(app.stdout).toBe("app: active\n");
+    const list = await wheelhouse(["list", "--store", store]);
+    expect(list.stdout).toMatch(/^evil {2}1 file {2}\S+ \S+ {2}quarantined$/m);
+    const one = await wheelhouse(["list", "--store", store, "evil"]);
+    expect(one.stdout.split("\n")[0]).toBe("evil (evil)  quarantined: malware");
   });
 
   it("leaves a quarantined project's stored files out of install and bundle, saying why", async () => {
