@@ -12,6 +12,8 @@
 // - Each project page read from an index also refreshes the yank state of that project's stored
 //   files (PEP 592: a yank may come, change or go after a file was stored); find-links listings
 //   state none, so they change nothing.
+// - A PEP 792 status an index page states is a warning, and (unless a dry run) is recorded in
+//   the store, which serve then states; a project this store quarantined is not even asked for.
 
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
