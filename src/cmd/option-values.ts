@@ -59,7 +59,7 @@ export function pyprojectOptions(options: Record<string, unknown>): PyprojectOpt
 export function targetFlags(options: Record<string, unknown>): TargetFlags {
   return {
     target: strings(options.target),
-    pythonVersion: text(options.pythonVersion),
+    pythonVersion: strings(options.pythonVersion),
     platform: strings(options.platform),
     implementation: text(options.implementation),
     abi: strings(options.abi),

@@ -82,7 +82,11 @@ export function buildProgram(): Command {
         "target environment, e.g. cp311-manylinux_2_28_x86_64 (repeatable)",
         collect,
       )
-      .option("--python-version <x.y>", "target Python version (with --platform)")
+      .option(
+        "--python-version <x.y>",
+        "target Python version (repeatable: each version with each --platform is a target)",
+        collect,
+      )
       .option(
         "--platform <tag>",
         "target platform tag, e.g. manylinux_2_28_x86_64 (repeatable, as in pip)",

@@ -78,7 +78,7 @@ describe("wheelhouse sync", () => {
     expect((await readdir(join(store, "blobs"))).length).toBeGreaterThan(0);
   }, 60_000);
 
-  it("takes --platform several times, as pip does: one target per platform", async () => {
+  it("takes --platform several times, as pip does, and --python-version too: one target each", async () => {
     const ran = await wheelhouse(
       [
         "sync",
@@ -89,6 +89,8 @@ describe("wheelhouse sync", () => {
         "app",
         "--python-version",
         "3.12",
+        "--python-version",
+        "3.13",
         "--platform",
         "manylinux_2_28_x86_64",
         "--platform",
@@ -98,9 +100,12 @@ describe("wheelhouse sync", () => {
     );
     expect(ran.code, ran.stderr).toBe(0);
     const targets = (JSON.parse(ran.stdout).targets as { target: string }[]).map((t) => t.target);
-    expect(targets).toHaveLength(2);
-    expect(targets.some((t) => t.includes("manylinux_2_28_x86_64"))).toBe(true);
-    expect(targets.some((t) => t.includes("win_amd64"))).toBe(true);
+    expect(targets).toEqual([
+      "cp312-manylinux_2_28_x86_64",
+      "cp312-win_amd64",
+      "cp313-manylinux_2_28_x86_64",
+      "cp313-win_amd64",
+    ]);
   }, 60_000);
 
   it("takes uv's --python-platform, macOS by MACOSX_DEPLOYMENT_TARGET, and refuses unknown ones", async () => {

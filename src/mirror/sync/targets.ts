@@ -8,7 +8,8 @@
 // - `--python-version` takes "3.12", pip's "312" form, or a full "3.12.4" (then Requires-Python
 //   is checked against that release, as pip does).
 // - pip takes --platform and --abi several times (one tag list of all of them); a Target has one
-//   platform and one ABI, so each pair becomes a target. "--abi abi3 --abi none" beside a cpXY
+//   platform and one ABI, so each pair becomes a target. --python-version may be repeated too
+//   (pip takes one): each version is crossed with each platform. "--abi abi3 --abi none" beside a cpXY
 //   adds nothing: cpython_tags lists abi3 and none for every CPython anyway.
 // - Without --abi, pip uses the running interpreter's ABI (free-threaded "t", debug "d").
 // - Unlike pip's exact --platform, a manylinux_2_28 platform also takes older manylinux wheels:
@@ -30,7 +31,8 @@ import {
 /** The target flags of `sync`; pip's --platform and --abi may be given several times. */
 export interface TargetFlags {
   target?: string[];
-  pythonVersion?: string;
+  /** pip's --python-version; several make one target per version (and platform). */
+  pythonVersion?: string | readonly string[];
   platform?: string | readonly string[];
   implementation?: string;
   abi?: string | readonly string[];
@@ -107,8 +109,9 @@ export async function selectTargets(
 ): Promise<Target[]> {
   const abis = values(flags.abi);
   const platforms = platformsOf(flags);
+  const versions = values(flags.pythonVersion);
   const pipStyle =
-    flags.pythonVersion !== undefined ||
+    versions.length > 0 ||
     platforms.length > 0 ||
     flags.implementation !== undefined ||
     abis.length > 0;
@@ -122,14 +125,38 @@ export async function selectTargets(
     return distinct(flags.target.map((spec) => checkedTarget(spec.trim(), "--target")));
   }
   if (!pipStyle) return [await probe()];
-  const local =
-    flags.pythonVersion === undefined || platforms.length === 0 ? await probe() : undefined;
-  const version = flags.pythonVersion ? pythonVersionOf(flags.pythonVersion) : local!.pythonVersion;
+  if (versions.length > 1 && abis.length > 0) {
+    throw usage(
+      "--abi cannot be combined with several --python-version values",
+      "give one --target SPEC per environment, e.g. --target cp311-cp311d-manylinux_2_28_x86_64",
+    );
+  }
+  const parsed = versions.map(pythonVersionOf); // every value checked before the probe
+  const local = versions.length === 0 || platforms.length === 0 ? await probe() : undefined;
   const implementation =
     flags.implementation?.trim().toLowerCase() ?? local?.implementation ?? "cp";
   if (implementation !== "cp" && implementation !== "pp") {
     throw usage(`--implementation ${quote(implementation)} is not supported`, "use cp or pp");
   }
+  const targets: Target[] = [];
+  for (const version of parsed.length > 0 ? parsed : [undefined]) {
+    targets.push(...targetsOf(version, local, implementation, platforms, abis));
+  }
+  return distinct(targets);
+}
+
+/**
+ * The targets of one Python version (undefined: the local interpreter's) on each platform (none:
+ * the local one) and ABI.
+ */
+function targetsOf(
+  given: [number, number, number?] | undefined,
+  local: Target | undefined,
+  implementation: "cp" | "pp",
+  platforms: string[],
+  abis: string[],
+): Target[] {
+  const version = given ?? local!.pythonVersion;
   // Without --abi pip takes the ABI of the running interpreter (packaging's _cpython_abis reads
   // its build: a free-threaded or debug Python gives cp313t, cp312d) for that Python version.
   const localAbi =
@@ -143,7 +170,7 @@ export async function selectTargets(
   const full =
     micro !== undefined
       ? `${version[0]}.${version[1]}.${micro}`
-      : flags.pythonVersion === undefined
+      : given === undefined
         ? local?.pythonFullVersion
         : undefined;
   const targets: Target[] = [];
@@ -162,7 +189,7 @@ export async function selectTargets(
       targets.push(full === undefined ? target : { ...target, pythonFullVersion: full });
     }
   }
-  return distinct(targets);
+  return targets;
 }
 
 /**

@@ -80,6 +80,35 @@ describe("selectTargets", () => {
     }
   });
 
+  it("crosses several --python-version values with each platform", async () => {
+    const got = await select({
+      pythonVersion: ["3.11", "3.12.4", "3.11"],
+      platform: ["manylinux_2_28_x86_64", "win_amd64"],
+    });
+    expect(got.targets.map((t) => [t.spec, t.pythonFullVersion])).toEqual([
+      ["cp311-manylinux_2_28_x86_64", undefined],
+      ["cp311-win_amd64", undefined],
+      ["cp312-manylinux_2_28_x86_64", "3.12.4"],
+      ["cp312-win_amd64", "3.12.4"],
+    ]);
+    expect(got.probes).toBe(0);
+    const local = await select({ pythonVersion: ["3.10", "3.13"] });
+    expect(local.targets.map((t) => t.spec)).toEqual([
+      "cp310-manylinux_2_36_x86_64",
+      "cp313-manylinux_2_36_x86_64",
+    ]);
+  });
+
+  it("refuses --abi beside several versions, and checks every version", async () => {
+    await expect(
+      select({ pythonVersion: ["3.11", "3.12"], abi: "cp311", platform: "win_amd64" }),
+    ).rejects.toMatchObject({ code: "USAGE_INVALID_TARGET" });
+    await expect(select({ pythonVersion: ["3.11", "three"] })).rejects.toMatchObject({
+      code: "USAGE_INVALID_TARGET",
+      message: expect.stringContaining('"three"'),
+    });
+  });
+
   it("refuses --target mixed with pip's flags, and bad versions", async () => {
     await expect(
       select({ target: ["cp312-win_amd64"], platform: "win_amd64" }),
