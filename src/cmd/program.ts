@@ -171,7 +171,7 @@ export function buildProgram(): Command {
   store(
     program
       .command("serve")
-      .description("serve the store as a simple index (PEP 503/691/658/700/714)")
+      .description("serve the store as a simple index (PEP 503/691/658/700/714/792)")
       .option("--host <host>", "address to listen on", "127.0.0.1")
       .option("--port <port>", "port to listen on (0: any free port)", "8080")
       .option("--base-url <url>", "public URL of the server, for absolute links")
@@ -180,6 +180,8 @@ export function buildProgram(): Command {
         "enable uploads with this token (env WHEELHOUSE_UPLOAD_TOKEN)",
       )
       .option("--max-upload-size <MiB>", "largest upload accepted, in MiB", "1024")
+      .option("--tls-cert <file>", "serve HTTPS with this PEM certificate chain (with --tls-key)")
+      .option("--tls-key <file>", "the PEM private key of --tls-cert")
       .option("--quiet", "do not log requests"),
   ).action(action(() => import("./serve.js")));
 

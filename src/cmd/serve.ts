@@ -1,12 +1,57 @@
 // `wheelhouse serve`: open the store, build the app, listen, log one line per request, and stop
 // cleanly on SIGINT/SIGTERM. Wiring only; the routes are in serve/.
 
+import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { createApp } from "../serve/app.js";
-import { listen } from "../serve/server.js";
+import { listen, type TlsFiles } from "../serve/server.js";
 import { closeStore, openStore } from "../store/store.js";
 import { wholeNumber } from "./option-values.js";
 import { resolveStoreDir } from "./store-dir.js";
+
+/**
+ * `--tls-cert` and `--tls-key` read and checked to belong together, or undefined without them.
+ * @throws WheelhouseError "USAGE_TLS_INCOMPLETE" for one without the other, "TLS_FILE_UNREADABLE"
+ *   naming the file, "TLS_INVALID" when they are not a PEM certificate and its key.
+ */
+function tlsFiles(options: Record<string, unknown>): TlsFiles | undefined {
+  const certPath = options.tlsCert as string | undefined;
+  const keyPath = options.tlsKey as string | undefined;
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) {
+    throw new WheelhouseError(
+      "USAGE_TLS_INCOMPLETE",
+      `${certPath === undefined ? "--tls-key" : "--tls-cert"} was given without ${certPath === undefined ? "--tls-cert" : "--tls-key"}`,
+      { hint: "HTTPS needs both: --tls-cert CHAIN.pem --tls-key KEY.pem" },
+    );
+  }
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path);
+    } catch (cause) {
+      throw new WheelhouseError(
+        "TLS_FILE_UNREADABLE",
+        `${what} ${quote(path)} cannot be read: ${(cause as Error).message}`,
+        { cause, hint: "check the path and its permissions" },
+      );
+    }
+  };
+  const tls = { cert: read(certPath, "--tls-cert"), key: read(keyPath, "--tls-key") };
+  try {
+    createSecureContext(tls);
+  } catch (cause) {
+    throw new WheelhouseError(
+      "TLS_INVALID",
+      `--tls-cert ${quote(certPath)} and --tls-key ${quote(keyPath)} are not a PEM certificate and its private key: ${(cause as Error).message}`,
+      {
+        cause,
+        hint: "give the certificate chain (leaf first) and the unencrypted key that signs it",
+      },
+    );
+  }
+  return tls;
+}
 
 /** Run `wheelhouse serve`; resolves to the exit code once the server has stopped. */
 export async function run(_args: string[], options: Record<string, unknown>): Promise<number> {
@@ -34,6 +79,7 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
     );
   }
   const quiet = options.quiet === true;
+  const tls = tlsFiles(options);
   const maxUploadMiB = wholeNumber(options.maxUploadSize ?? "1024", "--max-upload-size");
   const store = await openStore(resolveStoreDir(options), { mayBeReadOnly: true });
   if (store.readOnly && token) {
@@ -53,7 +99,7 @@ export async function run(_args: string[], options: Record<string, unknown>): Pr
       ? {}
       : { log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) }),
   });
-  const server = await listen(app, host, port).catch((cause: NodeJS.ErrnoException) => {
+  const server = await listen(app, host, port, tls).catch((cause: NodeJS.ErrnoException) => {
     closeStore(store);
     const why =
       cause.code === "EADDRINUSE"

@@ -6,6 +6,9 @@
 for (const key of Object.keys(process.env)) {
   if (key.startsWith("PIP_")) delete process.env[key];
 }
+// requests (inside pip) lets these override pip's own --cert: a test's private CA would never count.
+delete process.env.REQUESTS_CA_BUNDLE;
+delete process.env.CURL_CA_BUNDLE;
 process.env.PIP_CONFIG_FILE = "/dev/null";
 process.env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
 process.env.PIP_NO_INPUT = "1";
