@@ -19,6 +19,7 @@ import { findFile, type Store, type StoredFile } from "../../store/index.js";
 import { takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
+import { yankedWarnings } from "../resolve/yanked-warning.js";
 import { buildLock, formatHashedRequirements, lockedSelection } from "../sync/lockfile.js";
 import { selectionOf, type TargetSelection } from "../sync/plan.js";
 import type { LockedPackage } from "../sync/types.js";
@@ -113,6 +114,9 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     if (options.locked) selection.packages.push(...lockedSelection(options.locked, target));
     selection.resolveMs = performance.now() - started;
     selections.push(selection);
+  }
+  for (const message of yankedWarnings(selections.flatMap((s) => s.packages))) {
+    options.onWarning?.(message);
   }
   const files = new Map<string, StoredFile>();
   for (const selection of selections) {

@@ -32,6 +32,7 @@ import { type InstallationReport, installationReport } from "../installation-rep
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
+import { yankedWarnings } from "../resolve/yanked-warning.js";
 import { EarlyStaging } from "./early-staging.js";
 import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
@@ -199,6 +200,9 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
     const byName = new Map<string, InstalledDistribution>(own.map((d) => [d.name, d]));
     const replaced = toInstall.flatMap((p) => (byName.has(p.name) ? [byName.get(p.name)!] : []));
     request.onEvent?.({ kind: "resolved", install: toInstall.length, keep: kept.length });
+    for (const message of yankedWarnings(toInstall)) {
+      request.onEvent?.({ kind: "warning", message });
+    }
     if (request.onReport) {
       await request.onReport(await reportOf(asked, provider, toInstall, direct.files));
     }

@@ -28,6 +28,7 @@ import { takeDirectReferences, withFragmentHashes } from "../direct-references.j
 import { type InstallationReport, installationReport } from "../installation-report.js";
 import type { CandidateFile } from "../resolve/provider.js";
 import { resolve } from "../resolve/resolve.js";
+import { yankedWarnings } from "../resolve/yanked-warning.js";
 import { createLimit } from "../upstream/limit.js";
 import type { MetadataTarget } from "../upstream/metadata.js";
 import { createUpstreamProvider, type UpstreamProvider } from "../upstream/provider.js";
@@ -272,6 +273,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         return { target: target.spec, packages, resolveMs };
       }),
     );
+    for (const message of yankedWarnings(selections.flatMap((s) => s.packages))) {
+      events?.onWarning?.(message);
+    }
     for (const file of sdists.values()) {
       if (prepared.has(file.url)) continue;
       const warning = await sdistWarning(upstream, file);

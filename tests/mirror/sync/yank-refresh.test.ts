@@ -29,7 +29,10 @@ let old: FakeFile;
 let store: Store;
 let dir: string;
 
-async function run(requirement: string, options: { dryRun?: boolean; links?: string } = {}) {
+async function run(
+  requirement: string,
+  options: { dryRun?: boolean; links?: string; warnings?: string[] } = {},
+) {
   return sync({
     store,
     http: testClient(),
@@ -38,6 +41,7 @@ async function run(requirement: string, options: { dryRun?: boolean; links?: str
     targets: [parseTarget("cp312-manylinux_2_28_x86_64")],
     requirements: [parseRequirement(requirement)],
     ...(options.dryRun ? { dryRun: true } : {}),
+    events: { onWarning: (w) => options.warnings?.push(w) },
   });
 }
 
@@ -96,5 +100,15 @@ describe("sync refreshes stored files' yank state from their index", () => {
     const { report } = await run("lib==1.0", { links });
     expect(report.yankChanges).toEqual([]);
     expect(findFile(store, OLD)?.yanked).toBe("again");
+  });
+
+  it("warns when an exact == pin takes a yanked file, with the index's reason (PEP 592)", async () => {
+    old.yanked = "broken build";
+    const warnings: string[] = [];
+    const { report } = await run("lib==1.0", { dryRun: true, warnings });
+    expect(report.targets[0].packages.map((p) => p.version)).toEqual(["1.0"]);
+    expect(warnings).toEqual([
+      `lib 1.0 (${OLD}) is yanked ("broken build"); it was taken for its exact == pin`,
+    ]);
   });
 });
