@@ -4,7 +4,6 @@
 // frees their blobs. Exit codes: 0, 1 for a name the store does not hold (nothing removed),
 // 2 for a usage error.
 
-import { WheelhouseError } from "../pep/errors.js";
 import { closeStore, openStore, parseRemoveSelector, removeDistributions } from "../store/index.js";
 import { wholeNumber } from "./option-values.js";
 import type { CommandRun } from "./program.js";
@@ -16,11 +15,6 @@ export const run: CommandRun = async (args, options) => {
   const selectors = args.map(parseRemoveSelector);
   const keepLatest =
     options.keepLatest === undefined ? undefined : wholeNumber(options.keepLatest, "--keep-latest");
-  if (selectors.length === 0 && keepLatest === undefined) {
-    throw new WheelhouseError("USAGE_NOTHING_SELECTED", "nothing to remove was named", {
-      hint: "name files or projects (lib, 'lib<2', lib-1.0-py3-none-any.whl), or give --keep-latest N",
-    });
-  }
   const dryRun = options.dryRun === true;
   const store = await openStore(existingStoreDir(options), { mayBeReadOnly: dryRun });
   try {

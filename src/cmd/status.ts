@@ -4,9 +4,9 @@
 // quarantined, deprecated), sets the store's own status, which an index's never replaces.
 // Exit codes: 0, 1 for an invalid name or status or a store that cannot be written, 2 for usage.
 
-import { quote, WheelhouseError } from "../pep/errors.js";
-import { canonicalizeName, isValidName } from "../pep/names.js";
+import { quotedReason, WheelhouseError } from "../pep/errors.js";
 import {
+  checkedProjectName,
   closeStore,
   listProjectStatuses,
   openStore,
@@ -20,7 +20,7 @@ import { existingStoreDir } from "./store-dir.js";
 import { printJson } from "./store-output.js";
 
 function line(s: StoredProjectStatus): string {
-  const reason = s.reason === undefined ? "" : ` (${JSON.stringify(s.reason)})`;
+  const reason = quotedReason(s.reason);
   const source =
     s.source === "local"
       ? "set here"
@@ -33,12 +33,7 @@ function line(s: StoredProjectStatus): string {
 /** Run `wheelhouse status`; resolves to the exit code. */
 export const run: CommandRun = async (args, options) => {
   const [given, status, ...rest] = args;
-  if (given !== undefined && !isValidName(given)) {
-    throw new WheelhouseError("INVALID_PROJECT_NAME", `project name ${quote(given)} is invalid`, {
-      hint: "a name has letters, digits, '.', '-' and '_'",
-    });
-  }
-  const name = given === undefined ? undefined : canonicalizeName(given);
+  const name = given === undefined ? undefined : checkedProjectName(given);
   if (rest.length > 0) {
     throw new WheelhouseError("USAGE_TOO_MANY_ARGUMENTS", "status takes a project and a status", {
       hint: "wheelhouse status PROJECT [active|archived|quarantined|deprecated] [--reason TEXT]",

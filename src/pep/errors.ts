@@ -29,3 +29,11 @@ export class WheelhouseError extends Error {
 export function quote(input: string): string {
   return JSON.stringify(input);
 }
+
+/**
+ * A reason an index or admin gave (a yank's, a project status's) for a message: ` ("text")`,
+ * or "" when there is none (undefined, or "" as PEP 592 writes a yank without a reason).
+ */
+export function quotedReason(reason: string | undefined): string {
+  return reason === undefined || reason === "" ? "" : ` (${quote(reason)})`;
+}

@@ -14,6 +14,7 @@ import type { ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context, Hono } from "hono";
+import { quotedReason } from "../pep/errors.js";
 import { projectStatus } from "../store/project-status.js";
 import { findFile } from "../store/queries.js";
 import { blobPath, type Store } from "../store/store.js";
@@ -42,7 +43,7 @@ export function mountFileRoutes(app: Hono, store: Store): void {
       return problem(
         404,
         "PROJECT_QUARANTINED",
-        `project ${JSON.stringify(file.project)} is quarantined in this index${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: none of its files is offered`,
+        `project ${JSON.stringify(file.project)} is quarantined in this index${quotedReason(status.reason)}: none of its files is offered`,
       );
     }
     if (wantsMetadata) {

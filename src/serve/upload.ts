@@ -17,7 +17,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { WheelhouseError } from "../pep/errors.js";
+import { quotedReason, WheelhouseError } from "../pep/errors.js";
 import { parseDistributionFilename } from "../pep/filename.js";
 import { canonicalizeName } from "../pep/names.js";
 import { normalizeVersion } from "../pep/version.js";
@@ -122,7 +122,7 @@ async function upload(c: Context, options: UploadOptions): Promise<Response> {
       return problem(
         403,
         status.status === "archived" ? "PROJECT_ARCHIVED" : "PROJECT_QUARANTINED",
-        `project ${JSON.stringify(parsed.name)} is ${status.status} in this index${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: it takes no uploads`,
+        `project ${JSON.stringify(parsed.name)} is ${status.status} in this index${quotedReason(status.reason)}: it takes no uploads`,
       );
     }
     const bytes = Buffer.from(await content.arrayBuffer());

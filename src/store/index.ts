@@ -54,7 +54,14 @@ export {
   type StoredProjectStatus,
   setLocalProjectStatus,
 } from "./project-status.js";
-export { findFile, findProject, iterateFiles, listFiles, listProjects } from "./queries.js";
+export {
+  checkedProjectName,
+  findFile,
+  findProject,
+  iterateFiles,
+  listFiles,
+  listProjects,
+} from "./queries.js";
 export {
   parseRemoveSelector,
   type RemoveOptions,

@@ -13,7 +13,7 @@
 import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName, isValidName } from "../pep/names.js";
 import { PROJECT_STATUSES, type ProjectStatus } from "../pep/simple-types.js";
-import { prepared } from "./queries.js";
+import { checkedProjectName, prepared } from "./queries.js";
 import type { Store } from "./store.js";
 
 /** A status the catalog holds for a project. */
@@ -104,11 +104,7 @@ export function setLocalProjectStatus(
   status: ProjectStatus,
   now = new Date(),
 ): void {
-  if (!isValidName(name)) {
-    throw new WheelhouseError("INVALID_PROJECT_NAME", `project name ${quote(name)} is invalid`, {
-      hint: "a name has letters, digits, '.', '-' and '_'",
-    });
-  }
+  const key = checkedProjectName(name);
   const marker = status.status.trim().toLowerCase();
   if (!(PROJECT_STATUSES as readonly string[]).includes(marker)) {
     throw new WheelhouseError(
@@ -118,7 +114,7 @@ export function setLocalProjectStatus(
     );
   }
   // "active" deletes the row, an index's status as well as a local one.
-  write(store, canonicalizeName(name), { ...status, status: marker }, "local", now);
+  write(store, key, { ...status, status: marker }, "local", now);
 }
 
 /**

@@ -4,6 +4,7 @@
 // Trap: project names are canonicalized here, so callers may pass any spelling.
 
 import type { Statement } from "better-sqlite3";
+import { quote, WheelhouseError } from "../pep/errors.js";
 import { canonicalizeName, isValidName } from "../pep/names.js";
 import type { Store } from "./store.js";
 import type { PackageType, ProjectSummary, StoredFile } from "./types.js";
@@ -71,6 +72,20 @@ export function prepared(store: Store, sql: string): Statement {
 
 function canonical(name: string): string | undefined {
   return isValidName(name) ? canonicalizeName(name) : undefined;
+}
+
+/**
+ * The canonical form of a project name given on the command line, for commands that act on it.
+ * @throws WheelhouseError "INVALID_PROJECT_NAME" quoting it when it is not a valid name.
+ */
+export function checkedProjectName(name: string): string {
+  const key = canonical(name);
+  if (key === undefined) {
+    throw new WheelhouseError("INVALID_PROJECT_NAME", `project name ${quote(name)} is invalid`, {
+      hint: "a name has letters, digits, '.', '-' and '_'",
+    });
+  }
+  return key;
 }
 
 /** Every project with its file count and size, sorted by canonical name. */

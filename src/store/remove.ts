@@ -13,10 +13,9 @@
 //   must not pass silently in a destructive command.
 
 import { quote, WheelhouseError } from "../pep/errors.js";
-import { isValidName } from "../pep/names.js";
 import { parseSpecifierSet, specifierContains } from "../pep/specifier.js";
 import { compareVersions, tryParseVersion } from "../pep/version.js";
-import { findFile, findProject, listFiles, listProjects } from "./queries.js";
+import { checkedProjectName, findFile, findProject, listFiles, listProjects } from "./queries.js";
 import type { Store } from "./store.js";
 import type { StoredFile } from "./types.js";
 import { removeFileRows } from "./verify.js";
@@ -82,6 +81,16 @@ export function removeDistributions(
       hint: "name files or projects (lib, 'lib<2', lib-1.0-py3-none-any.whl), or give --keep-latest N",
     });
   }
+  /** Each project's stored files, read once. */
+  const stored = new Map<string, StoredFile[]>();
+  const filesOf = (name: string) => {
+    let files = stored.get(name);
+    if (files === undefined) {
+      files = listFiles(store, name);
+      stored.set(name, files);
+    }
+    return files;
+  };
   /** Project -> its files chosen, by filename. */
   const chosen = new Map<string, Map<string, StoredFile>>();
   const choose = (file: StoredFile) => {
@@ -106,13 +115,7 @@ export function removeDistributions(
       choose(file);
       continue;
     }
-    if (!isValidName(selector.project)) {
-      throw new WheelhouseError(
-        "INVALID_PROJECT_NAME",
-        `project name ${quote(selector.project)} is invalid`,
-        { hint: "a name has letters, digits, '.', '-' and '_'" },
-      );
-    }
+    checkedProjectName(selector.project);
     const project = findProject(store, selector.project);
     if (project === undefined) {
       throw notInStore(
@@ -122,19 +125,19 @@ export function removeDistributions(
     }
     const spec = selector.specifier ?? "";
     if (spec !== "") parseSpecifierSet(spec); // a bad one throws now, matched or not
-    for (const file of listFiles(store, project.name)) {
+    for (const file of filesOf(project.name)) {
       if (spec === "" || specifierContains(spec, file.version, { prereleases: true })) choose(file);
     }
     if (!projects.includes(project.name)) projects.push(project.name);
   }
   if (selectors.length === 0) {
-    for (const name of projects) for (const file of listFiles(store, name)) choose(file);
+    for (const name of projects) for (const file of filesOf(name)) choose(file);
   }
   if (options.keepLatest !== undefined) {
     for (const name of new Set([...projects, ...chosen.keys()])) {
       const files = chosen.get(name);
       if (files === undefined) continue;
-      const kept = newest(listFiles(store, name), options.keepLatest);
+      const kept = newest(filesOf(name), options.keepLatest);
       for (const [filename, file] of files) if (kept.has(file.version)) files.delete(filename);
     }
   }
@@ -142,7 +145,7 @@ export function removeDistributions(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .flatMap(([, files]) => [...files.values()].sort((a, b) => (a.filename < b.filename ? -1 : 1)));
   const emptied = [...chosen.entries()]
-    .filter(([name, files]) => files.size > 0 && files.size === listFiles(store, name).length)
+    .filter(([name, files]) => files.size > 0 && files.size === filesOf(name).length)
     .map(([name]) => name)
     .sort();
   if (!options.dryRun && removed.length > 0) {

@@ -93,28 +93,12 @@ describe("wheelhouse serve over HTTPS", () => {
   }, 60_000);
 
   it("refuses a key that is not the certificate's, and one flag without the other", async () => {
-    const wrong = await wheelhouse([
-      "serve",
-      "--store",
-      store,
-      "--port",
-      "0",
-      "--tls-cert",
-      made.serverCert,
-      "--tls-key",
-      made.clientBundle,
-    ]);
+    const serveWith = (...tls: string[]) =>
+      wheelhouse(["serve", "--store", store, "--port", "0", ...tls]);
+    const wrong = await serveWith("--tls-cert", made.serverCert, "--tls-key", made.clientBundle);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("are not a PEM certificate and its private key");
-    const half = await wheelhouse([
-      "serve",
-      "--store",
-      store,
-      "--port",
-      "0",
-      "--tls-cert",
-      made.serverCert,
-    ]);
+    const half = await serveWith("--tls-cert", made.serverCert);
     expect(half.code).toBe(2);
     expect(half.stderr).toContain("--tls-cert was given without --tls-key");
   });

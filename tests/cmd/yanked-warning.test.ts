@@ -32,27 +32,20 @@ afterAll(async () => {
 
 describe("a yanked file taken for an exact pin", () => {
   it("is a warning of install, and of bundle", async () => {
-    const venv = join(root, "venv");
-    const pinned = await wheelhouse([
-      "install",
-      "--store",
-      store,
-      "--venv",
-      venv,
-      "--dry-run",
-      "lib==1.0",
-    ]);
+    const dryInstall = (requirement: string) =>
+      wheelhouse([
+        "install",
+        "--store",
+        store,
+        "--venv",
+        join(root, "venv"),
+        "--dry-run",
+        requirement,
+      ]);
+    const pinned = await dryInstall("lib==1.0");
     expect(pinned.code, pinned.stderr).toBe(0);
     expect(pinned.stderr).toContain(WARNING);
-    const newest = await wheelhouse([
-      "install",
-      "--store",
-      store,
-      "--venv",
-      venv,
-      "--dry-run",
-      "lib",
-    ]);
+    const newest = await dryInstall("lib");
     expect(newest.stderr).not.toContain("yanked");
     const bundle = await wheelhouse([
       "bundle",

@@ -22,7 +22,7 @@ import {
   parseCoreMetadata,
   unboundRequiresDist,
 } from "../../pep/core-metadata.js";
-import { quote, WheelhouseError } from "../../pep/errors.js";
+import { quote, quotedReason, WheelhouseError } from "../../pep/errors.js";
 import { parseDistributionFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import { hashFile } from "../../store/blobs.js";
@@ -145,7 +145,7 @@ export class LocalProvider implements Provider {
       if (status?.status === "quarantined" && !this.quarantineWarned.has(project)) {
         this.quarantineWarned.add(project);
         this.sources.onWarning?.(
-          `project "${project}" is quarantined in the store${status.reason ? ` (${JSON.stringify(status.reason)})` : ""}: none of its stored files is used`,
+          `project "${project}" is quarantined in the store${quotedReason(status.reason)}: none of its stored files is used`,
         );
       }
       for (const f of stored) {

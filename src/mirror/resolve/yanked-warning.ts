@@ -3,6 +3,7 @@
 // reason, as pip does ("The candidate selected for download or install is a yanked version").
 // Spec: https://packaging.python.org/en/latest/specifications/simple-repository-api/#installers
 
+import { quotedReason } from "../../pep/errors.js";
 import type { ResolvedPackage } from "./types.js";
 
 /**
@@ -20,9 +21,8 @@ export function yankedWarnings(
     const { yanked, filename } = p.file;
     if (yanked === false || seen.has(filename)) continue;
     seen.add(filename);
-    const reason = yanked === "" ? "" : ` (${JSON.stringify(yanked)})`;
     out.push(
-      `${p.displayName ?? p.name} ${p.version} (${filename}) is yanked${reason}; it was taken for its exact == pin`,
+      `${p.displayName ?? p.name} ${p.version} (${filename}) is yanked${quotedReason(yanked)}; it was taken for its exact == pin`,
     );
   }
   return out;

@@ -6,6 +6,7 @@
 // stated is read again from the index's page, which may have lifted it.
 
 import { unboundRequiresDist } from "../../pep/core-metadata.js";
+import { quotedReason } from "../../pep/errors.js";
 import { projectStatus } from "../../store/project-status.js";
 import type { Store } from "../../store/store.js";
 import type { DirectFile } from "../direct-references.js";
@@ -135,9 +136,8 @@ export function quarantineCheck(
     if (status?.status !== "quarantined" || status.source !== "local") return false;
     if (!warned.has(project)) {
       warned.add(project);
-      const reason = status.reason === undefined ? "" : ` (${JSON.stringify(status.reason)})`;
       onWarning(
-        `project "${project}" is quarantined in this store${reason}: none of its files is fetched (wheelhouse status ${project} active lifts it)`,
+        `project "${project}" is quarantined in this store${quotedReason(status.reason)}: none of its files is fetched (wheelhouse status ${project} active lifts it)`,
       );
     }
     return true;

@@ -3,6 +3,7 @@
 // totals; and the plain-text summary lines the CLI prints from it.
 // Trap: a file shared by targets counts in each target's summary but once in the run's totals.
 
+import { quotedReason } from "../../pep/errors.js";
 import type { YankChange } from "../../store/yank.js";
 import type { TargetSelection } from "./plan.js";
 import type {
@@ -134,7 +135,7 @@ export function summaryLines(
     const now =
       c.yanked === false
         ? "no longer yanked by its index"
-        : `yanked by its index since it was stored${c.yanked === "" ? "" : ` (${JSON.stringify(c.yanked)})`}`;
+        : `yanked by its index since it was stored${quotedReason(c.yanked)}`;
     lines.push(
       `${c.filename}: ${now}; the store ${report.dryRun ? "would mark" : "now marks"} it ${c.yanked === false ? "not yanked" : "yanked"}`,
     );
@@ -161,7 +162,7 @@ const STATUS_MEANING: Record<string, string> = {
  * https://pypi.org/simple/ ("moved to lib2"): it expects no further releases`.
  */
 export function projectStatusWarning(note: ProjectStatusNote): string {
-  const reason = note.reason === undefined ? "" : ` (${JSON.stringify(note.reason)})`;
+  const reason = quotedReason(note.reason);
   const meaning = STATUS_MEANING[note.status];
   return meaning === undefined
     ? `project ${JSON.stringify(note.project)} has the status ${JSON.stringify(note.status)} on ${note.index}${reason}`
