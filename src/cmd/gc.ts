@@ -31,6 +31,7 @@ export const run: CommandRun = async (_args, options) => {
       process.stdout.write(
         `removed ${report.removedBlobs} unreferenced blobs (${formatBytes(report.freedBytes)}) and ` +
           `${report.removedTmp} tmp leftovers (${formatBytes(report.freedTmpBytes)})` +
+          `${report.removedProvenances ? `; dropped ${report.removedProvenances} provenance objects of removed files` : ""}` +
           `${report.spared ? `; spared ${report.spared} younger than the grace period` : ""}\n`,
       );
     }

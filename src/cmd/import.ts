@@ -23,6 +23,7 @@ export const run: CommandRun = async (args, options) => {
         unchanged: report.unchanged.map((f) => f.filename),
         yankChanges: report.yankChanges,
         statusChanges: report.statusChanges,
+        provenances: report.provenances,
       });
     } else {
       const bytes = report.added.reduce((sum, f) => sum + f.size, 0);
@@ -30,7 +31,8 @@ export const run: CommandRun = async (args, options) => {
         `verified ${plural(report.manifest.files.length, "file")}: ${report.added.length} added ` +
           `(${formatBytes(bytes)}), ${report.unchanged.length} already stored` +
           `${report.yankChanges.length > 0 ? `; ${plural(report.yankChanges.length, "stored file")} now ${report.yankChanges.length === 1 ? "has its" : "have their"} yank state from the archive` : ""}` +
-          `${report.statusChanges > 0 ? `; ${plural(report.statusChanges, "project status", "project statuses")} set or lifted` : ""}\n`,
+          `${report.statusChanges > 0 ? `; ${plural(report.statusChanges, "project status", "project statuses")} set or lifted` : ""}` +
+          `${report.provenances > 0 ? `; ${plural(report.provenances, "provenance object")} (PEP 740) kept` : ""}\n`,
       );
     }
     return 0;

@@ -2,12 +2,15 @@
 // sizes; with it, its releases (PEP 440 order) and their files. `--json` prints an array of
 // files `{project, version, filename, sha256, size, ...}` (all files without PROJECT), in
 // canonical-name then PEP 440 order: the catalog's filename order put 10.0 before 9.0.
-// A project with a PEP 792 status (wheelhouse status) shows it after its size, or its name.
+// A project with a PEP 792 status (wheelhouse status) shows it after its size, or its name; a file
+// with a kept PEP 740 provenance names its Trusted Publishers (`attestedBy` in JSON).
 // Exit codes: 0, or 1 when PROJECT is not in the store.
 
 import { quote, WheelhouseError } from "../pep/errors.js";
+import { describePublisher } from "../pep/provenance.js";
 import { compareParsed, tryParseVersion } from "../pep/version.js";
 import {
+  attestedFiles,
   closeStore,
   findProject,
   iterateFiles,
@@ -16,6 +19,7 @@ import {
   listProjects,
   openStore,
   projectStatus,
+  provenanceOf,
   type StoredFile,
 } from "../store/index.js";
 import type { CommandRun } from "./program.js";
@@ -70,8 +74,16 @@ export const run: CommandRun = async (args, options) => {
       });
     }
     const files = listFiles(store, project.name).sort(byRelease);
+    const attested = attestedFiles(store, project.name);
+    const publishers = (f: StoredFile) =>
+      attested.has(f.sha256) ? (provenanceOf(store, f.sha256)?.publishers ?? []) : [];
     if (json) {
-      printJson(files);
+      printJson(
+        files.map((f) => {
+          const by = publishers(f);
+          return by.length > 0 ? { ...f, attestedBy: by } : f;
+        }),
+      );
       return 0;
     }
     const status = projectStatus(store, project.name);
@@ -86,8 +98,10 @@ export const run: CommandRun = async (args, options) => {
       process.stdout.write(`  ${version}\n`);
       for (const f of list) {
         const yanked = f.yanked === false ? "" : `  yanked${f.yanked ? `: ${f.yanked}` : ""}`;
+        const by = publishers(f).map(describePublisher);
+        const attestation = by.length > 0 ? `  attested by ${by.join(", ")}` : "";
         process.stdout.write(
-          `    ${f.filename}  ${formatBytes(f.size)}  sha256:${f.sha256.slice(0, 12)}${yanked}\n`,
+          `    ${f.filename}  ${formatBytes(f.size)}  sha256:${f.sha256.slice(0, 12)}${yanked}${attestation}\n`,
         );
       }
     }

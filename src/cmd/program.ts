@@ -152,6 +152,10 @@ export function buildProgram(): Command {
       "ask an sdist's build backend for its dependencies when its PKG-INFO may not list them (runs it here, as pip download does)",
     )
     .option(
+      "--no-provenance",
+      "do not fetch and keep the PEP 740 provenance (attestations) the index offers for each file",
+    )
+    .option(
       "-d, --dest <dir>",
       "also copy the chosen files into this folder, as pip download -d (a --find-links folder)",
     )
@@ -206,6 +210,11 @@ export function buildProgram(): Command {
       collect,
     )
     .option("--no-store", "do not use the store")
+    .option(
+      "-e, --editable <dir>",
+      "refused: give the directory without -e (it is built into a wheel and installed)",
+      collect,
+    )
     .option("--no-index", "accepted for pip's command lines; install never reads an index")
     .option("-i, --index-url <url>", "refused: install never reads an index (see --find-links)")
     .option("--extra-index-url <url>", "refused, as --index-url", collect)
@@ -234,9 +243,12 @@ export function buildProgram(): Command {
       "install into an externally managed environment (PEP 668) all the same",
     )
     .option("--root <dir>", "install everything under this directory (a DESTDIR)")
-    .option("--no-build-isolation", "sdist builds use the build requirements already installed")
-    .option("--use-pep517", "sdist builds go through PEP 517 (passed to pip wheel)")
-    .option("--check-build-dependencies", "sdist builds check them (passed to pip wheel)")
+    .option(
+      "--no-build-isolation",
+      "builds (sdists, source trees) use the build requirements already installed",
+    )
+    .option("--use-pep517", "builds go through PEP 517 (passed to pip wheel)")
+    .option("--check-build-dependencies", "builds check them (passed to pip wheel)")
     .option("-v, --verbose", "also name each distribution installed when not on a terminal")
     .option("--progress-bar <on|off>", "off: no progress lines")
     .option("-q, --quiet", "print only warnings and errors (and --json's report)")

@@ -12,6 +12,7 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
+import type { CandidateFile } from "../mirror/resolve/provider.js";
 import { binarySet } from "../mirror/sync/inputs.js";
 import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
 import type { TargetSelection } from "../mirror/sync/plan.js";
@@ -115,9 +116,13 @@ async function writeOutputs(
   targets: Target[],
   selections: TargetSelection[],
   silent: boolean,
+  identities: (file: CandidateFile) => Record<string, string>[],
 ): Promise<void> {
   if (lockPath) {
-    await writeOutput(lockPath, formatPylock(buildLock(targets, selections, "wheelhouse")));
+    await writeOutput(
+      lockPath,
+      formatPylock(buildLock(targets, selections, "wheelhouse", identities)),
+    );
     if (!silent) process.stderr.write(`wrote ${lockPath}\n`);
   }
   if (reqPath) {
@@ -209,6 +214,7 @@ export const run: CommandRun = async (args, options) => {
     createHttpClient,
     openStore,
     closeStore,
+    attestationIdentities,
     formatBytes,
     plural,
     printJson,
@@ -288,6 +294,7 @@ export const run: CommandRun = async (args, options) => {
       },
       concurrency,
       dryRun: options.dryRun === true,
+      provenance: options.provenance !== false,
       installationReports: reportPath !== undefined,
       ...(options.buildMetadata === true && probing
         ? {
@@ -311,7 +318,9 @@ export const run: CommandRun = async (args, options) => {
           "run the same command again to finish and write them)\n",
       );
     } else {
-      await writeOutputs(lockPath, reqPath, targets, selections, json || quiet);
+      await writeOutputs(lockPath, reqPath, targets, selections, json || quiet, (file) =>
+        file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
+      );
     }
     if (reportPath !== undefined && installationReports !== undefined) {
       await writeReports(reportPath, installationReports, selections, json || quiet);

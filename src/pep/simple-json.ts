@@ -128,8 +128,15 @@ function readFile(raw: unknown, index: number, base: URL, where: string): Distri
   }
   if (typeof raw["upload-time"] === "string") file.uploadTime = raw["upload-time"];
   if (typeof raw["gpg-sig"] === "boolean") file.gpgSig = raw["gpg-sig"];
-  if (typeof raw.provenance === "string" || raw.provenance === null) {
-    file.provenance = raw.provenance;
+  if (raw.provenance === null) file.provenance = null;
+  else if (typeof raw.provenance === "string" && raw.provenance.trim() !== "") {
+    // A relative URL is relative to the page, as the file's own; an unusable one is as good as
+    // none (as in HTML's data-provenance).
+    try {
+      file.provenance = new URL(raw.provenance.trim(), base).href;
+    } catch {
+      // left out
+    }
   }
   return file;
 }

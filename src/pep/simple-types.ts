@@ -49,6 +49,9 @@ export interface ProjectStatus {
 /** The API version of a page that states a project status (PEP 792). */
 export const PROJECT_STATUS_API_VERSION = "1.4";
 
+/** The API version of a page that gives a file's provenance URL (PEP 740). */
+export const PROVENANCE_API_VERSION = "1.3";
+
 /** A project page (`/<project>/`): its files and, from API 1.1 on (JSON), its versions. */
 export interface ProjectPage {
   /** Project name as the page gives it (PEP 691 says normalized; HTML pages: from the title or URL). */

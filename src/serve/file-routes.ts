@@ -1,5 +1,6 @@
 // Distribution files and their core metadata, streamed from blobs:
-// `/files/<sha256>/<filename>` and `/files/<sha256>/<filename>.metadata`.
+// `/files/<sha256>/<filename>` and `/files/<sha256>/<filename>.metadata`; and the provenance
+// object kept for a file (PEP 740) at `/files/<sha256>/<filename>.provenance`.
 // Spec: RFC 9110 §14 (Range, 206, 416), §8.8.3 (ETag); PEP 658/714 (`<file-url>.metadata`,
 // byte-identical to the METADATA inside the wheel).
 // Traps:
@@ -9,6 +10,7 @@
 //   by RFC 9110), an unsatisfiable one 416 with `Content-Range: bytes */size`.
 // - A quarantined project's files are not offered (PEP 792): 404, with the reason.
 
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
@@ -16,6 +18,7 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context, Hono } from "hono";
 import { quotedReason } from "../pep/errors.js";
 import { projectStatus } from "../store/project-status.js";
+import { provenanceOf } from "../store/provenance.js";
 import { findFile } from "../store/queries.js";
 import { blobPath, type Store } from "../store/store.js";
 import { problem } from "./problem.js";
@@ -30,6 +33,8 @@ export function mountFileRoutes(app: Hono, store: Store): void {
     let filename = c.req.param("filename"); // decoded by Hono already
     const wantsMetadata = filename.endsWith(".metadata");
     if (wantsMetadata) filename = filename.slice(0, -".metadata".length);
+    const wantsProvenance = filename.endsWith(".provenance");
+    if (wantsProvenance) filename = filename.slice(0, -".provenance".length);
     const file = SHA256.test(sha256) ? findFile(store, filename) : undefined;
     if (file === undefined || file.sha256 !== sha256) {
       return problem(
@@ -46,6 +51,7 @@ export function mountFileRoutes(app: Hono, store: Store): void {
         `project ${JSON.stringify(file.project)} is quarantined in this index${quotedReason(status.reason)}: none of its files is offered`,
       );
     }
+    if (wantsProvenance) return sendProvenance(c, store, file.sha256, filename);
     if (wantsMetadata) {
       if (file.packageType !== "bdist_wheel") {
         return problem(
@@ -71,6 +77,30 @@ export function mountFileRoutes(app: Hono, store: Store): void {
       filename,
     );
   });
+}
+
+/** The provenance object kept for a file (PEP 740), as its index served it; 404 when none. */
+function sendProvenance(c: Context, store: Store, sha256: string, filename: string): Response {
+  const provenance = provenanceOf(store, sha256);
+  if (provenance === undefined) {
+    return problem(
+      404,
+      "PROVENANCE_NOT_FOUND",
+      `no provenance (PEP 740) is kept for ${JSON.stringify(filename)}`,
+    );
+  }
+  const body = Buffer.from(provenance.body);
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+  const headers: Record<string, string> = {
+    "Content-Type": "application/vnd.pypi.integrity.v1+json",
+    ETag: etag,
+    "Cache-Control": "max-age=600, must-revalidate",
+  };
+  if (etagMatches(c.req.header("If-None-Match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers["Content-Length"] = String(body.length);
+  return new Response(c.req.method === "HEAD" ? null : body, { status: 200, headers });
 }
 
 function contentType(filename: string): string {

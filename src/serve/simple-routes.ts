@@ -18,16 +18,21 @@ import { canonicalizeName, isValidName } from "../pep/names.js";
 import { renderLinksHtml, renderProjectHtml, renderProjectListHtml } from "../pep/simple-html.js";
 import { renderProjectJson, renderProjectListJson } from "../pep/simple-json.js";
 import type { DistributionFile, ProjectPage, ProjectStatus } from "../pep/simple-types.js";
-import { PROJECT_STATUS_API_VERSION, SIMPLE_API_VERSION } from "../pep/simple-types.js";
+import {
+  PROJECT_STATUS_API_VERSION,
+  PROVENANCE_API_VERSION,
+  SIMPLE_API_VERSION,
+} from "../pep/simple-types.js";
 import { compareVersions } from "../pep/version.js";
 import { projectStatus, quarantinedProjects } from "../store/project-status.js";
+import { attestedFiles } from "../store/provenance.js";
 import { findProject, iterateFiles, listFiles, listProjects } from "../store/queries.js";
 import type { Store } from "../store/store.js";
 import type { StoredFile } from "../store/types.js";
 import type { CachedPage, PageCache } from "./page-cache.js";
 import { problem } from "./problem.js";
 import { formatUploadTime } from "./upload-time.js";
-import { fileUrl, publicUrl } from "./urls.js";
+import { fileUrl, provenanceUrl, publicUrl } from "./urls.js";
 
 /** What the page routes need. */
 export interface SimpleRoutesOptions {
@@ -85,7 +90,8 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
       const project = findProject(store, name);
       if (project === undefined) return undefined;
       const status = projectStatus(store, name);
-      const doc = projectPage(project.name, listFiles(store, name), baseUrl, status);
+      const attested = attestedFiles(store, name);
+      const doc = projectPage(project.name, listFiles(store, name), baseUrl, status, attested);
       return {
         body: chosen.format === "json" ? renderProjectJson(doc) : renderProjectHtml(doc),
         contentType: contentTypeOf(chosen),
@@ -110,7 +116,7 @@ export function mountSimpleRoutes(app: Hono, options: SimpleRoutesOptions): void
       const quarantined = quarantinedProjects(store);
       const files: DistributionFile[] = [];
       for (const f of iterateFiles(store)) {
-        if (!quarantined.has(f.project)) files.push(distributionFile(f, baseUrl));
+        if (!quarantined.has(f.project)) files.push(distributionFile(f, baseUrl, NONE));
       }
       return {
         body: renderLinksHtml(files, "wheelhouse find-links"),
@@ -133,21 +139,28 @@ function contentTypeOf(chosen: Negotiated): string {
 
 /**
  * The simple-API model of one project from its catalog rows (versions ascending, PEP 700), with
- * its PEP 792 status when it has one (API 1.4; a quarantined project lists no file).
+ * its PEP 792 status when it has one (API 1.4; a quarantined project lists no file), and the
+ * provenance URL (PEP 740, API 1.3) of each file whose sha256 is in `attested`.
  */
 export function projectPage(
   name: string,
   files: StoredFile[],
   baseUrl?: string,
   status?: ProjectStatus,
+  attested: ReadonlySet<string> = new Set(),
 ): ProjectPage {
   const offered = status?.status === "quarantined" ? [] : files;
   const versions = [...new Set(offered.map((f) => f.version))].sort(compareVersions);
   const page: ProjectPage = {
     name,
-    apiVersion: status === undefined ? SIMPLE_API_VERSION : PROJECT_STATUS_API_VERSION,
+    apiVersion:
+      status !== undefined
+        ? PROJECT_STATUS_API_VERSION
+        : offered.some((f) => attested.has(f.sha256))
+          ? PROVENANCE_API_VERSION
+          : SIMPLE_API_VERSION,
     versions,
-    files: offered.map((f) => distributionFile(f, baseUrl)),
+    files: offered.map((f) => distributionFile(f, baseUrl, attested)),
   };
   if (status !== undefined) {
     page.status = {
@@ -158,7 +171,13 @@ export function projectPage(
   return page;
 }
 
-function distributionFile(f: StoredFile, baseUrl: string | undefined): DistributionFile {
+const NONE: ReadonlySet<string> = new Set();
+
+function distributionFile(
+  f: StoredFile,
+  baseUrl: string | undefined,
+  attested: ReadonlySet<string>,
+): DistributionFile {
   const file: DistributionFile = {
     filename: f.filename,
     url: fileUrl(baseUrl, f.sha256, f.filename),
@@ -170,6 +189,7 @@ function distributionFile(f: StoredFile, baseUrl: string | undefined): Distribut
   if (f.requiresPython) file.requiresPython = f.requiresPython;
   const uploadTime = f.uploadTime ? formatUploadTime(f.uploadTime) : undefined;
   if (uploadTime !== undefined) file.uploadTime = uploadTime;
+  if (attested.has(f.sha256)) file.provenance = provenanceUrl(baseUrl, f.sha256, f.filename);
   return file;
 }
 

@@ -1,5 +1,5 @@
-// Garbage collection: remove blobs no catalog row references, and leftovers in tmp/ (from
-// crashed or killed writes). Reports what was freed.
+// Garbage collection: remove blobs no catalog row references, leftovers in tmp/ (from crashed or
+// killed writes), and provenance objects of files no longer held. Reports what was freed.
 // Spec (the pattern): git gc's prune expiry.
 // Traps:
 // - A writer stages blobs before it commits their rows, so a young unreferenced blob may be
@@ -15,6 +15,7 @@ import { rmSync, statSync } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { isSha256 } from "./layout.js";
+import { removeOrphanProvenances } from "./provenance.js";
 import type { Store } from "./store.js";
 
 /** Blobs deleted per write transaction (each holds the catalog's write lock). */
@@ -32,6 +33,8 @@ export interface GcReport {
   freedTmpBytes: number;
   /** Unreferenced blobs and tmp files spared because they are younger than the grace period. */
   spared: number;
+  /** Provenance objects (PEP 740) of files no row holds any more, deleted. */
+  removedProvenances: number;
 }
 
 /** Options of {@link collectGarbage}. */
@@ -61,6 +64,7 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
     removedTmp: 0,
     freedTmpBytes: 0,
     spared: 0,
+    removedProvenances: removeOrphanProvenances(store),
   };
   const removeIfOld = async (path: string): Promise<number | undefined> => {
     const info = await stat(path).catch(() => undefined);

@@ -55,6 +55,15 @@ export {
   setLocalProjectStatus,
 } from "./project-status.js";
 export {
+  attestationIdentities,
+  attestedFiles,
+  iterateProvenances,
+  provenanceOf,
+  recordProvenance,
+  removeOrphanProvenances,
+  type StoredProvenance,
+} from "./provenance.js";
+export {
   checkedProjectName,
   findFile,
   findProject,

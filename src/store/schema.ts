@@ -10,6 +10,8 @@
 // - project_statuses (PEP 792) holds only statuses other than "active", keyed by canonical name
 //   whether or not the project holds files. It is additive: a read-only catalog of schema 1 is
 //   still read, as one with no status (READABLE_FROM).
+// - provenances (PEP 740) is keyed by the file's sha256, not its row: a row removed leaves an
+//   orphan that readers never see (they join files) and gc deletes. Additive as well.
 
 import type { Database } from "better-sqlite3";
 import { quote, WheelhouseError } from "../pep/errors.js";
@@ -57,6 +59,15 @@ const MIGRATIONS: string[] = [
     reason TEXT,                        -- free-form text of the index or the admin
     source TEXT NOT NULL,               -- 'local' (wheelhouse status) or the index root that stated it
     updated_at TEXT NOT NULL            -- RFC 3339
+  );
+  `,
+  `
+  CREATE TABLE provenances (
+    sha256 TEXT PRIMARY KEY,            -- the distribution file's (a provenance is about content)
+    body TEXT NOT NULL,                 -- the PEP 740 provenance object as its index served it
+    publishers TEXT NOT NULL,           -- JSON array of the publishers it names (for list)
+    source TEXT NOT NULL,               -- the URL it was fetched from, or 'import'
+    fetched_at TEXT NOT NULL            -- RFC 3339
   );
   `,
 ];

@@ -21,6 +21,11 @@ export interface FakeFile {
   requiresPython?: string;
   yanked?: false | string;
   uploadTime?: string;
+  /**
+   * A PEP 740 provenance object (JSON text), advertised (JSON `provenance`, HTML
+   * `data-provenance`) and served at `/integrity/<filename>/provenance`.
+   */
+  provenance?: string;
 }
 
 /** A failure served instead of the normal answer, once per queued entry. */
@@ -103,6 +108,12 @@ function wantsJson(accept: string | undefined): boolean {
 
 function anchor(file: FakeFile, href: string): string {
   const attrs = [`href="${escapeHtml(`${href}#sha256=${file.dist.sha256}`)}"`];
+  if (file.provenance !== undefined) {
+    const up = href.startsWith("../../") ? "../../" : "../";
+    attrs.push(
+      `data-provenance="${escapeHtml(`${up}integrity/${encodeURIComponent(file.dist.filename)}/provenance`)}"`,
+    );
+  }
   if (file.requiresPython) attrs.push(`data-requires-python="${escapeHtml(file.requiresPython)}"`);
   if (file.yanked !== undefined && file.yanked !== false) {
     attrs.push(`data-yanked="${escapeHtml(file.yanked)}"`);
@@ -142,6 +153,9 @@ function projectJson(origin: string, name: string, files: FakeFile[], status?: S
       "core-metadata": hasMetadata(f) ? { sha256: sha256(Buffer.from(f.dist.metadata)) } : false,
       size: f.dist.bytes.length,
       "upload-time": f.uploadTime ?? "2024-01-01T00:00:00.000000Z",
+      ...(f.provenance !== undefined
+        ? { provenance: `${origin}/integrity/${encodeURIComponent(f.dist.filename)}/provenance` }
+        : {}),
     })),
   });
 }
@@ -235,6 +249,13 @@ export async function startFakeIndex(options: FakeIndexOptions = {}): Promise<Fa
         anchor(f, `../files/${encodeURIComponent(f.dist.filename)}`),
       );
       return send(200, "text/html", `<html><body>\n${links.join("\n")}\n</body></html>\n`);
+    }
+    const integrity = /^\/integrity\/(.+)\/provenance$/.exec(path);
+    if (integrity) {
+      const found = allFiles().find((f) => f.dist.filename === integrity[1]);
+      if (found?.provenance !== undefined) {
+        return send(200, "application/vnd.pypi.integrity.v1+json", found.provenance);
+      }
     }
     const file = /^\/files\/(.+)$/.exec(path);
     if (file) {

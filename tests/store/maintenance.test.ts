@@ -119,6 +119,7 @@ describe("collectGarbage", () => {
       removedTmp: 1,
       freedTmpBytes: 7,
       spared: 1,
+      removedProvenances: 0,
     });
     expect((await verifyStore(store)).problems).toEqual([]);
     const all = await collectGarbage(store, { graceMs: 0 });

@@ -80,7 +80,7 @@ describe("project statuses", () => {
     const path = store.layout.catalog;
     closeStore(store);
     const db = new Database(path);
-    db.exec("DROP TABLE project_statuses");
+    db.exec("DROP TABLE project_statuses; DROP TABLE provenances");
     db.pragma("user_version = 1");
     db.close();
     store = await openStore(store.layout.dir);

@@ -15,7 +15,13 @@ import { quote, WheelhouseError } from "../../pep/errors.js";
 import { formatPylock } from "../../pep/pylock.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { formatTarget, markerEnvironment, type Target } from "../../pep/target.js";
-import { findFile, type Store, type StoredFile } from "../../store/index.js";
+import {
+  attestationIdentities,
+  findFile,
+  provenanceOf,
+  type Store,
+  type StoredFile,
+} from "../../store/index.js";
 import { takeDirectReferences, withFragmentHashes } from "../direct-references.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolveOptions } from "../resolve/types.js";
@@ -157,7 +163,9 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     }
   }
   const createdBy = "wheelhouse";
-  const lock = buildLock(bundled, selections, createdBy);
+  const lock = buildLock(bundled, selections, createdBy, (file) =>
+    file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
+  );
   for (const pkg of lock.packages) {
     for (const f of [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])]) {
       delete f.url;
@@ -196,6 +204,10 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     },
     documents,
     [...files.values()],
+    [...files.values()].flatMap((f) => {
+      const kept = provenanceOf(store, f.sha256);
+      return kept === undefined ? [] : [{ filename: f.filename, body: kept.body }];
+    }),
   );
   return { ...report, selections };
 }

@@ -13,10 +13,14 @@
 //   manifest gives it (absent = not yanked), and an export's project statuses (PEP 792) are set,
 //   with source "import", and those an earlier import set that the list no longer has are
 //   lifted. A status set here with `wheelhouse status` is never replaced.
+// - A provenance object (PEP 740) is checked twice before the catalog sees anything: against the
+//   manifest's sha256, and (pep/provenance.ts) against the distribution it is about, which the
+//   archive or the store must hold (a delta's base imported first).
 
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
+import { checkProvenance } from "../../pep/provenance.js";
 import {
   commitFiles,
   findFile,
@@ -29,7 +33,13 @@ import {
   stageDistribution,
   type YankChange,
 } from "../../store/index.js";
-import { type Manifest, type ManifestDocument, parseManifest } from "./manifest.js";
+import { recordProvenance } from "../../store/provenance.js";
+import {
+  type Manifest,
+  type ManifestDocument,
+  type ManifestProvenance,
+  parseManifest,
+} from "./manifest.js";
 import { type ArchiveMember, readArchive, readMember } from "./tar-reader.js";
 
 /** The largest manifest.json or generated document read into memory, in bytes. */
@@ -44,6 +54,8 @@ export interface ImportReport {
   yankChanges: YankChange[];
   /** Project statuses set or lifted from an export's list (count). */
   statusChanges: number;
+  /** Provenance objects (PEP 740) kept for the archive's distributions (count). */
+  provenances: number;
 }
 
 /** The source recorded for a project status an import set. */
@@ -61,8 +73,13 @@ export const IMPORT_STATUS_SOURCE = "import";
 export async function importArchive(store: Store, path: string): Promise<ImportReport> {
   const label = basename(path);
   let manifest: Manifest | undefined;
-  const expected = new Map<string, ManifestDocument | Manifest["files"][number]>();
+  const expected = new Map<
+    string,
+    ManifestDocument | Manifest["files"][number] | ManifestProvenance
+  >();
   const staged: StagedFile[] = [];
+  /** Provenance bodies by distribution filename, checked against the manifest's sha256. */
+  const provenances = new Map<string, Buffer>();
   const seen = new Set<string>();
 
   const refuse = (code: string, message: string, cause?: unknown) =>
@@ -85,7 +102,8 @@ export async function importArchive(store: Store, path: string): Promise<ImportR
       }
       manifestRead = readMember(member, MAX_DOCUMENT_BYTES).then((bytes) => {
         manifest = parseManifest(bytes.toString("utf8"), label);
-        for (const e of [...manifest.documents, ...manifest.files]) expected.set(e.path, e);
+        for (const e of [...manifest.documents, ...manifest.files, ...(manifest.provenances ?? [])])
+          expected.set(e.path, e);
       });
       return manifestRead;
     }
@@ -111,6 +129,12 @@ export async function importArchive(store: Store, path: string): Promise<ImportR
       );
     }
     if (!("filename" in entry)) return checkDocument(member.path, entry, member.stream);
+    if (!("project" in entry)) {
+      return readMember(member, MAX_DOCUMENT_BYTES).then((bytes) => {
+        checkBytes(member.path, entry, bytes);
+        provenances.set(entry.filename, bytes);
+      });
+    }
     const known = findFile(store, entry.filename);
     if (known !== undefined && known.sha256 !== entry.sha256) {
       member.stream.resume();
@@ -150,8 +174,31 @@ export async function importArchive(store: Store, path: string): Promise<ImportR
       `${quote(missing[0])}${missing.length > 1 ? ` and ${missing.length - 1} more` : ""} listed in manifest.json ${missing.length > 1 ? "are" : "is"} missing from the archive`,
     );
   }
+  const files = new Map(manifest.files.map((f) => [f.filename, f.sha256]));
+  const attested = [...provenances].map(([filename, body]) => {
+    const sha256 = files.get(filename) ?? findFile(store, filename)?.sha256;
+    if (sha256 === undefined) {
+      throw refuse(
+        "PROVENANCE_WITHOUT_FILE",
+        `provenance/${filename}.json is about ${quote(filename)}, which neither the archive nor the store holds`,
+      );
+    }
+    try {
+      checkProvenance(body, { filename, sha256 });
+    } catch (error) {
+      const e = error as WheelhouseError;
+      throw refuse(e.code, `provenance/${filename}.json: ${e.message}`, error);
+    }
+    return { file: { filename, sha256 }, body };
+  });
   const committed = commitAll(store, staged, refuse);
-  return { manifest, ...committed, ...applyLaterFacts(store, manifest, committed.unchanged) };
+  for (const a of attested) recordProvenance(store, a.file, a.body, IMPORT_STATUS_SOURCE);
+  return {
+    manifest,
+    ...committed,
+    ...applyLaterFacts(store, manifest, committed.unchanged),
+    provenances: attested.length,
+  };
 }
 
 /**
@@ -192,6 +239,18 @@ function applyLaterFacts(
     }
   }
   return { yankChanges, statusChanges };
+}
+
+/** `bytes` must have the sha256 `entry` gives (its size was checked from the tar header). */
+function checkBytes(path: string, entry: { sha256: string }, bytes: Buffer): void {
+  const got = createHash("sha256").update(bytes).digest("hex");
+  if (got !== entry.sha256) {
+    throw new WheelhouseError(
+      "HASH_MISMATCH",
+      `${quote(path)} has sha256 ${got}; manifest.json says ${entry.sha256}`,
+      { hint: "nothing was imported; copy the archive again from a good source" },
+    );
+  }
 }
 
 async function checkDocument(

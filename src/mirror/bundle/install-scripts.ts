@@ -32,7 +32,7 @@ root = sys.argv[1]
 with open(os.path.join(root, "manifest.json"), encoding="utf-8") as f:
     manifest = json.load(f)
 bad = []
-for entry in manifest["documents"] + manifest["files"]:
+for entry in manifest["documents"] + manifest["files"] + manifest.get("provenances", []):
     path = entry["path"]
     digest = hashlib.sha256()
     size = 0

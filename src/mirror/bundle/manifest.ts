@@ -58,6 +58,20 @@ export interface ManifestProjectStatus {
   reason?: string;
 }
 
+/**
+ * The PEP 740 provenance object the exporting store kept for a distribution of the archive (or
+ * of an earlier one of its chain), under `provenance/<filename>.json`, as its index served it.
+ */
+export interface ManifestProvenance {
+  /** "provenance/<filename>.json". */
+  path: string;
+  /** The distribution file it is about. */
+  filename: string;
+  /** sha256 (lower-case hex) and size (bytes) of the provenance object itself. */
+  sha256: string;
+  size: number;
+}
+
 /** The whole manifest.json. */
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
@@ -74,6 +88,8 @@ export interface Manifest {
    * delta), so that import can set and lift them. Absent in bundles and older exports.
    */
   projectStatuses?: ManifestProjectStatus[];
+  /** Provenance objects (PEP 740) carried for distributions; absent when none. */
+  provenances?: ManifestProvenance[];
 }
 
 /** Serialize with sorted files and documents and a final newline (byte-stable). */
@@ -84,6 +100,9 @@ export function formatManifest(manifest: Manifest): string {
     files: [...manifest.files].sort((a, b) => compare(a.path, b.path)),
     ...(manifest.projectStatuses
       ? { projectStatuses: [...manifest.projectStatuses].sort((a, b) => compare(a.name, b.name)) }
+      : {}),
+    ...(manifest.provenances
+      ? { provenances: [...manifest.provenances].sort((a, b) => compare(a.path, b.path)) }
       : {}),
   };
   return `${JSON.stringify(sorted, null, 2)}\n`;
@@ -162,6 +181,16 @@ export function parseManifest(text: string, label: string): Manifest {
       if (extra[key] !== undefined && typeof extra[key] !== "string") {
         throw fail(`has an invalid ${key} for ${quote(f.path)} (a string)`);
       }
+    }
+  }
+  if (m.provenances !== undefined) {
+    if (!Array.isArray(m.provenances)) throw fail(`has "provenances" that is not a list`);
+    for (const p of m.provenances) {
+      checkEntry(p);
+      if (typeof p.filename !== "string" || p.path !== `provenance/${p.filename}.json`) {
+        throw fail(`has provenance path ${quote(p.path)} that is not provenance/<filename>.json`);
+      }
+      parseDistributionFilename(p.filename);
     }
   }
   if (m.projectStatuses !== undefined) {

@@ -30,6 +30,12 @@ export interface Document {
   mode?: number;
 }
 
+/** A provenance object (PEP 740) to carry for a distribution: its JSON text as kept. */
+export interface ProvenanceDocument {
+  filename: string;
+  body: string;
+}
+
 /** What was written. */
 export interface PackReport {
   output: string;
@@ -59,8 +65,9 @@ function byPath(a: { path: string }, b: { path: string }): number {
 }
 
 /**
- * Write the archive at `output`: manifest.json (from `head` plus the files and documents),
- * the documents, and `files` under wheels/ read from the store's blobs.
+ * Write the archive at `output`: manifest.json (from `head` plus the files, documents and
+ * provenances), the documents, `files` under wheels/ read from the store's blobs, and
+ * `provenances` under provenance/.
  * @throws WheelhouseError "SIZE_MISMATCH" when a blob's size differs from the catalog's;
  *   file system errors propagate.
  */
@@ -70,6 +77,7 @@ export async function packArchive(
   head: Pick<Manifest, "kind" | "tool" | "inputs" | "targets" | "projectStatuses">,
   documents: Document[],
   files: StoredFile[],
+  provenances: ProvenanceDocument[] = [],
 ): Promise<PackReport> {
   const unique = new Map(files.map((f) => [f.filename, f]));
   const docs = documents.map((d) => {
@@ -83,6 +91,18 @@ export async function packArchive(
     documents: docs.map((d) => ({ path: d.path, sha256: d.sha256, size: d.bytes.length })),
     files: [...unique.values()].map(manifestFile),
   };
+  const carried = provenances.map((p) => {
+    const bytes = Buffer.from(p.body, "utf8");
+    return { path: `provenance/${p.filename}.json`, filename: p.filename, bytes };
+  });
+  if (carried.length > 0) {
+    manifest.provenances = carried.map((p) => ({
+      path: p.path,
+      filename: p.filename,
+      sha256: sha256(p.bytes),
+      size: p.bytes.length,
+    }));
+  }
   const text = formatManifest(manifest);
   const entries: TarEntry[] = [
     ...docs.map((d) => ({ path: d.path, mode: d.mode, bytes: d.bytes })),
@@ -92,6 +112,8 @@ export async function packArchive(
       mode: 0o644,
       file: { path: blobPath(store, f.sha256), size: f.size },
     })),
+    ...(carried.length > 0 ? [{ path: "provenance/", mode: 0o755, directory: true as const }] : []),
+    ...carried.map((p) => ({ path: p.path, mode: 0o644, bytes: p.bytes })),
   ].sort(byPath);
   await writeTarGz(output, [
     { path: "manifest.json", mode: 0o644, bytes: Buffer.from(text, "utf8") },

@@ -33,6 +33,8 @@ export interface CandidateFile {
   source: string;
   /** PEP 658: true when a `.metadata` file is offered for it. */
   hasCoreMetadata?: boolean;
+  /** PEP 740: the URL of its provenance object, when its index offers one. */
+  provenance?: string;
   /**
    * Named by a direct reference (`name @ url`, a path or URL given as a requirement), not found
    * on an index: a lock records it as a PEP 751 `archive`.

@@ -63,7 +63,9 @@ function lockArchive(file: CandidateFile): PylockArchive {
 }
 
 /**
- * The pylock.toml of `selections` (one per target, same order as `targets`).
+ * The pylock.toml of `selections` (one per target, same order as `targets`). `identities`, when
+ * given, names the Trusted Publishers of a file (its kept PEP 740 provenance): each package
+ * lists those of its files as `attestation-identities` (PEP 751), once each.
  * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256, "LOCK_AMBIGUOUS"
  *   when two targets with the same markers chose different versions of a project.
  */
@@ -71,6 +73,7 @@ export function buildLock(
   targets: Target[],
   selections: TargetSelection[],
   createdBy = "wheelhouse",
+  identities?: (file: CandidateFile) => Record<string, string>[],
 ): Pylock {
   const markers = new Map(targets.map((t) => [t.spec, targetMarker(t)]));
   const entries = new Map<
@@ -131,6 +134,13 @@ export function buildLock(
       if (sdist) pkg.sdist = lockFile(sdist);
       if (wheels.length > 0) pkg.wheels = wheels.map(lockFile);
     }
+    if (identities !== undefined) {
+      const found = new Map<string, Record<string, string>>();
+      for (const f of files) {
+        for (const identity of identities(f)) found.set(identityKey(identity), identity);
+      }
+      if (found.size > 0) pkg.attestationIdentities = [...found.values()];
+    }
     return pkg;
   });
   return {
@@ -142,6 +152,11 @@ export function buildLock(
     createdBy,
     packages,
   };
+}
+
+/** One identity's keys and values in a stable order, to tell identities apart. */
+function identityKey(identity: Record<string, string>): string {
+  return JSON.stringify(Object.entries(identity).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /**

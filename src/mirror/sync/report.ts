@@ -9,6 +9,7 @@ import type { TargetSelection } from "./plan.js";
 import type {
   FileOutcome,
   ProjectStatusNote,
+  ProvenanceOutcome,
   ReportPackage,
   SyncReport,
   TargetReport,
@@ -25,6 +26,7 @@ export function buildReport(
   elapsedMs: number,
   yankChanges: YankChange[] = [],
   projectStatuses: ProjectStatusNote[] = [],
+  provenance: ProvenanceOutcome = { kept: 0, failed: [] },
 ): SyncReport {
   const byFilename = new Map(outcomes.map((o) => [o.planned.file.filename, o]));
   const targets = selections.map((selection): TargetReport => {
@@ -82,6 +84,7 @@ export function buildReport(
     failed,
     yankChanges,
     projectStatuses,
+    provenance,
     summary: {
       // Every distinct file the run needs, whether it was fetched, found stored, or (dry run)
       // only resolved.
@@ -138,6 +141,13 @@ export function summaryLines(
         : `yanked by its index since it was stored${quotedReason(c.yanked)}`;
     lines.push(
       `${c.filename}: ${now}; the store ${report.dryRun ? "would mark" : "now marks"} it ${c.yanked === false ? "not yanked" : "yanked"}`,
+    );
+  }
+  const { provenance } = report;
+  if (provenance.kept > 0 || provenance.failed.length > 0) {
+    lines.push(
+      `provenance (PEP 740): ${count(provenance.kept, "attestation set")} kept` +
+        `${provenance.failed.length ? `, ${provenance.failed.length} not kept (see the warnings)` : ""}`,
     );
   }
   const total = report.summary;

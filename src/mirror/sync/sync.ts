@@ -14,6 +14,8 @@
 //   state none, so they change nothing.
 // - A PEP 792 status an index page states is a warning, and (unless a dry run) is recorded in
 //   the store, which serve then states; a project this store quarantined is not even asked for.
+// - A PEP 740 provenance the index offers for a chosen file is kept beside it once the file is
+//   stored (provenance.ts): optional, so its failures are warnings.
 
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,6 +38,7 @@ import { fetchFiles } from "./fetch.js";
 import { lockedSelection } from "./lockfile.js";
 import { planFiles, type TargetSelection } from "./plan.js";
 import { createPrefetch, type Prefetch } from "./prefetch.js";
+import { fetchProvenances } from "./provenance.js";
 import {
   quarantineCheck,
   sharedProvider,
@@ -290,6 +293,12 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
           ...(events ? { events } : {}),
         });
     fillFromStore(options.store, selections);
+    const provenance =
+      options.dryRun || options.provenance === false
+        ? undefined
+        : await fetchProvenances(store, options.http, selections, limit, (w) =>
+            events?.onWarning?.(w),
+          );
     const yankChanges: YankChange[] = [];
     for (const [project, files] of listings) {
       yankChanges.push(
@@ -304,6 +313,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       now() - started,
       yankChanges,
       [...statuses.values()],
+      provenance,
     );
     if (!options.installationReports) return { report, selections };
     const reports = await installationReports(upstream, selections, options);

@@ -63,6 +63,11 @@ export interface SyncOptions {
   buildMetadata?: MetadataBuilder;
   /** Also build pip's installation report of each target's selection (`--report`). */
   installationReports?: boolean;
+  /**
+   * Fetch and keep the PEP 740 provenance the index offers for each chosen file (default true;
+   * `--no-provenance` turns it off). Never in a dry run.
+   */
+  provenance?: boolean;
   /** Persistent metadata cache (default: none). */
   cacheDir?: string;
   events?: SyncEvents;
@@ -148,6 +153,22 @@ export interface ProjectStatusNote {
   reason?: string;
 }
 
+/** A provenance (PEP 740) that was offered for a stored file and not kept. */
+export interface ProvenanceFailure {
+  filename: string;
+  /** The provenance URL, without credentials. */
+  url: string;
+  code: string;
+  message: string;
+}
+
+/** What the provenance step of a run did. */
+export interface ProvenanceOutcome {
+  /** Provenance objects fetched, checked and kept. */
+  kept: number;
+  failed: ProvenanceFailure[];
+}
+
 /** The outcome of {@link sync}. */
 export interface SyncReport {
   dryRun: boolean;
@@ -161,6 +182,8 @@ export interface SyncReport {
   yankChanges: YankChange[];
   /** PEP 792 statuses other than "active" that index pages stated, once per project and index. */
   projectStatuses: ProjectStatusNote[];
+  /** PEP 740 provenance objects kept for the chosen files this run, and those that failed. */
+  provenance: ProvenanceOutcome;
   summary: {
     files: number;
     filesAdded: number;

@@ -124,6 +124,7 @@ function toCandidate(file: DistributionFile, source: string): CandidateFile {
   if (file.size !== undefined) candidate.size = file.size;
   if (file.requiresPython !== undefined) candidate.requiresPython = file.requiresPython;
   if (file.uploadTime !== undefined) candidate.uploadTime = file.uploadTime;
+  if (typeof file.provenance === "string") candidate.provenance = file.provenance;
   return candidate;
 }
 
