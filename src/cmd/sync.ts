@@ -12,9 +12,13 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { interpreterTarget, probeInterpreter } from "../mirror/interpreter.js";
-import type { CandidateFile } from "../mirror/resolve/provider.js";
 import { binarySet } from "../mirror/sync/inputs.js";
-import { buildLock, formatHashedRequirements, perTargetPath } from "../mirror/sync/lockfile.js";
+import {
+  buildLock,
+  formatHashedRequirements,
+  type LockOptions,
+  perTargetPath,
+} from "../mirror/sync/lockfile.js";
 import type { TargetSelection } from "../mirror/sync/plan.js";
 import { reportJson, summaryLines } from "../mirror/sync/report.js";
 import { selectTargets } from "../mirror/sync/targets.js";
@@ -116,13 +120,10 @@ async function writeOutputs(
   targets: Target[],
   selections: TargetSelection[],
   silent: boolean,
-  identities: (file: CandidateFile) => Record<string, string>[],
+  lockOptions: LockOptions,
 ): Promise<void> {
   if (lockPath) {
-    await writeOutput(
-      lockPath,
-      formatPylock(buildLock(targets, selections, "wheelhouse", identities)),
-    );
+    await writeOutput(lockPath, formatPylock(buildLock(targets, selections, lockOptions)));
     if (!silent) process.stderr.write(`wrote ${lockPath}\n`);
   }
   if (reqPath) {
@@ -318,9 +319,11 @@ export const run: CommandRun = async (args, options) => {
           "run the same command again to finish and write them)\n",
       );
     } else {
-      await writeOutputs(lockPath, reqPath, targets, selections, json || quiet, (file) =>
-        file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
-      );
+      await writeOutputs(lockPath, reqPath, targets, selections, json || quiet, {
+        identities: (file) =>
+          file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
+        indexes: indexUrls,
+      });
     }
     if (reportPath !== undefined && installationReports !== undefined) {
       await writeReports(reportPath, installationReports, selections, json || quiet);

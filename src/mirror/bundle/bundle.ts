@@ -163,9 +163,11 @@ export async function bundleFromStore(store: Store, options: BundleOptions): Pro
     }
   }
   const createdBy = "wheelhouse";
-  const lock = buildLock(bundled, selections, createdBy, (file) =>
-    file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
-  );
+  const lock = buildLock(bundled, selections, {
+    createdBy,
+    identities: (file) =>
+      file.sha256 === undefined ? [] : attestationIdentities(store, file.sha256),
+  });
   for (const pkg of lock.packages) {
     for (const f of [...(pkg.sdist ? [pkg.sdist] : []), ...(pkg.wheels ?? [])]) {
       delete f.url;

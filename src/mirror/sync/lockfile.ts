@@ -62,19 +62,34 @@ function lockArchive(file: CandidateFile): PylockArchive {
   return archive;
 }
 
+/** Options of {@link buildLock}. */
+export interface LockOptions {
+  /** `created-by` (default "wheelhouse"). */
+  createdBy?: string;
+  /**
+   * The Trusted Publishers of a file (its kept PEP 740 provenance): each package lists those of
+   * its files as `attestation-identities` (PEP 751), once each.
+   */
+  identities?: (file: CandidateFile) => Record<string, string>[];
+  /**
+   * The simple indexes of the run: a package whose files all came from one of them records it
+   * as `index` (PEP 751), as pip lock and uv do.
+   */
+  indexes?: readonly string[];
+}
+
 /**
- * The pylock.toml of `selections` (one per target, same order as `targets`). `identities`, when
- * given, names the Trusted Publishers of a file (its kept PEP 740 provenance): each package
- * lists those of its files as `attestation-identities` (PEP 751), once each.
+ * The pylock.toml of `selections` (one per target, same order as `targets`).
  * @throws WheelhouseError "LOCK_HASH_MISSING" when a file has no known sha256, "LOCK_AMBIGUOUS"
  *   when two targets with the same markers chose different versions of a project.
  */
 export function buildLock(
   targets: Target[],
   selections: TargetSelection[],
-  createdBy = "wheelhouse",
-  identities?: (file: CandidateFile) => Record<string, string>[],
+  options: LockOptions = {},
 ): Pylock {
+  const { createdBy = "wheelhouse", identities } = options;
+  const indexes = new Set(options.indexes);
   const markers = new Map(targets.map((t) => [t.spec, targetMarker(t)]));
   const entries = new Map<
     string,
@@ -131,6 +146,8 @@ export function buildLock(
     }
     if (files[0].direct) pkg.archive = lockArchive(files[0]);
     else {
+      const source = files[0].source;
+      if (indexes.has(source) && files.every((f) => f.source === source)) pkg.index = source;
       if (sdist) pkg.sdist = lockFile(sdist);
       if (wheels.length > 0) pkg.wheels = wheels.map(lockFile);
     }

@@ -192,13 +192,14 @@ describe("PEP 740 provenance served and carried on", () => {
     expect(provenanceOf(second, lib.sha256)?.body).toBe(makeProvenance(lib, { publisher: GITLAB }));
   });
 
-  it("names the Trusted Publishers in a lock, and gc drops a removed file's provenance", async () => {
+  it("names the Trusted Publishers and the index in a lock, and gc drops a removed file's provenance", async () => {
     index.options.format = "json";
     const { store } = await freshStore(cleanup);
     const { selections } = await run(store, {}).result;
-    const lock = buildLock([parseTarget("cp312-manylinux_2_28_x86_64")], selections, "test", (f) =>
-      f.sha256 === undefined ? [] : attestationIdentities(store, f.sha256),
-    );
+    const lock = buildLock([parseTarget("cp312-manylinux_2_28_x86_64")], selections, {
+      identities: (f) => (f.sha256 === undefined ? [] : attestationIdentities(store, f.sha256)),
+      indexes: [index.indexUrl],
+    });
     const byName = new Map(lock.packages.map((p) => [p.name, p.attestationIdentities]));
     expect(byName.get("app")).toEqual([
       {
@@ -210,6 +211,12 @@ describe("PEP 740 provenance served and carried on", () => {
     ]);
     expect(byName.get("lib")).toEqual([GITLAB]);
     expect(byName.get("plain")).toBeUndefined();
+    // PEP 751 `index`: where each package's files were found.
+    expect(lock.packages.map((p) => p.index)).toEqual([
+      index.indexUrl,
+      index.indexUrl,
+      index.indexUrl,
+    ]);
 
     removeDistributions(store, [{ project: "lib" }]);
     expect(provenanceOf(store, lib.sha256)).toBeUndefined();
