@@ -1,5 +1,6 @@
 // End to end: `wheelhouse serve` as a real process over a store of real wheels, judged by the
-// real clients: `python3 -m pip` (download, install) and twine (upload).
+// real clients: `python3 -m pip` (download, install) and twine (upload). Every stored file has a
+// PEP 740 provenance kept, so the pages pip reads are api-version 1.3 with `provenance` URLs.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -8,11 +9,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIMPLE_JSON } from "../../src/pep/simple-json.js";
 import { inspectDistribution } from "../../src/store/inspect.js";
-import { listFiles } from "../../src/store/queries.js";
+import { recordProvenance } from "../../src/store/provenance.js";
+import { iterateFiles, listFiles } from "../../src/store/queries.js";
 import { closeStore, openStore } from "../../src/store/store.js";
 import { runProcess, type ServeProcess, startServe, wheelhouse } from "../helpers/cli.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
 import { readJson } from "../helpers/json.js";
+import { makeProvenance } from "../helpers/provenance.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
 
 let dir: string;
@@ -34,6 +37,9 @@ beforeAll(async () => {
   }
   const added = await wheelhouse(["add", "--store", storeDir, wheelsDir]);
   expect(added.code, added.stderr).toBe(0);
+  const store = await openStore(storeDir);
+  for (const f of [...iterateFiles(store)]) recordProvenance(store, f, makeProvenance(f), "test");
+  closeStore(store);
   server = await startServe(["--store", storeDir, "--upload-token", TOKEN, "--quiet"]);
 }, 120_000);
 
@@ -121,6 +127,8 @@ describe("PEP 658 metadata of real wheels", () => {
       expect(entry["core-metadata"]).toEqual({
         sha256: createHash("sha256").update(served).digest("hex"),
       });
+      expect(page.meta["api-version"]).toBe("1.3");
+      expect(entry.provenance).toBe(`${entry.url}.provenance`);
     }
   });
 });
