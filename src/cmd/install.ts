@@ -10,7 +10,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { FindLinksNetwork } from "../mirror/install/fetch-links.js";
-import { readRequirementInputs } from "../mirror/install/inputs.js";
+import { EDITABLE_HINT, readRequirementInputs } from "../mirror/install/inputs.js";
 import { type InstallEvent, installRequirements } from "../mirror/install/install.js";
 import { scriptsOffPath } from "../mirror/install/script-location.js";
 import {
@@ -119,6 +119,7 @@ function lockRequest(locked: LockedPackage[], info: InterpreterInfo) {
 export const run: CommandRun = async (args, options) => {
   const json = options.json === true;
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+  refuseEditables(list(options.editable));
   const inputs = readRequirementInputs(
     args,
     list(options.requirement),
@@ -126,13 +127,14 @@ export const run: CommandRun = async (args, options) => {
     pyprojectOptions(options),
   );
   for (const warning of inputs.warnings) process.stderr.write(`warning: ${warning}\n`);
-  if (inputs.requirements.length === 0 && inputs.locked === undefined) {
+  const asked = inputs.requirements.length + inputs.sourceTrees.length;
+  if (asked === 0 && inputs.locked === undefined) {
     throw new WheelhouseError(
       "USAGE_NO_REQUIREMENTS",
       "nothing to install: give requirements or -r FILE",
     );
   }
-  if (inputs.locked !== undefined && inputs.requirements.length > 0) {
+  if (inputs.locked !== undefined && asked > 0) {
     throw new WheelhouseError(
       "USAGE_LOCK_WITH_REQUIREMENTS",
       "a pylock.toml is complete: it cannot be combined with other requirements",
@@ -356,13 +358,27 @@ function directoryOrAbsent(option: string, dir: string): void {
   }
 }
 
-/** pip's build options the user gave, for `pip wheel` when an sdist is built. */
+/** pip's build options the user gave, for `pip wheel` when an sdist or a source tree is built. */
 function pipBuildOptions(options: Record<string, unknown>): string[] {
   return [
     ...(options.buildIsolation === false ? ["--no-build-isolation"] : []),
     ...(options.usePep517 === true ? ["--use-pep517"] : []),
     ...(options.checkBuildDependencies === true ? ["--check-build-dependencies"] : []),
   ];
+}
+
+/**
+ * `-e DIR` (pip's editable install, PEP 660) is refused: install builds a source tree into a
+ * wheel and installs that copy (`wheelhouse install DIR`).
+ * @throws WheelhouseError "EDITABLE_NOT_SUPPORTED" quoting the first one.
+ */
+function refuseEditables(editables: string[]): void {
+  if (editables.length === 0) return;
+  throw new WheelhouseError(
+    "EDITABLE_NOT_SUPPORTED",
+    `editable installs (-e) are not supported: ${quote(`-e ${editables[0]}`)}`,
+    { hint: EDITABLE_HINT },
+  );
 }
 
 /**

@@ -9,8 +9,11 @@
 // https://packaging.python.org/en/latest/specifications/dependency-specifiers/ (direct
 // references), https://packaging.python.org/en/latest/specifications/direct-url-data-structure/
 // Traps:
-// - A source tree (a directory) or a version-control URL is refused with the command that builds
-//   it: wheelhouse carries built distributions (wheels and sdists), and a checkout has neither a
+// - A source tree (a directory) is not a file: install takes it out before this module sees it
+//   and builds it with the target's pip (install/build-source-trees.ts); sync and bundle, which
+//   carry built distributions (wheels and sdists) to another machine, refuse it here with the
+//   command that builds its wheel.
+// - A version-control URL is refused with the command that builds it: a checkout has neither a
 //   version nor a filename to find it by offline.
 // - The name before `@` must be the file's project (pip's "requirement name mismatch").
 // - A requirement whose marker does not hold on the target is dropped before anything is looked
@@ -68,9 +71,9 @@ export interface DirectReferences {
  * marker environment) drops the direct references whose marker does not hold there; without it
  * every one counts.
  * @throws WheelhouseError "DIRECT_REFERENCE_UNSUPPORTED" (a version-control or other URL, a
- *   directory, not a wheel or sdist filename, another project's file, two files for one
- *   project), "DIRECT_REFERENCE_NOT_FOUND" (a local file that does not exist); each quotes the
- *   requirement.
+ *   directory (install takes those out first), not a wheel or sdist filename, another project's
+ *   file, two files for one project), "DIRECT_REFERENCE_NOT_FOUND" (a local file that does not
+ *   exist); each quotes the requirement.
  */
 export function takeDirectReferences(
   requirements: Requirement[],
@@ -127,16 +130,38 @@ export function withFragmentHashes(
   return out;
 }
 
+/** Direct URL data (PEP 610) of an archive: `{url, archive_info: {hash?, hashes?}}`. */
+export interface ArchiveUrlData {
+  url: string;
+  archive_info: { hash?: string; hashes?: Record<string, string> };
+}
+
+/** Direct URL data (PEP 610) of a local directory: `{url: "file:///...", dir_info: {}}`. */
+export interface DirectoryUrlData {
+  url: string;
+  /** `editable: true` only for an editable install; wheelhouse makes none, so always `{}`. */
+  dir_info: { editable?: boolean };
+}
+
+/** The direct URL data of an installed distribution (PEP 610), as wheelhouse writes it. */
+export type DirectUrlData = ArchiveUrlData | DirectoryUrlData;
+
 /**
  * The direct URL data (PEP 610) of the archive at `url`, with its sha256 when known:
  * `{url, archive_info: {hash: "sha256=...", hashes: {sha256}}}` (archive_info `{}` without it).
  */
-export function directUrlData(
-  url: string,
-  sha256: string | undefined,
-): { url: string; archive_info: { hash?: string; hashes?: Record<string, string> } } {
+export function directUrlData(url: string, sha256: string | undefined): ArchiveUrlData {
   const archiveInfo = sha256 === undefined ? {} : { hash: `sha256=${sha256}`, hashes: { sha256 } };
   return { url, archive_info: archiveInfo };
+}
+
+/**
+ * The direct URL data (PEP 610) of a distribution built from the source tree at `url` (a
+ * `file:` URL of a directory) and installed from the wheel, not editable: `{url, dir_info: {}}`,
+ * as pip writes it (`pip freeze` then says `name @ file:///...`).
+ */
+export function directoryUrlData(url: string): DirectoryUrlData {
+  return { url, dir_info: {} };
 }
 
 /** {@link directUrlData} as the text of a direct_url.json. */
@@ -179,8 +204,9 @@ function localFile(r: Requirement): DirectFile {
   if (stat.isDirectory()) {
     throw unsupported(
       r,
-      `${quote(path)} is a directory; wheelhouse takes built distributions (wheels and sdists)`,
-      `build it first on a machine that can (python3 -m pip wheel --no-deps -w wheels ${path}), then give the wheel`,
+      `${quote(path)} is a directory (a source tree); sync and bundle carry built distributions (wheels and sdists)`,
+      `build its wheel (python3 -m pip wheel --no-deps -w wheels ${path}) and give the wheel's path; ` +
+        "`wheelhouse install DIR` builds and installs a source tree itself, on the machine it installs on",
     );
   }
   const file = named(r, basename(path), pathToFileURL(path).href);

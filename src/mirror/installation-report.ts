@@ -13,7 +13,7 @@
 import { type CoreMetadata, coreMetadataJson } from "../pep/core-metadata.js";
 import { canonicalizeName } from "../pep/names.js";
 import type { Requirement } from "../pep/requirement.js";
-import { directUrlData } from "./direct-references.js";
+import { type DirectUrlData, directoryUrlData, directUrlData } from "./direct-references.js";
 import type { CandidateFile } from "./resolve/provider.js";
 
 /** One distribution the report lists. */
@@ -26,6 +26,11 @@ export interface ReportedFile {
   version: string;
   /** Named by a direct reference: the URL it named (else the file's own URL is reported). */
   directUrl?: string;
+  /**
+   * Built from a source tree (a local directory): its `file:` URL, reported as pip reports it
+   * (`download_info: {url, dir_info: {}}`, direct).
+   */
+  sourceTree?: string;
   /** A root requirement asked for it (not only a dependency). */
   requested: boolean;
 }
@@ -34,7 +39,7 @@ export interface ReportedFile {
 export interface InstallationReport {
   version: "1";
   install: {
-    download_info: ReturnType<typeof directUrlData>;
+    download_info: DirectUrlData;
     is_direct: boolean;
     is_yanked: boolean;
     requested: boolean;
@@ -67,8 +72,12 @@ export function installationReport(
     install: files.map((f) => {
       const asked = f.requested ? [...(extras.get(f.name) ?? [])].sort() : [];
       return {
-        download_info: directUrlData(f.directUrl ?? f.file.url, f.file.sha256),
-        is_direct: f.directUrl !== undefined || f.file.direct === true,
+        download_info:
+          f.sourceTree !== undefined
+            ? directoryUrlData(f.sourceTree)
+            : directUrlData(f.directUrl ?? f.file.url, f.file.sha256),
+        is_direct:
+          f.sourceTree !== undefined || f.directUrl !== undefined || f.file.direct === true,
         is_yanked: f.file.yanked !== false,
         requested: f.requested,
         ...(asked.length > 0 ? { requested_extras: asked } : {}),

@@ -171,12 +171,13 @@ describe("install takes files named by requirements", () => {
         "app @ https://files.example.test/app-1.0-py3-none-any.whl",
         /^error: requirement "app @ https:.*" names "app-1\.0-py3-none-any\.whl", which the --find-links locations do not hold \(no URL is downloaded here\)$/m,
       ],
+      // A directory is a source tree (install-source-tree.test.ts), and picked/ holds no project.
       [
         `app @ ${pathToFileURL(picked).href}`,
-        /^error: requirement "app @ file:.*": ".*picked" is a directory; wheelhouse takes built distributions/m,
+        /^error: requirement "app @ file:.*": directory ".*picked" does not appear to be a Python project/m,
       ],
       ["app @ git+https://example.test/app.git", /version-control reference/],
-      ["./picked", /^hint: .*source directory is built into a wheel first/m],
+      ["./picked", /^error: requirement "\.\/picked" names ".*picked", which does not exist$/m],
     ];
     for (const [requirement, expected] of cases) {
       const ran = await install(["--venv", venv, "--no-store", "-f", links, requirement]);

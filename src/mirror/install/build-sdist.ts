@@ -1,6 +1,7 @@
-// When only an sdist is at hand: build a wheel offline with the target interpreter's pip,
-// `python -m pip wheel --no-index --find-links <the same local sources> --no-deps`, so the
-// build requirements come from the same places as everything else (never an index).
+// When only an sdist is at hand, or a requirement names a source tree (a directory): build a
+// wheel offline with the target interpreter's pip, `python -m pip wheel --no-index --find-links
+// <the same local sources> --no-deps`, so the build requirements come from the same places as
+// everything else (never an index).
 // Spec: https://peps.python.org/pep-0517/ (build backends), https://peps.python.org/pep-0518/
 // Traps:
 // - The store is not a flat directory (blobs are named by sha256): a temp dir of symlinks with
@@ -67,6 +68,65 @@ export async function buildSdist(
     source = join(named, filename);
     await symlink(sdistPath, source);
   }
+  const subject: BuildSubject = {
+    label: `sdist ${quote(filename)}`,
+    kind: "an sdist",
+    backendHint:
+      "fetch it with `wheelhouse sync` (it includes build requirements of sdists) or put its wheel in a --find-links directory",
+    noPipHint: "or provide a wheel",
+  };
+  return pipWheel(python, source, subject, findLinks, outDir, network, pipOptions);
+}
+
+/**
+ * Build the source tree `dir` (a directory holding pyproject.toml or setup.py) into a wheel in
+ * `outDir`, as {@link buildSdist} builds an sdist: `python -m pip wheel --no-index --find-links
+ * ... --no-deps -w outDir dir`. Resolves to the wheel path.
+ * @throws WheelhouseError "BUILD_BACKEND_MISSING" naming the missing build requirement, or
+ *   "SDIST_BUILD_FAILED" with pip's last lines as the hint; each quotes `dir`.
+ */
+export async function buildSourceTree(
+  python: string,
+  dir: string,
+  findLinks: string[],
+  outDir: string,
+  network: FindLinksNetwork = {},
+  pipOptions: string[] = [],
+): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const subject: BuildSubject = {
+    label: `source tree ${quote(dir)}`,
+    kind: "a source tree",
+    backendHint:
+      "put its wheel in a --find-links directory or the store (on the connected side: wheelhouse sync 'REQUIREMENT', then carry it over)",
+    noPipHint:
+      "or build the wheel elsewhere (python3 -m pip wheel --no-deps -w wheels DIR) and give its path",
+  };
+  return pipWheel(python, dir, subject, findLinks, outDir, network, pipOptions);
+}
+
+/** What is built, for messages. */
+interface BuildSubject {
+  /** e.g. `sdist "x-1.0.tar.gz"`, `source tree "/src/x"`. */
+  label: string;
+  /** e.g. "an sdist". */
+  kind: string;
+  /** The hint for a missing build requirement; REQUIREMENT stands for it. */
+  backendHint: string;
+  /** The end of the hint when the interpreter has no pip: "or ...". */
+  noPipHint: string;
+}
+
+/** `python -m pip wheel --no-index --no-deps -w outDir --find-links ... source`; the wheel's path. */
+async function pipWheel(
+  python: string,
+  source: string,
+  subject: BuildSubject,
+  findLinks: string[],
+  outDir: string,
+  network: FindLinksNetwork,
+  pipOptions: string[],
+): Promise<string> {
   const args = [
     "-m",
     "pip",
@@ -94,27 +154,21 @@ export async function buildSdist(
     if (missing) {
       throw new WheelhouseError(
         "BUILD_BACKEND_MISSING",
-        `sdist ${quote(filename)} needs the build requirement ${quote(missing[1])}, which no local source has`,
-        {
-          cause: error,
-          hint: "fetch it with `wheelhouse sync` (it includes build requirements of sdists) or put its wheel in a --find-links directory",
-        },
+        `${subject.label} needs the build requirement ${quote(missing[1])}, which no local source has`,
+        { cause: error, hint: subject.backendHint.replace("REQUIREMENT", missing[1]) },
       );
     }
     const hint = /No module named pip\b/.test(output)
-      ? `building an sdist needs pip in the target environment, and ${quote(python)} has none: install pip there, or provide a wheel`
+      ? `building ${subject.kind} needs pip in the target environment, and ${quote(python)} has none: install pip there, ${subject.noPipHint}`
       : output.trim().split("\n").slice(-8).join("\n");
-    throw new WheelhouseError("SDIST_BUILD_FAILED", `building sdist ${quote(filename)} failed`, {
+    throw new WheelhouseError("SDIST_BUILD_FAILED", `building ${subject.label} failed`, {
       cause: error,
       hint,
     });
   }
   const wheels = (await readdir(outDir)).filter((n) => n.endsWith(".whl"));
   if (wheels.length === 0) {
-    throw new WheelhouseError(
-      "SDIST_BUILD_FAILED",
-      `building sdist ${quote(filename)} made no wheel`,
-    );
+    throw new WheelhouseError("SDIST_BUILD_FAILED", `building ${subject.label} made no wheel`);
   }
   return join(outDir, wheels[0]);
 }

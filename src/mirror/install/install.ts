@@ -1,6 +1,7 @@
-// installRequirements(): requirements -> Target of the interpreter -> resolve over the store and
-// find-links only -> plan against what is installed -> build sdists offline -> stage every
-// wheel (checked against RECORD) -> remove replaced versions -> commit -> compile -> dist-info.
+// installRequirements(): requirements -> Target of the interpreter -> source trees built into
+// wheels -> resolve over the store and find-links only -> plan against what is installed ->
+// build sdists offline -> stage every wheel (checked against RECORD) -> remove replaced
+// versions -> commit -> compile -> dist-info.
 // Spec: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
 // https://packaging.python.org/en/latest/specifications/recording-installed-packages/
 // Traps:
@@ -9,6 +10,8 @@
 // - The old version of an upgraded project is removed only after its replacement is staged.
 // - compileall returns non-zero when any file fails to compile (Python 2 templates inside
 //   packages are common); like pip, that is not an error: the .pyc files that exist are recorded.
+// - A project built from a source tree is installed again even when the same version is
+//   installed (pip reinstalls "a local sdist or path": the tree may have changed, not its version).
 
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -24,6 +27,7 @@ import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
 import {
   type DirectFile,
+  directoryUrlData,
   directUrlJson,
   takeDirectReferences,
   withFragmentHashes,
@@ -33,11 +37,14 @@ import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { yankedWarnings } from "../resolve/yanked-warning.js";
+import { buildFindLinks } from "./build-find-links.js";
+import { type BuiltSourceTrees, withSourceTrees } from "./build-source-trees.js";
 import { EarlyStaging } from "./early-staging.js";
 import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { checkHash, SdistBuilds } from "./sdist-builds.js";
+import type { SourceTree } from "./source-trees.js";
 import { LocalProvider } from "./sources.js";
 import { type Scheme, type StagedWheel, type StageOptions, stageWheel } from "./unpack.js";
 import type { OpenWheel } from "./wheel-zip.js";
@@ -45,6 +52,12 @@ import type { OpenWheel } from "./wheel-zip.js";
 /** What to install, where from, and how. */
 export interface InstallRequest {
   requirements: Requirement[];
+  /**
+   * Requirements that name a source tree (./source-trees.ts): each is built into a wheel with
+   * the interpreter's pip first, and that wheel stands for its project. A requirement of
+   * `requirements` whose `url` names a directory is taken as one too.
+   */
+  sourceTrees?: SourceTree[];
   constraints?: Requirement[];
   interpreter: InterpreterInfo;
   /**
@@ -80,8 +93,8 @@ export interface InstallRequest {
   /** `--ignore-requires-python`: Requires-Python is not checked. */
   ignoreRequiresPython?: boolean;
   /**
-   * pip's options for the offline sdist builds (`--no-build-isolation`, `--use-pep517`,
-   * `--check-build-dependencies`), passed to `pip wheel` as given.
+   * pip's options for the offline builds of sdists and source trees (`--no-build-isolation`,
+   * `--use-pep517`, `--check-build-dependencies`), passed to `pip wheel` as given.
    */
   pipBuildOptions?: string[];
   /** Told about each step (for progress output). */
@@ -129,22 +142,25 @@ export interface InstallReport {
 /**
  * Install `request.requirements` into the environment of `request.interpreter`.
  * @throws ResolutionError (nothing fits / conflicts), WheelhouseError from staging (bad wheel,
- *   named), "WHEEL_UNSUPPORTED" (tags wanted and found), "HASH_MISMATCH", build errors. On any
+ *   named), "WHEEL_UNSUPPORTED" (tags wanted and found), "HASH_MISMATCH", build errors (of
+ *   sdists and source trees), "HASH_UNVERIFIABLE" (a source tree with hash-checking on). On any
  *   throw the environment is unchanged, unless the failure came while committing renames.
  */
-export async function installRequirements(asked: InstallRequest): Promise<InstallReport> {
+export async function installRequirements(given: InstallRequest): Promise<InstallReport> {
   const started = performance.now();
-  const info = asked.interpreter;
+  const info = given.interpreter;
   const target = interpreterTarget(info);
-  const direct = takeDirectReferences(asked.requirements, markerEnvironment(target));
-  // A URL's #sha256= is checked as its project's --hash is.
-  const hashes = withFragmentHashes(asked.hashes, direct.files);
-  const request: InstallRequest = hashes === undefined ? asked : { ...asked, hashes };
-  const own = await findInstalled([info.paths.purelib, info.paths.platlib]);
-  const ownNames = new Set(own.map((d) => d.name));
-  const behind = request.shadowedSites ? await findInstalled(request.shadowedSites) : [];
-  const present = [...own, ...behind.filter((d) => !ownNames.has(d.name))];
+  const environment = markerEnvironment(target);
   const tmp = await mkdtemp(join(tmpdir(), "wheelhouse-install-"));
+  const findLinks = buildFindLinks(given.findLinks, given.store, tmp);
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(given, environment, tmp, findLinks);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  const { trees, asked, direct, request, own, present } = prepared;
   const writer = request.dryRun ? undefined : new FileWriter();
   // Wheels are staged as the resolver reads them. Where hashes are checked, only those whose
   // bytes are held in memory since they were hashed: the bytes installed must be the bytes hashed.
@@ -177,7 +193,7 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
     buildSdist: (project, file) => builds.wheel(project, file),
     onWarning: (message) => request.onEvent?.({ kind: "warning", message }),
   });
-  const builds: SdistBuilds = new SdistBuilds(request, provider, tmp);
+  const builds: SdistBuilds = new SdistBuilds(request, provider, tmp, findLinks);
   try {
     const resolution = await resolve(direct.requirements, provider, {
       sources: "the store, filled by wheelhouse sync; --find-links",
@@ -204,7 +220,7 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
       request.onEvent?.({ kind: "warning", message });
     }
     if (request.onReport) {
-      await request.onReport(await reportOf(asked, provider, toInstall, direct.files));
+      await request.onReport(await reportOf(asked, provider, toInstall, direct.files, trees));
     }
     const report: InstallReport = {
       dryRun: request.dryRun === true,
@@ -213,7 +229,8 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
         name: p.displayName,
         version: p.version,
         filename: p.file.filename,
-        source: p.file.source,
+        // A source tree's wheel was built in a temp dir: the tree is where it came from.
+        source: trees.dirs.get(p.name)?.path ?? p.file.source,
       })),
       kept: kept.map((p) => ({ name: p.displayName, version: p.version })),
       removed: replaced.map((d) => ({ name: d.displayName, version: d.version })),
@@ -231,6 +248,7 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
         writer!,
         early,
         direct.files,
+        trees,
       );
       report.compiled = applied.compiled;
       report.scripts = applied.scripts;
@@ -249,21 +267,52 @@ export async function installRequirements(asked: InstallRequest): Promise<Instal
 }
 
 /**
+ * What the install starts from: `given` with its source trees built (`asked`), the direct
+ * references taken out of it, the request with their URLs' hashes, and what is installed
+ * (`own`: in the interpreter's paths; `present`: with the shadowed sites, less the projects a
+ * source tree builds, which are installed again as pip does).
+ * @throws build-source-trees.ts's and direct-references.ts's errors.
+ */
+async function prepare(
+  given: InstallRequest,
+  environment: Record<string, string>,
+  tmp: string,
+  findLinks: () => Promise<string[]>,
+) {
+  const info = given.interpreter;
+  const { trees, asked } = await withSourceTrees(given, environment, tmp, findLinks);
+  const direct = takeDirectReferences(asked.requirements, environment);
+  // A URL's #sha256= is checked as its project's --hash is.
+  const hashes = withFragmentHashes(asked.hashes, direct.files);
+  const request: InstallRequest = hashes === undefined ? asked : { ...asked, hashes };
+  const own = await findInstalled([info.paths.purelib, info.paths.platlib]);
+  const ownNames = new Set(own.map((d) => d.name));
+  const behind = request.shadowedSites ? await findInstalled(request.shadowedSites) : [];
+  const present = [...own, ...behind.filter((d) => !ownNames.has(d.name))].filter(
+    (d) => !trees.dirs.has(d.name),
+  );
+  return { trees, asked, direct, request, own, present };
+}
+
+/**
  * pip's installation report of `toInstall`: each with its whole core metadata and its sha256
  * (hashed now when no source stated it, as pip reports it); "requested" when a requirement of
- * `asked` named it; a direct reference reported with the URL it gave.
+ * `asked` named it; a direct reference reported with the URL it gave, a source tree's wheel with
+ * the tree's URL (`dir_info`, no hash, as pip reports a directory).
  */
 async function reportOf(
   asked: InstallRequest,
   provider: LocalProvider,
   toInstall: ResolvedPackage[],
   directFiles: Map<string, DirectFile>,
+  trees: BuiltSourceTrees,
 ): Promise<InstallationReport> {
   const names = new Set(asked.requirements.map((r) => canonicalizeName(r.name)));
   const files = await Promise.all(
     toInstall.map(async (p) => {
+      const tree = trees.dirs.get(p.name);
       const file =
-        p.file.sha256 !== undefined
+        p.file.sha256 !== undefined || tree !== undefined
           ? p.file
           : { ...p.file, sha256: (await hashFile(await provider.localPath(p.file))).sha256 };
       const named = directFiles.get(p.name);
@@ -274,7 +323,11 @@ async function reportOf(
         file,
         ...(metadata ? { metadata } : {}),
         requested: names.has(p.name),
-        ...(named ? { directUrl: named.path === undefined ? named.url : p.file.url } : {}),
+        ...(tree
+          ? { sourceTree: tree.url }
+          : named
+            ? { directUrl: named.path === undefined ? named.url : p.file.url }
+            : {}),
       };
     }),
   );
@@ -291,12 +344,18 @@ async function apply(
   writer: FileWriter,
   early: EarlyStaging | undefined,
   directFiles: Map<string, DirectFile>,
+  trees: BuiltSourceTrees,
 ): Promise<{ compiled: number; scripts: string[] }> {
   const info = request.interpreter;
   // PEP 610: what was installed from a file named by a requirement says which file: the local
-  // file, or the URL the requirement gave (its bytes came from the store or --find-links).
+  // file, or the URL the requirement gave (its bytes came from the store or --find-links); what
+  // was built from a source tree names the tree (dir_info).
   const directUrls = new Map(
     toInstall.flatMap((p) => {
+      const tree = trees.dirs.get(p.name);
+      if (tree !== undefined) {
+        return [[p.name, JSON.stringify(directoryUrlData(tree.url))] as const];
+      }
       const named = directFiles.get(p.name);
       if (named === undefined) return [];
       const url = named.path === undefined ? named.url : p.file.url;

@@ -45,12 +45,13 @@ export async function checkHash(
  */
 export class SdistBuilds {
   private readonly builds = new Map<string, Promise<{ path: string; filename: string }>>();
-  private storeLinks?: Promise<string>;
 
+  /** `findLinks`: what the builds read (./build-find-links.ts). */
   constructor(
     private readonly request: InstallRequest,
     private readonly provider: LocalProvider,
     private readonly tmp: string,
+    private readonly findLinks: () => Promise<string[]>,
   ) {}
 
   /**
@@ -75,13 +76,8 @@ export class SdistBuilds {
     const path = await this.provider.localPath(file);
     await checkHash(request, project, file.filename, path);
     // Imported only for sdists: it reaches the store's catalog (SQLite).
-    const { buildSdist, storeAsFindLinks } = await import("./build-sdist.js");
-    const findLinks = [...request.findLinks];
-    if (request.store) {
-      const store = request.store;
-      this.storeLinks ??= storeAsFindLinks(store, join(this.tmp, "store-links"));
-      findLinks.push(await this.storeLinks);
-    }
+    const { buildSdist } = await import("./build-sdist.js");
+    const findLinks = await this.findLinks();
     const executable = request.interpreter.executable;
     const wheel = await buildSdist(
       executable,
