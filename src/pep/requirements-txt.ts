@@ -8,27 +8,43 @@
 //   requirement, the rest are options (shell-quoted, "--opt=value" or "--opt value").
 // - `-r` inside a constraints file adds requirements, `-c` adds constraints (pip does this).
 // - Paths of -r/-c are relative to the including file's directory, as in pip. Paths of local
-//   wheels and sdists are too, which is NOT pip's rule: pip takes them relative to the current
+//   wheels, sdists and source directories are too, which is NOT pip's rule: pip takes them relative to the current
 //   directory (kept: src/pep knows no current directory, and a requirements file that names
 //   ./wheels/x.whl then works from any directory). Paths given as arguments
 //   (parseRequirementArgument) are relative to the directory the caller passes.
 // - An -i/--index-url line drops the --extra-index-url values of earlier lines; after --no-index,
 //   -i and --extra-index-url are ignored (pip's handle_option_line).
+// - A path or file: URL that names no project (a source directory: no wheel or sdist filename,
+//   no #egg=) is refused, as a mirror cannot carry it; with `unnamedPaths: "collect"` it is handed
+//   back in `unnamed` (location joined as a wheel path is, extras, marker, hashes, whether a
+//   constraint, file and line) for an installer to build, since whether it is a directory, and
+//   which project it holds, only the file system can tell. A remote URL is always refused.
+// - Path and URL lines (and arguments) are read in requirements-txt-direct.ts.
 // No I/O: nested files are read through the caller's `readFile`.
 
 import { posix } from "node:path";
 import { quote, WheelhouseError } from "./errors.js";
-import { parseSdistFilename, parseWheelFilename } from "./filename.js";
-import { formatMarker, parseMarker } from "./marker.js";
 import { canonicalizeName } from "./names.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
 import { decodeRequirementsTxt } from "./requirements-txt-decode.js";
+import {
+  type DirectLocation,
+  directLocation,
+  directMarker,
+  directRequirement,
+  innerReason,
+  NAMED_REFERENCE,
+  readDirect,
+  unknownName,
+} from "./requirements-txt-direct.js";
 import {
   type Fail,
   logicalLines,
   parseOptions,
   splitArgsOptions,
 } from "./requirements-txt-lines.js";
+
+export { parseRequirementArgument } from "./requirements-txt-direct.js";
 
 /** One requirement (or constraint) line; `hashes` are "algorithm:hex" (sha256/sha384/sha512). */
 export interface RequirementLine {
@@ -37,6 +53,42 @@ export interface RequirementLine {
   /** The file as given or joined from -r/-c paths, and the 1-based first physical line. */
   source: { file: string; line: number };
   editable?: false;
+}
+
+/**
+ * A line that is a path or `file:` URL naming no project (no wheel or sdist filename, no
+ * `#egg=`): a source directory, as pip reads one; collected with `unnamedPaths: "collect"`.
+ * Shape: `../src/app[cli] ; python_version >= "3" --hash=sha256:...` in `reqs/requirements.txt`
+ * -> {location: "src/app", extras: ["cli"], marker: 'python_version >= "3"', hashes:
+ * ["sha256:..."], constraint: false, source: {file: "reqs/requirements.txt", line: 1}, ...}.
+ */
+export interface UnnamedPathLine {
+  /**
+   * A relative path joined to the file's directory (`posix.normalize(posix.join(dir, path))`, as
+   * wheel paths are), an absolute or `~` path as written, or the `file:` URL as written; without
+   * `[extras]` and marker. Nothing checks that it exists.
+   */
+  location: string;
+  /** Extras as written, unique, sorted. */
+  extras: string[];
+  /** The canonical marker text, when there is a marker. */
+  marker?: string;
+  /** "algorithm:hex", as in {@link RequirementLine}. */
+  hashes: string[];
+  /** Whether it came from a constraints file (-c, or a file a constraints file includes with -c). */
+  constraint: boolean;
+  /** The file as given or joined from -r/-c paths, and the 1-based first physical line. */
+  source: { file: string; line: number };
+  /**
+   * What the file says, for messages: the requirement part of the line
+   * (`../src/app[cli] ; python_version >= "3"`) and the whole logical line, options included.
+   */
+  written: { requirement: string; line: string };
+  /**
+   * How many lines of `requirements` (of `constraints`, for a constraint) were read before it:
+   * where it stands among them, for a caller that puts the lists back in file order.
+   */
+  position: number;
 }
 
 /** Everything a requirements file (and the files it includes) says. */
@@ -58,6 +110,8 @@ export interface RequirementsFile {
   trustedHosts: string[];
   /** `-e VALUE` lines, when the options collect them (else they are refused). */
   editables: { value: string; source: { file: string; line: number } }[];
+  /** Path and `file:` URL lines that name no project, when the options collect them (else refused). */
+  unnamed: UnnamedPathLine[];
 }
 
 /** Options of {@link parseRequirementsTxt}. */
@@ -76,16 +130,25 @@ export interface ParseRequirementsTxtOptions {
    * the caller (a mirror leaves the source tree out with a warning).
    */
   editables?: "refuse" | "collect";
+  /**
+   * Path and `file:` URL lines whose project name is unknown (a source directory): "refuse"
+   * (default: INVALID_REQUIREMENTS_FILE, "the project name of ... is unknown") or "collect" them
+   * in `unnamed` for the caller (an installer builds a directory; see {@link unnamedPathError}
+   * for anything else). Remote URLs without a name are refused either way.
+   */
+  unnamedPaths?: "refuse" | "collect";
 }
 
 /**
  * Parse a requirements file and, through `readFile`, the files it includes with -r/-c.
  * `text` is the file's text, or its bytes to be decoded as pip does (BOM, coding comment, UTF-8).
- * Spec: pip's requirements file format (see the file comment for the exact rules).
+ * Spec: pip's requirements file format (see the file comment for the exact rules), and pip's
+ * argument handling for path and URL lines (https://pip.pypa.io/en/stable/cli/pip_install/#argument-handling).
  * @throws WheelhouseError code "EDITABLE_NOT_SUPPORTED" for `-e` (unless collected);
  *   "INVALID_REQUIREMENTS_FILE"
  *   for anything else, the message starting `<file>:<line>:` and quoting the line, with a hint
- *   (unknown option, bad hash, include cycle, unreadable include, invalid requirement...).
+ *   (unknown option, bad hash, include cycle, unreadable include, invalid requirement, a path or
+ *   URL whose project name is unknown unless collected, a bad extra or marker after a path...).
  */
 export function parseRequirementsTxt(
   text: string | Uint8Array,
@@ -95,6 +158,7 @@ export function parseRequirementsTxt(
     requirements: [],
     constraints: [],
     editables: [],
+    unnamed: [],
     extraIndexUrls: [],
     findLinks: [],
     noIndex: false,
@@ -118,11 +182,7 @@ function parseFile(
   result: RequirementsFile,
 ): void {
   for (const { line, text: content } of logicalLines(text, options.env)) {
-    const fail = (why: string, hint: string, code = "INVALID_REQUIREMENTS_FILE", cause?: unknown) =>
-      new WheelhouseError(code, `${file}:${line}: line ${quote(content)} is invalid: ${why}`, {
-        hint,
-        cause,
-      });
+    const fail = lineFail(file, line, content);
     const { args, rest } = splitArgsOptions(content);
     const opts = parseOptions(rest, fail);
     if (args !== "") {
@@ -136,9 +196,21 @@ function parseFile(
         }
         hashes.push(checkHash(value, fail));
       }
-      const requirement = lineRequirement(args, file, fail);
-      const entry: RequirementLine = { requirement, hashes, source: { file, line } };
-      (constraint ? result.constraints : result.requirements).push(entry);
+      const lines = constraint ? result.constraints : result.requirements;
+      const read = lineRequirement(args, file, fail, options.unnamedPaths === "collect");
+      if ("location" in read) {
+        const unnamed: UnnamedPathLine = {
+          location: read.location,
+          extras: read.extras,
+          hashes,
+          constraint,
+          source: { file, line },
+          written: { requirement: args, line: content },
+          position: lines.length,
+        };
+        if (read.markerText) unnamed.marker = directMarker(read.markerText, fail);
+        result.unnamed.push(unnamed);
+      } else lines.push({ requirement: read, hashes, source: { file, line } });
       continue;
     }
     // pip applies the index options of a line together, after reading all of them: an
@@ -232,6 +304,25 @@ function parseFile(
   }
 }
 
+/**
+ * The error `unnamedPaths: "refuse"` would have thrown for `unnamed`: for a caller that collected
+ * the line and finds it cannot take it (an installer, for a path that is a file, not a directory).
+ * Shape: `<file>:<line>: line "<line>" is invalid: the project name of "<path>" is unknown`.
+ */
+export function unnamedPathError(unnamed: UnnamedPathLine): WheelhouseError {
+  const { why, hint } = unknownName(unnamed.written.requirement);
+  return lineFail(unnamed.source.file, unnamed.source.line, unnamed.written.line)(why, hint);
+}
+
+/** The errors of one logical line: `<file>:<line>: line "<content>" is invalid: <why>`. */
+function lineFail(file: string, line: number, content: string): Fail {
+  return (why, hint, code = "INVALID_REQUIREMENTS_FILE", cause) =>
+    new WheelhouseError(code, `${file}:${line}: line ${quote(content)} is invalid: ${why}`, {
+      hint,
+      cause,
+    });
+}
+
 function asText(content: string | Uint8Array, file: string): string {
   return typeof content === "string" ? content : decodeRequirementsTxt(content, file);
 }
@@ -298,16 +389,27 @@ function includePath(file: string, value: string, fail: Fail): string {
 }
 
 const URL_WITH_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** `name @`, `name[extras] @`: PEP 508's direct reference, read as PEP 508 text. */
-const NAMED_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/;
 
 /**
  * The requirement of a requirement line: PEP 508 text, or a URL or path of a wheel or sdist (the
- * canonical name comes from its filename) or of anything with `#egg=name`.
+ * canonical name comes from its filename) or of anything with `#egg=name`; or, when `collect`
+ * says so, the location of a path or `file:` URL that names no project.
  */
-function lineRequirement(args: string, file: string, fail: Fail): Requirement {
+function lineRequirement(
+  args: string,
+  file: string,
+  fail: Fail,
+  collect: boolean,
+): Requirement | DirectLocation {
   const location = directLocation(args);
-  if (location) return directRequirement(args, location.isUrl, posix.dirname(file), fail);
+  if (location) {
+    const direct = readDirect(args, location.isUrl, posix.dirname(file), fail);
+    // Only a path or a file: URL can be a source directory; a remote URL needs a name.
+    if (direct.name === undefined && collect && (!direct.isUrl || /^file:/i.test(args))) {
+      return direct;
+    }
+    return directRequirement(args, direct, fail);
+  }
   const named = NAMED_REFERENCE.test(args);
   // pip splits a line that does not start with a URL at its first ";" (the marker), so
   // `name @ URL;marker` needs no space before ";" there, unlike in PEP 508.
@@ -323,131 +425,4 @@ function lineRequirement(args: string, file: string, fail: Fail): Requirement {
       cause,
     );
   }
-}
-
-/**
- * Whether `args` is the URL or path of a distribution rather than PEP 508 text (`name @ url`
- * included), as pip decides: a scheme, a leading `.`, `/` or `~`, a `/` before any `;`, or one
- * of pip's archive extensions.
- */
-function directLocation(args: string): { isUrl: boolean } | undefined {
-  if (NAMED_REFERENCE.test(args)) return undefined;
-  const isUrl = URL_WITH_AUTHORITY.test(args) || args.startsWith("file:");
-  const isPath =
-    /^(\.|\/|~)/.test(args) ||
-    /^[^;\s]*\//.test(args) ||
-    // pip's archive extensions: a local file of any of them is a path, not a project name.
-    /\.(whl|zip|tar\.gz|tgz|tar|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)(\[|\s|;|$)/.test(
-      args,
-    );
-  return isUrl || isPath ? { isUrl } : undefined;
-}
-
-/**
- * A requirement given on the command line, as pip reads one: PEP 508 text, or the path or URL
- * of a wheel or sdist (optionally `[extras]` and `; marker` after it), whose project name comes
- * from its filename (or `#egg=`). A relative path is joined to `baseDir` (the caller's current
- * directory) and kept as a path in `url`; a URL is kept as written.
- * Spec: https://pip.pypa.io/en/stable/cli/pip_install/#argument-handling
- * @throws WheelhouseError "INVALID_REQUIREMENT" quoting `text`.
- */
-export function parseRequirementArgument(text: string, baseDir: string): Requirement {
-  const args = text.trim();
-  const location = directLocation(args);
-  if (!location) return parseRequirement(text);
-  const fail: Fail = (why, hint, _code, cause) =>
-    new WheelhouseError("INVALID_REQUIREMENT", `requirement ${quote(text)} is invalid: ${why}`, {
-      hint,
-      cause,
-    });
-  return directRequirement(args, location.isUrl, baseDir, fail);
-}
-
-function directRequirement(args: string, isUrl: boolean, baseDir: string, fail: Fail): Requirement {
-  const split = isUrl ? /;\s/.exec(args) : /;/.exec(args);
-  let location = (split ? args.slice(0, split.index) : args).trim();
-  const marker = split ? args.slice(split.index + 1).trim() : undefined;
-  let extras: string[] = [];
-  const extrasMatch = /\[([^\]]*)\]$/.exec(location);
-  if (extrasMatch) {
-    extras = extrasMatch[1]
-      .split(",")
-      .map((e) => e.trim())
-      .filter((e) => e !== "");
-    location = location.slice(0, extrasMatch.index);
-  }
-  const eggValue = /[#&]egg=([^&]+)/.exec(location)?.[1];
-  let egg: string | undefined;
-  if (eggValue !== undefined) {
-    // pip reads `#egg=` as a requirement and takes its name ("foo==1.0" names foo).
-    try {
-      egg = parseRequirement(decodeURIComponent(eggValue)).name;
-    } catch (cause) {
-      throw fail(
-        `#egg=${eggValue} does not name a project: ${innerReason(cause)}`,
-        "write #egg=<project name>",
-        "INVALID_REQUIREMENTS_FILE",
-        cause,
-      );
-    }
-  }
-  const bare = location.replace(/[?#].*$/, "");
-  const filename = decodeURIComponent(bare.slice(bare.lastIndexOf("/") + 1));
-  let name = egg;
-  if (name === undefined && filename.endsWith(".whl")) {
-    try {
-      name = parseWheelFilename(filename).name;
-    } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw fail(
-        why,
-        "a wheel is named name-version(-build)?-python-abi-platform.whl",
-        undefined,
-        cause,
-      );
-    }
-  } else if (name === undefined && /\.(tar\.gz|zip|tar\.bz2)$/.test(filename)) {
-    try {
-      name = parseSdistFilename(filename).name;
-    } catch {
-      // not name-version.tar.gz: reported below as an unknown project name
-    }
-  }
-  if (name === undefined) {
-    throw fail(
-      `the project name of ${quote(location)} is unknown`,
-      isUrl || /\.[a-z0-9]+$/i.test(filename)
-        ? "write it as `name @ url`, or add #egg=name to the URL"
-        : "a wheel or an sdist is named by its path; a source directory is built into a wheel first (python3 -m pip wheel --no-deps -w wheels DIR)",
-    );
-  }
-  const url =
-    isUrl || posix.isAbsolute(location) || location.startsWith("~")
-      ? location
-      : posix.normalize(posix.join(baseDir, location));
-  const requirement: Requirement = {
-    name,
-    extras: [...new Set(extras)].sort(),
-    specifier: "",
-    url,
-  };
-  if (marker) {
-    try {
-      requirement.marker = formatMarker(parseMarker(marker));
-    } catch (cause) {
-      throw fail(
-        innerReason(cause),
-        "a marker follows \"; \" as in `./x.whl; python_version >= '3.8'`",
-        undefined,
-        cause,
-      );
-    }
-  }
-  return requirement;
-}
-
-/** The reason of a nested parse error, without its own `<thing> "<input>" is invalid: ` prefix. */
-function innerReason(cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return message.replace(/^[\w ]+ "(?:[^"\\]|\\.)*" is invalid: /, "");
 }

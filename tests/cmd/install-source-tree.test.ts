@@ -16,6 +16,7 @@
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -31,6 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRequirementInputs } from "../../src/mirror/install/inputs.js";
 import { CLI, type Ran, runProcess, wheelhouse } from "../helpers/cli.js";
 import { corpusPath, HAS_CORPUS } from "../helpers/corpus.js";
+import { errorOf } from "../helpers/error-of.js";
 import { buildWheel, writeDistributions } from "../helpers/wheels.js";
 import { listTree } from "../mirror/install/env.js";
 import { sitePackages } from "./install-cli.js";
@@ -165,9 +167,67 @@ describe("install's requirement inputs", () => {
       },
       { dir: app, extras: [], requirement: "../../src/app", origin: { file: nested, line: 2 } },
     ]);
-    // The --hash of a source-tree line turns hash-checking on; its placeholder leaves no digest.
+    // The --hash of a source-tree line turns hash-checking on; it leaves no digest.
     expect(inputs.requireHashes).toBe(true);
     expect([...inputs.hashes.keys()]).toEqual([]);
+  });
+
+  it("take `./DIR` of a requirements file named relative to the current directory", () => {
+    const dir = join(root, "relative-inputs");
+    mkdirSync(join(dir, "reqs"), { recursive: true });
+    writeFileSync(join(dir, "requirements.txt"), "./app-link\n");
+    writeFileSync(join(dir, "reqs", "more.txt"), "../app-link[cli]\n");
+    cpSync(app, join(dir, "app-link"), { recursive: true });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const inputs = readRequirementInputs([], ["requirements.txt", "reqs/more.txt"], []);
+      expect(inputs.sourceTrees).toEqual([
+        {
+          dir: join(dir, "app-link"),
+          extras: [],
+          requirement: "./app-link",
+          origin: { file: "requirements.txt", line: 1 },
+        },
+        {
+          dir: join(dir, "app-link"),
+          extras: ["cli"],
+          requirement: "../app-link[cli]",
+          origin: { file: "reqs/more.txt", line: 1 },
+        },
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("refuse a source tree as a constraint, a missing directory and a file that names no project, with file and line", () => {
+    const dir = join(root, "refused-inputs");
+    mkdirSync(dir, { recursive: true });
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const constraints = write("constraints.txt", "st-dep<2\n../src/app\n");
+    const including = write("requirements.txt", "st-dep\n-c constraints.txt\n");
+    const expected = {
+      code: "INVALID_REQUIREMENTS_FILE",
+      message: `${constraints}:2: constraint "../src/app" names a source tree, which cannot be a constraint`,
+      hint: "give the directory as a requirement (-r or an argument), or constrain its project by name",
+    };
+    expect(errorOf(() => readRequirementInputs([], [including], []))).toEqual(expected);
+    expect(errorOf(() => readRequirementInputs([], [], [constraints]))).toEqual(expected);
+    const missing = write("missing.txt", "# none\n./nowhere[cli]\n");
+    expect(errorOf(() => readRequirementInputs([], [missing], []))).toMatchObject({
+      code: "DIRECT_REFERENCE_NOT_FOUND",
+      message: `${missing}:2: requirement "./nowhere[cli]" names "${join(dir, "nowhere")}", which does not exist`,
+    });
+    const file = write("file.txt", "./missing.txt\n");
+    expect(errorOf(() => readRequirementInputs([], [file], []))).toEqual({
+      code: "INVALID_REQUIREMENTS_FILE",
+      message: `${file}:1: line "./missing.txt" is invalid: the project name of "./missing.txt" is unknown`,
+      hint: "write it as `name @ url`, or add #egg=name to the URL",
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import {
   type ParseRequirementsTxtOptions,
   parseRequirementsTxt,
   type RequirementsFile,
+  unnamedPathError,
 } from "../../src/pep/requirements-txt.js";
 import { errorOf } from "../helpers/error-of.js";
 
@@ -80,6 +81,7 @@ describe("parseRequirementsTxt", () => {
       requireHashes: true,
       trustedHosts: ["mirror.example"],
       editables: [],
+      unnamed: [],
     });
   });
 
@@ -123,6 +125,134 @@ describe("parseRequirementsTxt", () => {
         "message": "requirements.txt:2: line "-e ./src/mypkg" is invalid: editable installs (-e) are not supported",
       }
     `);
+  });
+});
+
+describe('parseRequirementsTxt with unnamedPaths: "collect" (source directories)', () => {
+  const collect = (text: string, options: Partial<ParseRequirementsTxtOptions> = {}) =>
+    parse(text, { unnamedPaths: "collect", ...options });
+
+  it("hands back a relative directory line joined to the file's directory, with extras and marker, in file order", () => {
+    const r = collect('flask\n../src/app[cli,cli,a] ; python_version >= "3"\nclick\n', {
+      file: "proj/requirements.txt",
+    });
+    expect(r.requirements.map((l) => l.requirement.name)).toEqual(["flask", "click"]);
+    expect(r.unnamed).toEqual([
+      {
+        location: "src/app",
+        extras: ["a", "cli"],
+        marker: 'python_version >= "3"',
+        hashes: [],
+        constraint: false,
+        source: { file: "proj/requirements.txt", line: 2 },
+        written: {
+          requirement: '../src/app[cli,cli,a] ; python_version >= "3"',
+          line: '../src/app[cli,cli,a] ; python_version >= "3"',
+        },
+        // flask was read before it: it stands between flask and click.
+        position: 1,
+      },
+    ]);
+    // Absolute and ~ paths are kept as written, as wheel paths are; "." is the file's folder.
+    expect(collect("/src/app\n~/app\n.\n", { file: "/r/requirements.txt" }).unnamed).toEqual([
+      expect.objectContaining({ location: "/src/app" }),
+      expect.objectContaining({ location: "~/app" }),
+      expect.objectContaining({ location: "/r" }),
+    ]);
+  });
+
+  it("keeps the --hash of a directory line, normalized as other hashes", () => {
+    const r = collect(`./app \\\n  --hash=sha256:${SHA_B}\n`);
+    expect(r.unnamed).toEqual([
+      expect.objectContaining({
+        location: "app",
+        hashes: [`sha256:${SHA_B.toLowerCase()}`],
+        source: { file: "requirements.txt", line: 1 },
+        // Continued lines are joined as pip joins them (the spaces kept).
+        written: { requirement: "./app", line: `./app   --hash=sha256:${SHA_B}` },
+      }),
+    ]);
+    expect(r.requirements).toEqual([]);
+  });
+
+  it('hands back a file: URL as written, its marker after "; "', () => {
+    const r = collect("file:///src/app ; sys_platform == 'linux'\n", {
+      file: "/r/requirements.txt",
+    });
+    expect(r.unnamed).toEqual([
+      expect.objectContaining({
+        location: "file:///src/app",
+        extras: [],
+        marker: 'sys_platform == "linux"',
+      }),
+    ]);
+  });
+
+  it("marks a line of a -c file (and of what it includes with -c) as a constraint", () => {
+    const r = collect("-c c.txt\n./req\n", {
+      readFile: files({ "c.txt": "urllib3<3\n./lib\n-c more.txt\n", "more.txt": "./more\n" }),
+    });
+    expect(r.unnamed.map((u) => [u.location, u.constraint, u.source, u.position])).toEqual([
+      ["lib", true, { file: "c.txt", line: 2 }, 1],
+      ["more", true, { file: "more.txt", line: 1 }, 1],
+      ["req", false, { file: "requirements.txt", line: 2 }, 0],
+    ]);
+    expect(r.constraints.map((l) => l.requirement.name)).toEqual(["urllib3"]);
+  });
+
+  it("still names what it can and refuses what is not a path: wheels, sdists, #egg=, remote URLs", () => {
+    const r = collect(
+      "./w/six-1.17.0-py2.py3-none-any.whl\n./d/Flask-3.1.0.tar.gz\n./src#egg=foo\n",
+    );
+    expect(r.requirements.map((l) => [l.requirement.name, l.requirement.url])).toEqual([
+      ["six", "w/six-1.17.0-py2.py3-none-any.whl"],
+      ["flask", "d/Flask-3.1.0.tar.gz"],
+      ["foo", "src#egg=foo"],
+    ]);
+    expect(r.unnamed).toEqual([]);
+    expect(errorOf(() => collect("https://git.example/foo/archive/main.zip\n")).message).toBe(
+      'requirements.txt:1: line "https://git.example/foo/archive/main.zip" is invalid: the project name of "https://git.example/foo/archive/main.zip" is unknown',
+    );
+  });
+
+  it("refuses a bad extra or marker after a path, as after a wheel's path", () => {
+    for (const [text, why] of [
+      ["./app[cli!]", 'extra "cli!" is not a valid name'],
+      ["./x-1.0-py3-none-any.whl[cli!]", 'extra "cli!" is not a valid name'],
+      ["./app ; python_version >>> '3'", "python_version >>>"],
+      ["./x-1.0-py3-none-any.whl ; python_version >>> '3'", "python_version >>>"],
+    ]) {
+      const error = errorOf(() => collect(`${text}\n`));
+      expect(error.code, text).toBe("INVALID_REQUIREMENTS_FILE");
+      expect(error.message, text).toContain(`requirements.txt:1: line ${JSON.stringify(text)}`);
+      expect(error.message, text).toContain(why);
+    }
+  });
+
+  it("by default refuses a directory line as before; unnamedPathError gives that same error for a collected one", () => {
+    const text = `# line 1\n../src/app[cli] --hash=sha256:${SHA_A}\n`;
+    const refused = errorOf(() => parse(text));
+    expect(refused).toMatchInlineSnapshot(`
+      {
+        "code": "INVALID_REQUIREMENTS_FILE",
+        "hint": "a wheel or an sdist is named by its path; a source directory is built into a wheel first (python3 -m pip wheel --no-deps -w wheels DIR)",
+        "message": "requirements.txt:2: line "../src/app[cli] --hash=sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is invalid: the project name of "../src/app" is unknown",
+      }
+    `);
+    expect(errorOf(() => parse(text, { unnamedPaths: "refuse" }))).toEqual(refused);
+    expect(errorOf(() => parse("./snapshot.tar.xz\n")).code).toBe("INVALID_REQUIREMENTS_FILE");
+    const [unnamed] = collect(text).unnamed;
+    expect(
+      errorOf(() => {
+        throw unnamedPathError(unnamed);
+      }),
+    ).toEqual(refused);
+    const [archive] = collect("./snapshot.tar.xz\n").unnamed;
+    expect(
+      errorOf(() => {
+        throw unnamedPathError(archive);
+      }),
+    ).toEqual(errorOf(() => parse("./snapshot.tar.xz\n")));
   });
 });
 

@@ -6,7 +6,12 @@
 // - -f lines in a requirements file are relative to that file; index options (-i) are ignored:
 //   install never reads an index.
 // - A path or line naming a source tree (a directory) is taken out as a SourceTree
-//   (./source-trees.ts, ./source-tree-lines.ts): the requirement parser knows no name for it.
+//   (./source-trees.ts): the requirement parser knows no name for it, and hands such lines back
+//   (`unnamedPaths: "collect"`) instead of refusing them. They go back in file order among the
+//   named lines (`position`); one with --hash turns hash-checking on (which then refuses the
+//   directory, as pip does), its digests kept for nothing.
+// - A source tree cannot be a constraint (pip: "Unnamed requirements are not allowed as
+//   constraints"): refused in a -c file, or in a file a -c file includes.
 // - An editable (`-e`) line is refused with what to do instead: install the directory itself.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -17,7 +22,10 @@ import type { Requirement } from "../../pep/requirement.js";
 import {
   parseRequirementArgument,
   parseRequirementsTxt,
+  type RequirementLine,
   type RequirementsFile,
+  type UnnamedPathLine,
+  unnamedPathError,
 } from "../../pep/requirements-txt.js";
 import {
   isPyprojectFilename,
@@ -28,8 +36,12 @@ import {
 import { collectHashes } from "../requirement-hashes.js";
 import { lockedPackagesOf } from "../sync/lockfile.js";
 import type { LockedPackage } from "../sync/types.js";
-import { SourceTreeLines } from "./source-tree-lines.js";
-import { type SourceTree, sourceTreeOf, sourceTreeOfRequirement } from "./source-trees.js";
+import {
+  type SourceTree,
+  sourceTreeOf,
+  sourceTreeOfLine,
+  sourceTreeOfRequirement,
+} from "./source-trees.js";
 
 /** Requirements and the options the files carried. */
 export interface RequirementInputs {
@@ -94,7 +106,6 @@ export function readRequirementInputs(
     if (named !== undefined) out.sourceTrees.push(named);
     else out.requirements.push(r);
   }
-  const lines = new SourceTreeLines();
   const read = (file: string, asConstraints: boolean) => {
     if (!existsSync(file)) {
       throw new WheelhouseError("USAGE_FILE_NOT_FOUND", `file ${quote(file)} does not exist`, {
@@ -112,21 +123,20 @@ export function readRequirementInputs(
       return;
     }
     // Bytes: the parser decodes them as pip does (a BOM, UTF-16, a coding comment).
-    let parsed: RequirementsFile;
-    try {
-      parsed = editableRefused(() =>
-        parseRequirementsTxt(lines.read(file), { file, readFile: (p) => lines.read(p) }),
-      );
-    } catch (error) {
-      lines.check();
-      throw error;
+    const parsed: RequirementsFile = editableRefused(() =>
+      parseRequirementsTxt(readFileSync(file), {
+        file,
+        readFile: (p) => readFileSync(p),
+        unnamedPaths: "collect",
+      }),
+    );
+    const unnamed = parsed.unnamed.map((line) => ({ line, tree: unnamedSourceTree(line) }));
+    for (const { line, tree } of unnamed) {
+      if (asConstraints || line.constraint) throw constraintRefused(line, tree);
     }
-    lines.check();
-    lines.refuseConstraints(parsed.constraints);
-    if (asConstraints) lines.refuseConstraints(parsed.requirements);
     const { rest, trees, hashed } = asConstraints
       ? { rest: parsed.requirements, trees: [], hashed: false }
-      : lines.take(parsed.requirements);
+      : takeSourceTrees(parsed.requirements, unnamed);
     for (const line of rest) {
       (asConstraints ? out.constraints : out.requirements).push(line.requirement);
     }
@@ -149,6 +159,68 @@ export function readRequirementInputs(
   for (const f of constraintFiles) read(f, true);
   if (out.hashes.size > 0) out.requireHashes = true;
   return out;
+}
+
+/**
+ * The source tree a collected path line names.
+ * @throws WheelhouseError "NOT_A_PYTHON_PROJECT", "DIRECT_REFERENCE_NOT_FOUND" (./source-trees.ts),
+ *   and the parser's own refusal ("the project name of ... is unknown") for anything else: a
+ *   file that is not a wheel or an sdist, a missing path named like one.
+ */
+function unnamedSourceTree(line: UnnamedPathLine): SourceTree {
+  const tree = sourceTreeOfLine(line);
+  if (tree === undefined) throw unnamedPathError(line);
+  return tree;
+}
+
+/**
+ * A source tree among constraints: a constraint limits the versions of a named project, and a
+ * directory names none (pip: "Unnamed requirements are not allowed as constraints").
+ */
+function constraintRefused(line: UnnamedPathLine, tree: SourceTree): WheelhouseError {
+  return new WheelhouseError(
+    "INVALID_REQUIREMENTS_FILE",
+    `${line.source.file}:${line.source.line}: constraint ${quote(tree.requirement)} names a source tree, which cannot be a constraint`,
+    {
+      hint: "give the directory as a requirement (-r or an argument), or constrain its project by name",
+    },
+  );
+}
+
+/**
+ * The source trees of a requirements file, in file order: its unnamed path lines (put back
+ * where they stood, by `position`) and its `name @ file:///dir` lines; the rest of `lines`.
+ * `hashed` is set when a source-tree line carried --hash (hash-checking is then on).
+ * @throws WheelhouseError "NOT_A_PYTHON_PROJECT" for a `name @ file:` line of a directory that
+ *   is not a project.
+ */
+function takeSourceTrees(
+  lines: RequirementLine[],
+  unnamed: { line: UnnamedPathLine; tree: SourceTree }[],
+): { rest: RequirementLine[]; trees: SourceTree[]; hashed: boolean } {
+  const rest: RequirementLine[] = [];
+  const trees: SourceTree[] = [];
+  let hashed = false;
+  let next = 0;
+  const takeUnnamed = (before: number) => {
+    for (; next < unnamed.length && unnamed[next].line.position <= before; next++) {
+      trees.push(unnamed[next].tree);
+      hashed ||= unnamed[next].line.hashes.length > 0;
+    }
+  };
+  lines.forEach((line, index) => {
+    takeUnnamed(index);
+    const { name, url } = line.requirement;
+    const text = url === undefined ? name : `${name} @ ${url}`;
+    const tree = sourceTreeOfRequirement(line.requirement, text, line.source);
+    if (tree === undefined) rest.push(line);
+    else {
+      trees.push(tree);
+      hashed ||= line.hashes.length > 0;
+    }
+  });
+  takeUnnamed(Number.POSITIVE_INFINITY);
+  return { rest, trees, hashed };
 }
 
 /**

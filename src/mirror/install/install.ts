@@ -8,40 +8,34 @@
 // - Every wheel is staged before anything in the environment changes: a bad wheel anywhere
 //   leaves the environment exactly as it was (all temp files and new directories removed).
 // - The old version of an upgraded project is removed only after its replacement is staged.
-// - compileall returns non-zero when any file fails to compile (Python 2 templates inside
-//   packages are common); like pip, that is not an error: the .pyc files that exist are recorded.
+// - Byte-compiling (./compile-pyc.ts) comes after the commit; a file that does not compile is no
+//   error, as in pip.
 // - A project built from a source tree is installed again even when the same version is
 //   installed (pip reinstalls "a local sdist or path": the tree may have changed, not its version).
 
-import { execFile } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdtemp, rm, rmdir } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { quote, WheelhouseError } from "../../pep/errors.js";
 import { parseWheelFilename } from "../../pep/filename.js";
 import { canonicalizeName } from "../../pep/names.js";
 import type { Requirement } from "../../pep/requirement.js";
 import { markerEnvironment, supportedTags } from "../../pep/target.js";
-import { hashFile } from "../../store/blobs.js";
 import type { Store } from "../../store/store.js";
-import {
-  type DirectFile,
-  directoryUrlData,
-  directUrlJson,
-  takeDirectReferences,
-  withFragmentHashes,
-} from "../direct-references.js";
-import { type InstallationReport, installationReport } from "../installation-report.js";
+import { type DirectFile, takeDirectReferences, withFragmentHashes } from "../direct-references.js";
+import type { InstallationReport } from "../installation-report.js";
 import { type InterpreterInfo, interpreterTarget } from "../interpreter.js";
 import { resolve } from "../resolve/resolve.js";
 import type { ResolvedPackage } from "../resolve/types.js";
 import { yankedWarnings } from "../resolve/yanked-warning.js";
 import { buildFindLinks } from "./build-find-links.js";
 import { type BuiltSourceTrees, withSourceTrees } from "./build-source-trees.js";
+import { compilePyc } from "./compile-pyc.js";
 import { EarlyStaging } from "./early-staging.js";
 import type { FindLinksNetwork } from "./fetch-links.js";
 import { FileWriter } from "./file-writer.js";
+import { directUrlsOf, reportOf } from "./install-origins.js";
 import { findInstalled, type InstalledDistribution, removeInstalled } from "./installed.js";
 import { checkHash, SdistBuilds } from "./sdist-builds.js";
 import type { SourceTree } from "./source-trees.js";
@@ -294,47 +288,6 @@ async function prepare(
   return { trees, asked, direct, request, own, present };
 }
 
-/**
- * pip's installation report of `toInstall`: each with its whole core metadata and its sha256
- * (hashed now when no source stated it, as pip reports it); "requested" when a requirement of
- * `asked` named it; a direct reference reported with the URL it gave, a source tree's wheel with
- * the tree's URL (`dir_info`, no hash, as pip reports a directory).
- */
-async function reportOf(
-  asked: InstallRequest,
-  provider: LocalProvider,
-  toInstall: ResolvedPackage[],
-  directFiles: Map<string, DirectFile>,
-  trees: BuiltSourceTrees,
-): Promise<InstallationReport> {
-  const names = new Set(asked.requirements.map((r) => canonicalizeName(r.name)));
-  const files = await Promise.all(
-    toInstall.map(async (p) => {
-      const tree = trees.dirs.get(p.name);
-      const file =
-        p.file.sha256 !== undefined || tree !== undefined
-          ? p.file
-          : { ...p.file, sha256: (await hashFile(await provider.localPath(p.file))).sha256 };
-      const named = directFiles.get(p.name);
-      const metadata = provider.coreMetadata(p.file);
-      return {
-        name: p.name,
-        version: p.version,
-        file,
-        ...(metadata ? { metadata } : {}),
-        requested: names.has(p.name),
-        ...(tree
-          ? { sourceTree: tree.url }
-          : named
-            ? { directUrl: named.path === undefined ? named.url : p.file.url }
-            : {}),
-      };
-    }),
-  );
-  // The environment as the interpreter reports it (platform_release and the rest included).
-  return installationReport(files, asked.requirements, asked.interpreter.markerEnvironment);
-}
-
 async function apply(
   request: InstallRequest,
   provider: LocalProvider,
@@ -347,21 +300,9 @@ async function apply(
   trees: BuiltSourceTrees,
 ): Promise<{ compiled: number; scripts: string[] }> {
   const info = request.interpreter;
-  // PEP 610: what was installed from a file named by a requirement says which file: the local
-  // file, or the URL the requirement gave (its bytes came from the store or --find-links); what
-  // was built from a source tree names the tree (dir_info).
-  const directUrls = new Map(
-    toInstall.flatMap((p) => {
-      const tree = trees.dirs.get(p.name);
-      if (tree !== undefined) {
-        return [[p.name, JSON.stringify(directoryUrlData(tree.url))] as const];
-      }
-      const named = directFiles.get(p.name);
-      if (named === undefined) return [];
-      const url = named.path === undefined ? named.url : p.file.url;
-      return [[p.name, directUrlJson(url, p.file.sha256 ?? named.sha256)] as const];
-    }),
-  );
+  // PEP 610: what was installed from a file named by a requirement, or built from a source
+  // tree, says so (./install-origins.ts).
+  const directUrls = directUrlsOf(toInstall, directFiles, trees);
   const scheme = schemeOf(info);
   const requested = new Set(
     request.requirements.map((r) => r.name.toLowerCase().replace(/[-_.]+/g, "-")),
@@ -418,7 +359,7 @@ async function apply(
     );
   }
   const pycs = request.compile
-    ? await compile(
+    ? await compilePyc(
         info,
         staged.flatMap((s) => s.pyFiles),
       )
@@ -498,34 +439,6 @@ function schemeOf(info: InterpreterInfo): Scheme {
     data: info.paths.data,
     headers,
   };
-}
-
-/** Byte-compile `files` with the target interpreter; source path -> .pyc path of those that exist. */
-async function compile(info: InterpreterInfo, files: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (files.length === 0) return out;
-  // compileall compiles the files it is given one by one (its -j only spreads directories over
-  // processes): one process per core, each given every n-th file, is what uses the cores.
-  const processes = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / 50)));
-  await Promise.all(
-    Array.from(
-      { length: processes },
-      (_, p) =>
-        new Promise<void>((done) => {
-          const child = execFile(info.executable, ["-m", "compileall", "-q", "-i", "-"], () =>
-            done(),
-          );
-          const mine = files.filter((_, i) => i % processes === p);
-          child.stdin?.end(`${mine.join("\n")}\n`);
-        }),
-    ),
-  );
-  const tag = info.cacheTag ?? `cpython-${info.version[0]}${info.version[1]}`;
-  for (const f of files) {
-    const pyc = join(dirname(f), "__pycache__", `${basename(f, ".py")}.${tag}.pyc`);
-    if (existsSync(pyc)) out.set(f, pyc);
-  }
-  return out;
 }
 
 async function mapLimit<T, R>(
